@@ -1,0 +1,3 @@
+from carereview.cli import main
+
+main()

@@ -1,0 +1,97 @@
+"""People who sign in: staff now, and children, parents and carers through the portal later.
+
+One user model for everyone. A staff member has a staff role; a portal user (a later issue) has a
+portal role and is linked from the Child or Person record they are. Roles decide what a user may
+see and do through `carereview.core.policy`, never through Django's groups or flags.
+"""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class Role(models.TextChoices):
+    IRO = "iro", "Independent reviewing officer"
+    IRO_MANAGER = "iro_manager", "IRO manager"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    BUSINESS_SUPPORT = "business_support", "Business support"
+    COMPLAINTS_MANAGER = "complaints_manager", "Complaints manager"
+    ADMINISTRATOR = "administrator", "Administrator"
+    # Portal roles: reserved for the portal of a later issue.
+    CHILD = "child", "Child or young person"
+    PARENT = "parent", "Parent"
+    CARER = "carer", "Carer"
+
+
+STAFF_ROLES = frozenset(
+    {
+        Role.IRO,
+        Role.IRO_MANAGER,
+        Role.SOCIAL_WORKER,
+        Role.TEAM_MANAGER,
+        Role.BUSINESS_SUPPORT,
+        Role.COMPLAINTS_MANAGER,
+        Role.ADMINISTRATOR,
+    }
+)
+PORTAL_ROLES = frozenset({Role.CHILD, Role.PARENT, Role.CARER})
+
+
+class Team(models.Model):
+    class Kind(models.TextChoices):
+        IRO_SERVICE = "iro_service", "IRO service"
+        SOCIAL_WORK = "social_work", "Social work"
+        SUPPORT = "support", "Support and administration"
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    manager = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_teams",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=30, choices=Role.choices)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    line_manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    # Full-time equivalence, for caseload per FTE (IRO Handbook: 50-70 children per full-time IRO).
+    fte = models.DecimalField(
+        "full-time equivalence",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("1.00"))],
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_portal_user(self) -> bool:
+        return self.role in PORTAL_ROLES
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role in STAFF_ROLES

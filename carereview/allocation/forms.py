@@ -1,0 +1,28 @@
+from django import forms
+
+
+class AppointForm(forms.Form):
+    person = forms.TypedChoiceField(coerce=int, error_messages={"required": "Select a person"})
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea,
+        max_length=2000,
+        label="Why is this changing?",
+        help_text="Needed when the child already has one. The reason is kept in the history.",
+    )
+
+    def __init__(self, *args, choices, changing: bool, role_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = choices
+        self.fields["person"].error_messages["required"] = f"Select the {role_label}"
+        self.fields["person"].error_messages["invalid_choice"] = (
+            f"Choose one of the people listed as {role_label}"
+        )
+        self.changing = changing
+        self.role_label = role_label
+
+    def clean(self):
+        data = super().clean()
+        if self.changing and not (data.get("reason") or "").strip():
+            self.add_error("reason", f"Enter why the {self.role_label} is changing")
+        return data

@@ -1,0 +1,76 @@
+"""Reads for allocation: who is waiting for an IRO, and how full each IRO's caseload is."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q
+
+from carereview.accounts.models import Role, User
+from carereview.children.models import Child
+from carereview.engine.calendar import WorkingCalendar
+
+
+@dataclass(frozen=True)
+class Caseload:
+    person: User
+    children: int
+    overdue: int
+
+    @property
+    def per_fte(self) -> Decimal:
+        fte = self.person.fte or Decimal("1")
+        return (Decimal(self.children) / fte).quantize(Decimal("0.1"))
+
+    @property
+    def guide(self) -> str:
+        """Against the IRO Handbook's 50-70 children per full-time IRO (rules.md §4)."""
+        low = settings.CAREREVIEW["CASELOAD_GUIDE_MIN"]
+        high = settings.CAREREVIEW["CASELOAD_GUIDE_MAX"]
+        if self.per_fte > high:
+            return "above"
+        if self.per_fte < low:
+            return "below"
+        return "within"
+
+
+def caseloads(role: str, today: date, people=None) -> list[Caseload]:
+    """Each active person of `role` with their in-care children and overdue reviews."""
+    field = "iro_children" if role == Role.IRO else "social_work_children"
+    qs = people if people is not None else User.objects.filter(role=role, is_active=True)
+    qs = qs.select_related("team").annotate(
+        n_children=Count(field, filter=Q(**{f"{field}__in_care": True})),
+        n_overdue=Count(
+            field,
+            filter=Q(**{f"{field}__in_care": True, f"{field}__next_review_due__lt": today}),
+        ),
+    )
+    return [Caseload(p, p.n_children, p.n_overdue) for p in qs.order_by("last_name", "first_name")]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    child: Child
+    target: date | None
+    missed: bool
+    working_days_waiting: int | None
+
+
+def children_without_iro(user, today: date, calendar: WorkingCalendar) -> list[Waiting]:
+    """In-care children with no IRO, oldest first, against the 5-working-day target (§4)."""
+    days = settings.CAREREVIEW["IRO_APPOINTMENT_WORKING_DAYS"]
+    waiting = []
+    children = (
+        Child.objects.visible_to(user)
+        .in_care()
+        .filter(current_iro__isnull=True)
+        .select_related("current_social_worker")
+        .order_by("looked_after_since", "last_name")
+    )
+    for child in children:
+        start = child.looked_after_since
+        target = calendar.add_working_days(start, days) if start else None
+        waited = calendar.working_days_between(start, today) if start else None
+        waiting.append(Waiting(child, target, bool(target and today > target), waited))
+    return waiting

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "allocation"
+urlpatterns = [
+    path("waiting/", views.unallocated, name="unallocated"),
+    path("children/<int:pk>/iro/", views.appoint_iro, name="appoint-iro"),
+    path(
+        "children/<int:pk>/social-worker/",
+        views.appoint_social_worker,
+        name="appoint-social-worker",
+    ),
+]

@@ -1,0 +1,124 @@
+"""The caseload list: filter, sort and page a scoped set of children."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Q, QuerySet
+
+from carereview.children import codes
+
+SORTS = {
+    "due": [F("next_review_due").asc(nulls_last=True), "last_name", "first_name"],
+    "name": ["last_name", "first_name"],
+    "legal": ["current_legal_status", "last_name", "first_name"],
+    "placement": ["current_placement", "last_name", "first_name"],
+    "since": [F("looked_after_since").asc(nulls_last=True), "last_name"],
+}
+STATUSES = {
+    "": "All",
+    "overdue": "Overdue",
+    "due-28": "Due in the next 28 days",
+}
+DUE_SOON_DAYS = 28
+
+
+@dataclass
+class CaseloadRow:
+    child: object
+    today: date
+
+    @property
+    def days_left(self) -> int | None:
+        due = self.child.next_review_due
+        return (due - self.today).days if due else None
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+    @property
+    def overdue_days(self) -> int:
+        return -(self.days_left or 0)
+
+
+@dataclass
+class CaseloadView:
+    page: Page
+    rows: list[CaseloadRow]
+    sort: str
+    descending: bool
+    status: str
+    legal: str
+    placement: str
+    q: str
+    total: int
+    legal_choices: list = field(default_factory=list)
+    placement_choices: list = field(default_factory=list)
+    status_choices: dict = field(default_factory=dict)
+
+
+def _descending(orderings):
+    out = []
+    for o in orderings:
+        if isinstance(o, str):
+            out.append(F(o).desc())
+        else:
+            out.append(o.expression.desc(nulls_last=True))
+    return out
+
+
+def caseload(queryset: QuerySet, params, today: date) -> CaseloadView:
+    sort = params.get("sort", "due")
+    if sort not in SORTS:
+        sort = "due"
+    descending = params.get("order") == "desc"
+    status = params.get("status", "")
+    status = status if status in STATUSES else ""
+    legal = params.get("legal", "")
+    legal = legal if legal in codes.LS else ""
+    placement = params.get("placement", "")
+    placement = placement if placement in codes.PLACE else ""
+    q = params.get("q", "").strip()[:80]
+
+    qs = queryset
+    if status == "overdue":
+        qs = qs.filter(next_review_due__lt=today)
+    elif status == "due-28":
+        qs = qs.filter(
+            next_review_due__gte=today, next_review_due__lte=today + timedelta(DUE_SOON_DAYS)
+        )
+    if legal:
+        qs = qs.filter(current_legal_status=legal)
+    if placement:
+        qs = qs.filter(current_placement=placement)
+    if q:
+        for word in q.split()[:4]:
+            qs = qs.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(la_child_id__iexact=word)
+            )
+    orderings = SORTS[sort]
+    qs = qs.order_by(*(_descending(orderings) if descending else orderings))
+    paginator = Paginator(qs, settings.CAREREVIEW["CASELOAD_PAGE_SIZE"])
+    page = paginator.get_page(params.get("page"))
+    present_legal = sorted(set(queryset.values_list("current_legal_status", flat=True)) - {""})
+    present_place = sorted(set(queryset.values_list("current_placement", flat=True)) - {""})
+    return CaseloadView(
+        page=page,
+        rows=[CaseloadRow(c, today) for c in page.object_list],
+        sort=sort,
+        descending=descending,
+        status=status,
+        legal=legal,
+        placement=placement,
+        q=q,
+        total=paginator.count,
+        legal_choices=[(c, f"{c}: {codes.LS[c]}") for c in present_legal if c in codes.LS],
+        placement_choices=[
+            (c, f"{c}: {codes.PLACE[c]}") for c in present_place if c in codes.PLACE
+        ],
+        status_choices=STATUSES,
+    )

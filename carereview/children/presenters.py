@@ -1,0 +1,87 @@
+"""What the child's page shows, worked out from the record (display logic only, no writes)."""
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from carereview.children.models import Child
+from carereview.children.services import periods_with_episodes
+from carereview.engine.calendar import WorkingCalendar
+
+
+def days_left(due: date | None, today: date) -> int | None:
+    return (due - today).days if due else None
+
+
+@dataclass
+class ChildPresenter:
+    child: Child
+    today: date
+    calendar: WorkingCalendar
+    user: object
+
+    @cached_property
+    def age(self) -> int:
+        dob = self.child.date_of_birth
+        t = self.today
+        return t.year - dob.year - ((t.month, t.day) < (dob.month, dob.day))
+
+    @cached_property
+    def periods(self):
+        episodes = list(self.child.episodes.order_by("decom", "id"))
+        return list(reversed(periods_with_episodes(episodes)))
+
+    @cached_property
+    def reviews(self):
+        return list(self.child.reviews.order_by("-held_on", "-id"))
+
+    @cached_property
+    def relationships(self):
+        return list(self.child.relationships.select_related("person"))
+
+    @cached_property
+    def siblings(self):
+        visible = set(
+            Child.objects.visible_to(self.user)
+            .filter(siblings=self.child)
+            .values_list("pk", flat=True)
+        )
+        return [(s, s.pk in visible) for s in self.child.siblings.select_related("current_iro")]
+
+    @cached_property
+    def iro_history(self):
+        return list(self.child.iro_allocations.select_related("iro", "allocated_by"))
+
+    @cached_property
+    def social_worker_history(self):
+        return list(self.child.sw_allocations.select_related("social_worker", "allocated_by"))
+
+    @cached_property
+    def next_due(self) -> date | None:
+        return self.child.next_review_due
+
+    @cached_property
+    def next_due_days_left(self) -> int | None:
+        return days_left(self.next_due, self.today)
+
+    @cached_property
+    def overdue_days(self) -> int:
+        return -(self.next_due_days_left or 0)
+
+    @cached_property
+    def overdue(self) -> bool:
+        return bool(self.next_due and self.next_due < self.today)
+
+    @cached_property
+    def practical_deadline(self) -> date | None:
+        """rules.md §1: where the due date is not a working day, the last working day before it."""
+        if not self.next_due or self.calendar.is_working_day(self.next_due):
+            return None
+        return self.calendar.last_working_day_on_or_before(self.next_due)
+
+    @cached_property
+    def placement_address(self):
+        latest = self.child.episodes.order_by("-decom", "-id").first()
+        if latest is None or not self.child.in_care:
+            return None
+        return latest

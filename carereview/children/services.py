@@ -1,0 +1,99 @@
+"""Writes to a child's record that keep the derived schedule in step (rules.md §2-3).
+
+`refresh_summary` runs the schedule engine over the child's episodes and reviews and stores what it
+says: each review's due date and timeliness, and the child's next review due. Every write path that
+changes episodes, reviews or earlier-review requirements calls it in the same transaction.
+"""
+
+from datetime import date
+
+from django.db import transaction
+
+from carereview.children.models import Child, Episode
+from carereview.core.calendar import today, working_calendar
+from carereview.engine import periods as engine_periods
+from carereview.engine import schedule as engine_schedule
+from carereview.engine.calendar import WorkingCalendar
+
+
+def as_engine_episode(episode: Episode) -> engine_periods.Episode:
+    return engine_periods.Episode(
+        decom=episode.decom,
+        dec=episode.dec,
+        rne=episode.rne,
+        ls=episode.ls,
+        place=episode.place,
+        rec=episode.rec or None,
+    )
+
+
+def periods_with_episodes(episodes: list[Episode]) -> list[tuple[engine_periods.Period, list]]:
+    """The child's periods of care, each with the stored episodes that fall in it."""
+    periods = engine_periods.periods_of_care([as_engine_episode(e) for e in episodes])
+    result = []
+    for period in periods:
+        members = [
+            e
+            for e in episodes
+            if e.decom >= period.start and (period.end is None or e.decom <= period.end)
+        ]
+        result.append((period, members))
+    return result
+
+
+@transaction.atomic
+def refresh_summary(
+    child: Child, *, as_at: date | None = None, calendar: WorkingCalendar | None = None
+) -> engine_schedule.ChildSchedule:
+    as_at = as_at or today()
+    calendar = calendar or working_calendar()
+    episodes = list(child.episodes.order_by("decom", "id"))
+    reviews = list(child.reviews.order_by("held_on", "id"))
+    earlier = [
+        engine_schedule.EarlierReview(required_by=e.required_by, reason=e.get_reason_display())
+        for e in child.earlier_reviews.all()
+    ]
+    result = engine_schedule.compute_schedule(
+        [as_engine_episode(e) for e in episodes],
+        [r.held_on for r in reviews],
+        as_at,
+        calendar,
+        earlier,
+    )
+    counted = {r.date: r for r in result.reviews}
+    errors = {e.review_date: e.message for e in result.errors}
+    seen: set[date] = set()
+    for review in reviews:
+        found = counted.get(review.held_on) if review.held_on not in seen else None
+        seen.add(review.held_on)
+        review.counts = found is not None
+        review.due_on = found.due if found else None
+        review.on_time = found.on_time if found else None
+        review.regime = found.regime if found else ""
+        review.sequence = found.sequence if found else None
+        review.data_error = "" if found else errors.get(review.held_on, "Does not count")[:200]
+    child.reviews.model.objects.bulk_update(
+        reviews, ["counts", "due_on", "on_time", "regime", "sequence", "data_error"]
+    )
+
+    periods = engine_periods.periods_of_care([as_engine_episode(e) for e in episodes])
+    open_period = next(
+        (p for p in reversed(periods) if p.start <= as_at and (p.end is None or p.end >= as_at)),
+        None,
+    )
+    latest = episodes[-1] if episodes else None
+    child.in_care = open_period is not None
+    child.looked_after_since = open_period.start if open_period else None
+    child.current_legal_status = latest.ls if (latest and open_period) else ""
+    child.current_placement = latest.place if (latest and open_period) else ""
+    child.next_review_due = result.next_due
+    child.save(
+        update_fields=[
+            "in_care",
+            "looked_after_since",
+            "current_legal_status",
+            "current_placement",
+            "next_review_due",
+        ]
+    )
+    return result

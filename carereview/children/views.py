@@ -1,0 +1,18 @@
+from django.shortcuts import get_object_or_404, render
+
+from carereview.children.models import Child
+from carereview.children.presenters import ChildPresenter
+from carereview.core import audit
+from carereview.core.calendar import today, working_calendar
+
+
+def detail(request, pk: int):
+    child = get_object_or_404(
+        Child.objects.visible_to(request.user).select_related(
+            "current_iro", "current_social_worker"
+        ),
+        pk=pk,
+    )
+    audit.record_access(request, child, "viewed the child's page")
+    presenter = ChildPresenter(child, today=today(), calendar=working_calendar(), user=request.user)
+    return render(request, "children/detail.html", {"child": child, "p": presenter})

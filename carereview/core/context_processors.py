@@ -1,0 +1,37 @@
+from django.conf import settings
+
+
+def authority(request):
+    return {
+        "authority_name": settings.CAREREVIEW["AUTHORITY_NAME"],
+        "iro_service_phone": settings.CAREREVIEW["IRO_SERVICE_PHONE"],
+    }
+
+
+# (route, label) in the order they appear; each shown only to those the policy lets use it.
+NAVIGATION = [
+    ("caseload:mine", "My caseload"),
+    ("caseload:social-worker", "My children"),
+    ("caseload:managers", "IRO caseloads"),
+    ("allocation:unallocated", "Children without an IRO"),
+    ("caseload:scheduling", "Reviews to book"),
+    ("core:staff", "Staff and teams"),
+    ("core:bank-holidays", "Bank holidays"),
+]
+
+
+def navigation(request):
+    from django.urls import reverse
+
+    from carereview.core.policy import allows
+
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {"navigation": []}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    items = [
+        {"href": reverse(route), "text": label, "current": route == current}
+        for route, label in NAVIGATION
+        if allows(user, route)
+    ]
+    return {"navigation": items}

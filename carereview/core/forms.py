@@ -1,0 +1,30 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from carereview.core.models import BankHoliday
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct username and password.",
+        "inactive": "This account has been closed. Ask your administrator.",
+    }
+
+
+class GovukDateInput(forms.DateInput):
+    input_type = "date"
+
+
+class BankHolidayForm(forms.ModelForm):
+    class Meta:
+        model = BankHoliday
+        fields = ["date", "name"]
+        widgets = {"date": GovukDateInput()}
+        error_messages = {
+            "date": {
+                "required": "Enter the date of the bank holiday",
+                "invalid": "Enter a real date",
+                "unique": "That date is already a bank holiday",
+            },
+            "name": {"required": "Enter the name of the bank holiday"},
+        }

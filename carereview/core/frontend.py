@@ -1,0 +1,39 @@
+"""Install and build the GOV.UK Frontend assets (npm), only when they are missing or stale."""
+
+import shutil
+import subprocess  # noqa: S404 - runs npm, a fixed program with fixed arguments
+from pathlib import Path
+
+from django.conf import settings
+
+SOURCE = Path(settings.PACKAGE_DIR) / "core" / "frontend" / "app.scss"
+BUILT = Path(settings.PACKAGE_DIR) / "core" / "static" / "build" / "app.css"
+PACKAGE = Path(settings.BASE_DIR) / "node_modules" / "govuk-frontend" / "package.json"
+
+
+class FrontendUnavailable(RuntimeError):
+    pass
+
+
+def _npm(*args: str) -> None:
+    npm = shutil.which("npm")
+    if npm is None:
+        raise FrontendUnavailable(
+            "npm is not installed. Install Node.js and npm (Debian: apt-get install -y npm), "
+            "then run this again."
+        )
+    result = subprocess.run(  # noqa: S603
+        [npm, *args], cwd=settings.BASE_DIR, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise FrontendUnavailable(f"npm {' '.join(args)} failed:\n{result.stderr[-2000:]}")
+
+
+def ensure_frontend(log=print) -> None:
+    if not PACKAGE.exists():
+        log("Installing the GOV.UK Frontend package with npm…")
+        _npm("install", "--no-audit", "--no-fund")
+    if not BUILT.exists() or BUILT.stat().st_mtime < SOURCE.stat().st_mtime:
+        log("Building the stylesheet…")
+        BUILT.parent.mkdir(parents=True, exist_ok=True)
+        _npm("run", "build")

@@ -1,0 +1,70 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from carereview.accounts.models import Role, User
+from carereview.children.models import Child
+from carereview.core.frontend import FrontendUnavailable, ensure_frontend
+from carereview.synth.management.commands.synth import make_demo_password
+
+ROLE_ORDER = [
+    Role.IRO,
+    Role.IRO_MANAGER,
+    Role.SOCIAL_WORKER,
+    Role.TEAM_MANAGER,
+    Role.BUSINESS_SUPPORT,
+    Role.COMPLAINTS_MANAGER,
+    Role.ADMINISTRATOR,
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up and serve a demonstration: install the front end if missing, migrate the SQLite "
+        "file under var/, load the synthetic authority once, print a sign-in for each staff role "
+        "and serve on 127.0.0.1."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="Set up, then stop.")
+        parser.add_argument("--children", type=int, default=400)
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, **opts):
+        var = Path(settings.VAR_DIR)
+        var.mkdir(parents=True, exist_ok=True)
+        try:
+            ensure_frontend(log=self.stdout.write)
+        except FrontendUnavailable as problem:
+            raise CommandError(str(problem)) from problem
+        self.stdout.write("Migrating the database…")
+        call_command("migrate", verbosity=0, interactive=False)
+        password_file = var / "demo-password.txt"
+        if not Child.objects.exists():
+            password = make_demo_password()
+            self.stdout.write("Loading the synthetic authority (once)…")
+            call_command(
+                "synth",
+                children=opts["children"],
+                seed=opts["seed"],
+                password=password,
+                stdout=self.stdout._out,
+            )
+            password_file.write_text(password + "\n")
+        password = password_file.read_text().strip() if password_file.exists() else "(set by synth)"
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Sign in as any of these (one for each role):"))
+        for role in ROLE_ORDER:
+            user = User.objects.filter(role=role, is_active=True).order_by("username").first()
+            if user:
+                self.stdout.write(
+                    f"  {role.label:<32} username {user.username:<14} password {password}"
+                )
+        if opts["no_serve"]:
+            return
+        address = f"127.0.0.1:{opts['port']}"
+        self.stdout.write(self.style.SUCCESS(f"\nServing on http://{address}/ (Ctrl-C to stop)"))
+        call_command("runserver", address, use_reloader=False)

@@ -1,0 +1,53 @@
+"""Cross-cutting records: the bank-holiday table, the access log and the audit log."""
+
+from django.conf import settings
+from django.db import models
+
+
+class BankHoliday(models.Model):
+    """A bank holiday in England and Wales (rules.md §1). Seeded from `holidays`, editable."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %B %Y}: {self.name}"
+
+
+class AccessEvent(models.Model):
+    """One read of a child's record: who, which child, what, when. Written, never edited."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=120)
+    path = models.CharField(max_length=500)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["child", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} user {self.user_id} {self.action} child {self.child_id}"
+
+
+class AuditEvent(models.Model):
+    """One change made through a service: who did what to which record, with a snapshot."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    operation = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80)
+    object_id = models.CharField(max_length=40)
+    snapshot = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.operation} {self.object_type} {self.object_id}"

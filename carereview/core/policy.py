@@ -1,0 +1,138 @@
+"""The one declared policy of who may see and do what (issue 2, item 8).
+
+Two halves, both declared here and nowhere else:
+
+* **Routes.** Every named URL route has an entry in `ROUTES`: public, any signed-in staff member, or
+  a named permission. `PolicyMiddleware` enforces it before any view runs, and refuses a route that
+  has no entry, so a new page without a rule cannot be reached (and the route-by-role test fails).
+* **Scope.** `child_scope(user, purpose)` is the filter every query for child data goes through
+  (`Child.objects.visible_to(user)`): an IRO sees their allocated children; a social worker their
+  own; team managers the children of their team's social workers; IRO managers the children of
+  their team's IROs and the children waiting for one; business support the scheduling details of
+  every child and no case content; the administrator and complaints manager no case content.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from carereview.accounts.models import STAFF_ROLES, Role
+
+PUBLIC = "public"
+STAFF = "staff"
+
+
+def _role(*roles: str, name: str):
+    return rules.predicate(
+        lambda user: bool(getattr(user, "is_authenticated", False)) and user.role in roles,
+        name=name,
+    )
+
+
+is_staff = _role(*STAFF_ROLES, name="is_staff")
+is_iro = _role(Role.IRO, name="is_iro")
+is_iro_manager = _role(Role.IRO_MANAGER, name="is_iro_manager")
+is_social_worker = _role(Role.SOCIAL_WORKER, name="is_social_worker")
+is_team_manager = _role(Role.TEAM_MANAGER, name="is_team_manager")
+is_business_support = _role(Role.BUSINESS_SUPPORT, name="is_business_support")
+is_administrator = _role(Role.ADMINISTRATOR, name="is_administrator")
+
+# Role-level permissions. Object-level scope for child data is `child_scope`, below.
+PERMISSIONS = {
+    "view_child": is_iro | is_iro_manager | is_social_worker | is_team_manager,
+    "view_own_caseload": is_iro,
+    "view_all_caseloads": is_iro_manager,
+    "view_iro_caseload": is_iro_manager,
+    "allocate_iro": is_iro_manager,
+    "allocate_social_worker": is_team_manager | is_iro_manager,
+    "view_my_children": is_social_worker | is_team_manager,
+    "view_scheduling": is_business_support | is_iro_manager | is_iro,
+    "view_staff": is_administrator | is_iro_manager,
+    "manage_bank_holidays": is_administrator,
+}
+
+for _name, _predicate in PERMISSIONS.items():
+    rules.add_perm(f"carereview.{_name}", _predicate)
+
+# Every named route, and what it needs. PolicyMiddleware refuses any route missing here.
+ROUTES: dict[str, str] = {
+    "sign-in": PUBLIC,
+    "sign-out": STAFF,
+    "home": STAFF,
+    "accessibility": PUBLIC,
+    "children:detail": "view_child",
+    "caseload:mine": "view_own_caseload",
+    "caseload:iro": "view_iro_caseload",
+    "caseload:managers": "view_all_caseloads",
+    "caseload:social-worker": "view_my_children",
+    "caseload:scheduling": "view_scheduling",
+    "allocation:unallocated": "allocate_iro",
+    "allocation:appoint-iro": "allocate_iro",
+    "allocation:appoint-social-worker": "allocate_social_worker",
+    "core:staff": "view_staff",
+    "core:bank-holidays": "manage_bank_holidays",
+    "core:bank-holiday-delete": "manage_bank_holidays",
+}
+
+
+def allows(user, route_name: str) -> bool:
+    """Whether `user` may use the route at all (before any object scope)."""
+    need = ROUTES[route_name]
+    if need == PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if need == STAFF:
+        return is_staff(user)
+    return user.has_perm(f"carereview.{need}")
+
+
+def child_scope(user, purpose: str = "case") -> Q:
+    """The filter on Child for what `user` may see. `purpose` is "case" or "scheduling"."""
+    nothing = Q(pk__in=[])
+    if not getattr(user, "is_authenticated", False):
+        return nothing
+    role = user.role
+    if purpose == "scheduling" and role == Role.BUSINESS_SUPPORT:
+        return Q()
+    if role == Role.IRO:
+        return Q(current_iro=user)
+    if role == Role.SOCIAL_WORKER:
+        return Q(current_social_worker=user)
+    if role == Role.TEAM_MANAGER:
+        return Q(current_social_worker__team__manager=user) | Q(
+            current_social_worker__line_manager=user
+        )
+    if role == Role.IRO_MANAGER:
+        return (
+            Q(current_iro__team__manager=user)
+            | Q(current_iro__line_manager=user)
+            | Q(current_iro__isnull=True)
+        )
+    return nothing
+
+
+class PolicyMiddleware:
+    """Enforces `ROUTES` on every request that resolves to a view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        name = request.resolver_match.view_name if request.resolver_match else None
+        if name not in ROUTES:
+            raise PermissionDenied("This page has no access rule, so nobody may use it.")
+        need = ROUTES[name]
+        if need == PUBLIC:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not allows(request.user, name):
+            raise PermissionDenied("Your role does not give you access to this page.")
+        return None

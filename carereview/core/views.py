@@ -1,0 +1,80 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from carereview.accounts.models import Team, User
+from carereview.core import audit
+from carereview.core.calendar import forget_bank_holidays
+from carereview.core.context_processors import NAVIGATION
+from carereview.core.forms import BankHolidayForm, SignInForm
+from carereview.core.models import BankHoliday
+from carereview.core.policy import allows
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "registration/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+def home(request):
+    """Send each person to the first page their role uses; a page of links if there is none."""
+    for route, _label in NAVIGATION:
+        if allows(request.user, route):
+            return redirect(route)
+    return render(request, "core/home.html")
+
+
+def accessibility(request):
+    return render(request, "core/accessibility.html")
+
+
+def staff(request):
+    teams = Team.objects.select_related("manager").prefetch_related("members").order_by("name")
+    unteamed = User.objects.filter(team__isnull=True, is_active=True).exclude(
+        role__in=["child", "parent", "carer"]
+    )
+    return render(request, "core/staff.html", {"teams": teams, "unteamed": unteamed})
+
+
+def bank_holidays(request):
+    form = BankHolidayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            holiday = form.save()
+            audit.record_change(
+                request.user, "bank_holiday.add", holiday, {"date": str(holiday.date)}
+            )
+        forget_bank_holidays()
+        messages.success(request, f"{holiday} added. Due dates use it from now on.")
+        return redirect("core:bank-holidays")
+    year = request.GET.get("year", "")
+    holidays = BankHoliday.objects.all()
+    years = sorted({d.year for d in holidays.values_list("date", flat=True)}, reverse=True)
+    if year.isdigit():
+        holidays = holidays.filter(date__year=int(year))
+    return render(
+        request,
+        "core/bank_holidays.html",
+        {"form": form, "holidays": holidays, "years": years, "year": year},
+    )
+
+
+def bank_holiday_delete(request, pk: int):
+    holiday = get_object_or_404(BankHoliday, pk=pk)
+    if request.method == "POST":
+        with transaction.atomic():
+            audit.record_change(
+                request.user, "bank_holiday.delete", holiday, {"date": str(holiday.date)}
+            )
+            holiday.delete()
+        forget_bank_holidays()
+        messages.success(request, f"{holiday} removed.")
+        return redirect(reverse("core:bank-holidays"))
+    return render(request, "core/bank_holiday_delete.html", {"holiday": holiday})

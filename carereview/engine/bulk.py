@@ -1,0 +1,425 @@
+"""Review schedules for a whole return at once (spec/rules.md §2-3, vectorised).
+
+``compute_schedules_bulk`` gives, for column arrays of episodes and reviews of many children,
+exactly what ``schedule.compute_schedule`` gives child by child (earlier reviews aside), in time
+proportional to the rows: no loop over children or days.
+
+1. Episodes known at the as-at date are sorted by (child, DECOM). Periods of care start where
+   neither joining rule of ``periods`` holds for an episode and the one before it (group-wise
+   shifts); each period's end comes from its last episode.
+2. Regime starts (``regimes``) are found the same way: placed for adoption, adoption ending,
+   and the first non-short-break episode of a short-breaks period.
+3. Reviews are sorted by (child, date) and classified (unreadable, after as-at, same day,
+   outside every period); a ``searchsorted`` of each review's (child, date) key into the period
+   starts and the regime starts finds its period and regime (a later start wins ties).
+4. Each counted review's sequence is its rank within its regime; its due date applies the
+   regime's ``Timetable`` interval to the regime start or the previous review held in the
+   period, one numpy call per (timetable, interval).
+5. Each child's next review is computed the same way from its last regime start, where its last
+   period is open at the as-at date.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+import numpy as np
+
+from .calendar import WorkingCalendar, add_months_array, default_calendar
+from .periods import SHORT_BREAK_LEGAL_STATUSES, SHORT_BREAK_STAYS, SHORT_BREAK_WINDOW_MONTHS
+from .regimes import (
+    AAR36_ADOPTION,
+    PLACED_FOR_ADOPTION,
+    REG33_STANDARD,
+    REG48_SHORT_BREAKS,
+    STANDARD_RESUMED,
+    Interval,
+    Regime,
+)
+
+#: Regime codes of the output arrays (-1: none).
+REGIMES: Final[tuple[Regime, ...]] = ("standard", "short_breaks", "adoption")
+
+#: Review status codes of ``BulkSchedules.review_status``.
+COUNTED: Final = 0
+OUTSIDE_PERIOD: Final = 1
+SAME_DAY: Final = 2
+UNREADABLE: Final = 3
+AFTER_AS_AT: Final = 4
+
+# Timetable codes: a regime start's timetable is TIMETABLES[code].
+_STANDARD, _SHORT_BREAKS, _ADOPTION, _RESUMED = range(4)
+TIMETABLES: Final = (REG33_STANDARD, REG48_SHORT_BREAKS, AAR36_ADOPTION, STANDARD_RESUMED)
+_REGIME_OF_TIMETABLE = np.array([REGIMES.index(t.regime) for t in TIMETABLES], dtype=np.int8)
+
+_NAT = np.datetime64("NaT", "D")
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeColumns:
+    """SSDA903 episodes as columns: child index, DECOM and DEC (``datetime64[D]``, NaT while
+    open) and the RNE, LS, PLACE and REC codes (strings; REC blank while open)."""
+
+    child: np.ndarray
+    decom: np.ndarray
+    dec: np.ndarray
+    rne: np.ndarray
+    ls: np.ndarray
+    place: np.ndarray
+    rec: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewColumns:
+    """Reviews held as columns: child index and date (``datetime64[D]``, NaT if unreadable)."""
+
+    child: np.ndarray
+    date: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class BulkSchedules:
+    """Per review row (input order): status (``COUNTED`` ...), due date, on time, regime code
+    and sequence (NaT, False, -1, 0 where not counted). Per child: next due date and its
+    practical deadline, overdue, regime code and sequence (NaT, False, -1, 0 where no period
+    of care is open at the as-at date)."""
+
+    review_status: np.ndarray
+    review_due: np.ndarray
+    review_on_time: np.ndarray
+    review_regime: np.ndarray
+    review_sequence: np.ndarray
+    next_due: np.ndarray
+    next_due_practical: np.ndarray
+    overdue: np.ndarray
+    next_regime: np.ndarray
+    next_sequence: np.ndarray
+
+    @property
+    def review_counted(self) -> np.ndarray:
+        """True for each review that counts (rules.md §3)."""
+        return self.review_status == COUNTED
+
+
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    """Sortable int64 keys of (child, day): ``child * span + (day - base)``."""
+
+    base: np.datetime64
+    span: int
+
+    def of(self, child: np.ndarray, day: np.ndarray) -> np.ndarray:
+        return child * self.span + (day - self.base).astype(np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class _Episodes:
+    """Episodes known at the as-at date, sorted by (child, DECOM), with their rule flags."""
+
+    child: np.ndarray
+    key: np.ndarray
+    decom: np.ndarray
+    dec: np.ndarray
+    stay: np.ndarray  # LS V3
+    short_break: np.ndarray  # LS V3 or V4
+    adoption: np.ndarray  # PLACE A3-A6
+    x1: np.ndarray  # REC X1
+    rne_s: np.ndarray  # RNE S
+
+
+@dataclass(frozen=True, slots=True)
+class _Starts:
+    """Period or regime starts, sorted by key: the row of each, its child, day and key."""
+
+    row: np.ndarray
+    child: np.ndarray
+    day: np.ndarray
+    key: np.ndarray
+
+    def last_at_or_before(self, key: np.ndarray) -> np.ndarray:
+        """The index of the last start with a key <= each key (-1 where none); a later start
+        wins ties."""
+        return np.searchsorted(self.key, key, side="right") - 1
+
+
+def _codes_in(column: np.ndarray, codes: frozenset[str] | str) -> np.ndarray:
+    """True where a code column holds one of ``codes``."""
+    column = np.asarray(column)
+    if column.dtype.kind != "U":
+        column = column.astype(str)
+    found = np.zeros(column.shape, dtype=bool)
+    for code in sorted({codes} if isinstance(codes, str) else codes):
+        found |= column == code
+    return found
+
+
+def _keys(episodes: EpisodeColumns, reviews: ReviewColumns, as_at: np.datetime64) -> _Keys:
+    """Key scheme covering every DECOM and review date up to ``as_at``."""
+    days = np.concatenate(
+        [np.asarray(episodes.decom, "datetime64[D]"), np.asarray(reviews.date, "datetime64[D]")]
+    )
+    days = days[~np.isnat(days) & (days <= as_at)]
+    base = days.min() if days.size else as_at
+    return _Keys(base, int((as_at - base).astype(np.int64)) + 1)
+
+
+def _known_episodes(columns: EpisodeColumns, as_at: np.datetime64, keys: _Keys) -> _Episodes:
+    """``periods.episodes_known_at``, sorted by (child, DECOM), stable for equal DECOMs."""
+    decom = np.asarray(columns.decom, "datetime64[D]")
+    dec = np.asarray(columns.dec, "datetime64[D]")
+    child = np.asarray(columns.child, np.int64)
+    known = np.flatnonzero(decom <= as_at)
+    key = keys.of(child[known], decom[known])
+    order = np.argsort(key, kind="stable")
+    rows = known[order]
+    still_open = np.isnat(dec[rows]) | (dec[rows] > as_at)
+    short_break = _codes_in(columns.ls, SHORT_BREAK_LEGAL_STATUSES)
+    return _Episodes(
+        child=child[rows],
+        key=key[order],
+        decom=decom[rows],
+        dec=np.where(still_open, _NAT, dec[rows]),
+        stay=_codes_in(columns.ls, SHORT_BREAK_STAYS)[rows],
+        short_break=short_break[rows],
+        adoption=_codes_in(columns.place, PLACED_FOR_ADOPTION)[rows],
+        x1=_codes_in(columns.rec, "X1")[rows] & ~still_open,
+        rne_s=_codes_in(columns.rne, "S")[rows],
+    )
+
+
+def _period_starts(ep: _Episodes, window_months: int) -> np.ndarray:
+    """True where an episode starts a period of care: the child's first episode, or one that
+    neither ``continues_by_x1`` nor ``continues_short_break_series`` the episode before."""
+    prev_dec = ep.dec[:-1]
+    by_x1 = ep.x1[:-1] & (prev_dec == ep.decom[1:]) & ~ep.rne_s[1:]
+    series = (
+        ep.stay[:-1]
+        & ep.stay[1:]
+        & ~np.isnat(prev_dec)
+        & (ep.decom[1:] <= add_months_array(prev_dec, window_months))
+    )
+    starts = np.ones(ep.child.size, dtype=bool)
+    starts[1:] = (ep.child[1:] != ep.child[:-1]) | ~(by_x1 | series)
+    return starts
+
+
+def _period_ends(ep: _Episodes, first_rows: np.ndarray, window_months: int) -> np.ndarray:
+    """``periods.period_end`` of each period, from its last episode."""
+    last = np.append(first_rows[1:] - 1, ep.child.size - 1) if first_rows.size else first_rows
+    last_dec = ep.dec[last]
+    series = ep.stay[last] & ~np.isnat(last_dec)
+    return np.where(series, add_months_array(last_dec, window_months), last_dec)
+
+
+def _regime_starts(ep: _Episodes, period_start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``regimes.regime_starts`` for every episode: whether it starts a regime and the code of
+    the timetable it starts."""
+    prev_adoption = np.zeros_like(ep.adoption)
+    prev_adoption[1:] = ep.adoption[:-1]
+    prev_adoption &= ~period_start
+    adoption_starts = ep.adoption & ~prev_adoption
+    adoption_ends = ~ep.adoption & prev_adoption
+    # The short-breaks regime lasts while every episode of the period so far is a short break
+    # not placed for adoption; the first other episode ends it.
+    leaves_short_breaks = (~ep.short_break | ep.adoption).astype(np.int64)
+    before = np.cumsum(leaves_short_breaks) - leaves_short_breaks
+    period_index = np.cumsum(period_start) - 1
+    left_before = before - before[np.flatnonzero(period_start)][period_index]
+    reg48_ends = ~period_start & (left_before == 0) & ~ep.short_break & ~ep.adoption
+    starts = period_start | adoption_starts | adoption_ends | reg48_ends
+    code = np.full(ep.child.size, _STANDARD, dtype=np.int8)
+    code[period_start & ep.short_break] = _SHORT_BREAKS
+    code[adoption_ends] = _RESUMED
+    code[adoption_starts] = _ADOPTION
+    return starts, code
+
+
+def _after(interval: Interval, days: np.ndarray, calendar: WorkingCalendar) -> np.ndarray:
+    """``Interval.after`` for each element."""
+    match interval.unit:
+        case "working_days":
+            return calendar.add_working_days_array(days, interval.count)
+        case "days":
+            return days + np.timedelta64(interval.count, "D")
+        case "months":
+            return add_months_array(days, interval.count)
+
+
+def _due(
+    timetable: np.ndarray,
+    sequence: np.ndarray,
+    regime_start: np.ndarray,
+    previous_held: np.ndarray,
+    calendar: WorkingCalendar,
+) -> np.ndarray:
+    """``Timetable.due`` for each element, one numpy call per (timetable, interval)."""
+    step = np.minimum(sequence, 3) - 1
+    combined = timetable.astype(np.int64) * 3 + step
+    due = np.full(sequence.shape, _NAT)
+    for code, table in enumerate(TIMETABLES):
+        for index, interval in enumerate((table.first, table.second, table.later)):
+            lanes = np.flatnonzero(combined == code * 3 + index)
+            if lanes.size:
+                from_start = index == 0 and not table.first_from_previous_review
+                anchor = (regime_start if from_start else previous_held)[lanes]
+                due[lanes] = _after(interval, anchor, calendar)
+    return due
+
+
+def _at(values: np.ndarray, index: np.ndarray, missing: object) -> np.ndarray:
+    """``values[index]``, or ``missing`` where the index is -1 (nothing found)."""
+    if values.size == 0:
+        return np.full(index.shape, missing, dtype=values.dtype)
+    return np.where(index >= 0, values[np.maximum(index, 0)], missing)
+
+
+def _starts_at(ep: _Episodes, flags: np.ndarray) -> _Starts:
+    """The episodes flagged as starts, as ``_Starts``."""
+    rows = np.flatnonzero(flags)
+    return _Starts(rows, ep.child[rows], ep.decom[rows], ep.key[rows])
+
+
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    """Reviews that count, sorted by (child, date): input row, child, date, key and period."""
+
+    row: np.ndarray
+    child: np.ndarray
+    day: np.ndarray
+    key: np.ndarray
+    period: np.ndarray
+
+
+def _classify_reviews(
+    columns: ReviewColumns,
+    as_at: np.datetime64,
+    keys: _Keys,
+    periods: _Starts,
+    period_end: np.ndarray,
+) -> tuple[np.ndarray, _Counted]:
+    """``schedule.reviews_that_count`` for every review: the status of each row and the
+    reviews that count. The first of several reviews on one day (in input order) is the one
+    checked against the periods; the others are same-day errors."""
+    day = np.asarray(columns.date, "datetime64[D]")
+    child = np.asarray(columns.child, np.int64)
+    status = np.full(day.size, COUNTED, dtype=np.int8)
+    unreadable = np.isnat(day)
+    after = ~unreadable & (day > as_at)
+    status[unreadable] = UNREADABLE
+    status[after] = AFTER_AS_AT
+    valid = np.flatnonzero(~unreadable & ~after)
+    key = keys.of(child[valid], day[valid])
+    order = np.argsort(key, kind="stable")
+    rows, key = valid[order], key[order]
+    repeat = np.zeros(rows.size, dtype=bool)
+    repeat[1:] = key[1:] == key[:-1]
+    status[rows[repeat]] = SAME_DAY
+    rows, key = rows[~repeat], key[~repeat]
+    period = periods.last_at_or_before(key)
+    end = _at(period_end, period, _NAT)
+    inside = (_at(periods.child, period, -1) == child[rows]) & (np.isnat(end) | (day[rows] <= end))
+    status[rows[~inside]] = OUTSIDE_PERIOD
+    rows = rows[inside]
+    return status, _Counted(rows, child[rows], day[rows], key[inside], period[inside])
+
+
+def _resolve_resumed(
+    timetable: np.ndarray, regimes: _Starts, regime_period: np.ndarray, counted: _Counted
+) -> np.ndarray:
+    """``regimes.standard_resumed`` for each regime start: a resumed standard regime with no
+    review held earlier in its period starts afresh."""
+    prior = np.searchsorted(counted.key, regimes.key, side="left") - 1
+    held_before = _at(counted.period, prior, -1) == regime_period
+    return np.where((timetable == _RESUMED) & ~held_before, _STANDARD, timetable)
+
+
+def _rank_within(group: np.ndarray) -> np.ndarray:
+    """The 0-based position of each element within its run of equal values."""
+    first = np.ones(group.size, dtype=bool)
+    first[1:] = group[1:] != group[:-1]
+    index = np.arange(group.size)
+    return index - np.maximum.accumulate(np.where(first, index, 0))
+
+
+def _previous_in_period(counted: _Counted) -> np.ndarray:
+    """The previous review held in the same period (NaT for a period's first)."""
+    previous = np.full(counted.day.size, _NAT)
+    if counted.day.size:
+        same = counted.period[1:] == counted.period[:-1]
+        previous[1:] = np.where(same, counted.day[:-1], _NAT)
+    return previous
+
+
+def compute_schedules_bulk(
+    episodes: EpisodeColumns,
+    reviews: ReviewColumns,
+    n_children: int,
+    as_at: date,
+    calendar: WorkingCalendar | None = None,
+    *,
+    short_break_window_months: int = SHORT_BREAK_WINDOW_MONTHS,
+) -> BulkSchedules:
+    """``schedule.compute_schedule`` (without earlier reviews) for children
+    ``0 .. n_children - 1`` at once, from column arrays; see the module docstring."""
+    calendar = calendar or default_calendar()
+    at = np.datetime64(as_at, "D")
+    keys = _keys(episodes, reviews, at)
+    ep = _known_episodes(episodes, at, keys)
+
+    period_flags = _period_starts(ep, short_break_window_months)
+    periods = _starts_at(ep, period_flags)
+    period_end = _period_ends(ep, periods.row, short_break_window_months)
+    regime_flags, regime_code = _regime_starts(ep, period_flags)
+    regimes = _starts_at(ep, regime_flags)
+    regime_period = (np.cumsum(period_flags) - 1)[regimes.row]
+
+    status, counted = _classify_reviews(reviews, at, keys, periods, period_end)
+    timetable = _resolve_resumed(regime_code[regimes.row], regimes, regime_period, counted)
+
+    regime = regimes.last_at_or_before(counted.key)
+    sequence = _rank_within(regime) + 1
+    due = _due(
+        timetable[regime], sequence, regimes.day[regime], _previous_in_period(counted), calendar
+    )
+    review_due = np.full(status.size, _NAT)
+    review_due[counted.row] = due
+    review_on_time = np.zeros(status.size, dtype=bool)
+    review_on_time[counted.row] = counted.day <= due
+    review_regime = np.full(status.size, -1, dtype=np.int8)
+    review_regime[counted.row] = _REGIME_OF_TIMETABLE[timetable[regime]]
+    review_sequence = np.zeros(status.size, dtype=np.int32)
+    review_sequence[counted.row] = sequence
+
+    # The next review: from each child's last regime start, where its last period is open.
+    children = np.arange(n_children)
+    last_period = np.searchsorted(periods.child, children, side="right") - 1
+    end = _at(period_end, last_period, _NAT)
+    is_open = (_at(periods.child, last_period, -1) == children) & (np.isnat(end) | (end >= at))
+    open_children = np.flatnonzero(is_open)
+    last_regime = np.searchsorted(regimes.child, open_children, side="right") - 1
+    last_review = np.searchsorted(counted.child, open_children, side="right") - 1
+    in_period = _at(counted.period, last_review, -1) == last_period[open_children]
+    previous = np.where(in_period, _at(counted.day, last_review, _NAT), _NAT)
+    held_in_regime = np.bincount(regime, minlength=regimes.key.size)[last_regime]
+    open_timetable = timetable[last_regime]
+    open_due = _due(
+        open_timetable, held_in_regime + 1, regimes.day[last_regime], previous, calendar
+    )
+    next_due = np.full(n_children, _NAT)
+    next_due[open_children] = open_due
+    next_regime = np.full(n_children, -1, dtype=np.int8)
+    next_regime[open_children] = _REGIME_OF_TIMETABLE[open_timetable]
+    next_sequence = np.zeros(n_children, dtype=np.int32)
+    next_sequence[open_children] = held_in_regime + 1
+    return BulkSchedules(
+        review_status=status,
+        review_due=review_due,
+        review_on_time=review_on_time,
+        review_regime=review_regime,
+        review_sequence=review_sequence,
+        next_due=next_due,
+        next_due_practical=calendar.last_working_day_on_or_before_array(next_due),
+        overdue=~np.isnat(next_due) & (next_due < at),
+        next_regime=next_regime,
+        next_sequence=next_sequence,
+    )
