@@ -97,3 +97,16 @@ def refresh_summary(
         ]
     )
     return result
+
+
+def refresh_all_in_care(*, as_at: date | None = None) -> int:
+    """Recompute every in-care child's schedule (after a bank-holiday change). Returns the count.
+
+    Synchronous for now; the background worker of a later issue takes it over at scale.
+    """
+    calendar = working_calendar()
+    count = 0
+    for child in Child.objects.filter(in_care=True).iterator(chunk_size=500):
+        refresh_summary(child, as_at=as_at, calendar=calendar)
+        count += 1
+    return count

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from carereview.accounts.models import Team, User
+from carereview.children.services import refresh_all_in_care
 from carereview.core import audit
 from carereview.core.calendar import forget_bank_holidays
 from carereview.core.context_processors import NAVIGATION
@@ -52,7 +53,10 @@ def bank_holidays(request):
                 request.user, "bank_holiday.add", holiday, {"date": str(holiday.date)}
             )
         forget_bank_holidays()
-        messages.success(request, f"{holiday} added. Due dates use it from now on.")
+        refreshed = refresh_all_in_care()
+        messages.success(
+            request, f"{holiday} added. Due dates of {refreshed} children were worked out again."
+        )
         return redirect("core:bank-holidays")
     year = request.GET.get("year", "")
     holidays = BankHoliday.objects.all()
@@ -75,6 +79,9 @@ def bank_holiday_delete(request, pk: int):
             )
             holiday.delete()
         forget_bank_holidays()
-        messages.success(request, f"{holiday} removed.")
+        refreshed = refresh_all_in_care()
+        messages.success(
+            request, f"{holiday} removed. Due dates of {refreshed} children were worked out again."
+        )
         return redirect(reverse("core:bank-holidays"))
     return render(request, "core/bank_holiday_delete.html", {"holiday": holiday})

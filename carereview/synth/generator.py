@@ -350,14 +350,16 @@ class _Builder:
                     self._end(ep, stop, rng.choice(LEAVING))
                     return stop
                 return None
+            if nxt > self.as_at:
+                return None  # still in this episode today
             day = nxt
             self._end(ep, day, "X1")
-            if (
-                kind == "adoption"
-                and ep.ls in {"C2", "E1"}
-                and not placed_for_adoption
-                and (rng.random() < 0.6)
-            ):
+            if kind == "adoption" and not placed_for_adoption and ep.ls not in {"C2", "E1"}:
+                # The route to adoption: a placement order first...
+                ep = self._episode(child, day, "L", "E1", ep.place, cin)
+                continue
+            if kind == "adoption" and not placed_for_adoption and rng.random() < 0.8:
+                # ...then placed for adoption (AAR reg 36 reviews from here).
                 ep = self._episode(child, day, "P", "E1", rng.choice(["A5", "A6"]), cin, "CARPL")
                 placed_for_adoption = True
                 # Adopted 6-12 months later, unless the child is still placed at the as-at date.
@@ -368,8 +370,6 @@ class _Builder:
                 return None
             if ep.ls in {"C1", "V2", "L2"} and rng.random() < 0.5:
                 new_ls = "C2" if ep.ls != "V2" or rng.random() < 0.5 else "V2"
-                if kind == "adoption" and new_ls == "C2" and rng.random() < 0.5:
-                    new_ls = "E1"
                 if new_ls != ep.ls:
                     ep = self._episode(child, day, "L", new_ls, ep.place, cin)
                     continue

@@ -10,7 +10,8 @@ from carereview.synth import loader, ssda903
 from carereview.synth.generator import generate
 
 
-def progress_bar(label: str, stream=sys.stderr):
+def progress_bar(label: str, stream=None):
+    stream = stream or sys.stderr
     width = 30
     shown = {"filled": -1}
     tty = stream.isatty()

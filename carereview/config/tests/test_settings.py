@@ -1,0 +1,77 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from carereview.accounts.models import Role
+
+
+def run(code: str, **env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}
+    }
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+SETUP = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_its_environment(missing):
+    env = {
+        "DJANGO_SETTINGS_MODULE": "carereview.config.settings.production",
+        "SECRET_KEY": "x" * 60,
+        "DATABASE_URL": "postgres://u@127.0.0.1:5432/carereview",
+        "ALLOWED_HOSTS": "iro.example.org",
+    }
+    del env[missing]
+    result = run(SETUP, **env)
+    assert result.returncode != 0
+    assert f"{missing} is not set" in result.stderr
+
+
+def test_production_starts_with_its_environment():
+    result = run(
+        SETUP,
+        DJANGO_SETTINGS_MODULE="carereview.config.settings.production",
+        SECRET_KEY="x" * 60,
+        DATABASE_URL="postgres://u@127.0.0.1:5432/carereview",
+        ALLOWED_HOSTS="iro.example.org, www.iro.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_the_console_command_lists_the_projects_commands():
+    result = run("from carereview.cli import main; main(['carereview', 'help'])")
+    assert result.returncode == 0, result.stderr
+    for command in ("demo", "synth", "migrate"):
+        assert command in result.stdout
+
+
+@pytest.mark.django_db
+def test_demo_sets_up_and_prints_a_sign_in_for_each_role(tmp_path, settings, capsys):
+    settings.VAR_DIR = tmp_path
+    call_command("demo", no_serve=True, children=12)
+    out = capsys.readouterr().out
+    password = (tmp_path / "demo-password.txt").read_text().strip()
+    for role in Role:
+        if role.value in {"child", "parent", "carer"}:
+            continue
+        assert role.label in out
+    assert out.count(password) == 7
+    # Run again: nothing is loaded twice.
+    call_command("demo", no_serve=True, children=12)
+    from carereview.children.models import Child
+
+    assert Child.objects.count() == 12

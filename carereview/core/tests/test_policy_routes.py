@@ -1,0 +1,135 @@
+"""Every URL route, as every role, against the declared policy (issue 2, item 8).
+
+A route with no rule in `core.policy.ROUTES` fails here, so no page can be added without one.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from carereview.accounts.models import STAFF_ROLES
+from carereview.core.models import BankHoliday
+from carereview.core.policy import PUBLIC, ROUTES, allows
+from carereview.core.testing import make_child
+
+
+def walk(patterns, namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from walk(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{namespace}{p.name}", p
+
+
+def all_routes() -> dict[str, URLPattern]:
+    return dict(walk(get_resolver().url_patterns))
+
+
+def test_every_route_has_a_rule_and_every_rule_a_route():
+    routes = set(all_routes())
+    assert routes - set(ROUTES) == set(), "routes with no access rule in core.policy.ROUTES"
+    assert set(ROUTES) - routes == set(), "rules for routes that do not exist"
+
+
+def test_every_staff_role_has_a_user_in_the_walk(service):
+    assert set(service.by_role()) == set(STAFF_ROLES)
+
+
+POST_ONLY = {"sign-out"}
+
+
+def _kwargs(route: str, pattern: URLPattern, child, service) -> dict:
+    names = set(pattern.pattern.converters)
+    if not names:
+        return {}
+    if route == "caseload:iro":
+        return {"user_id": service.iro.pk}
+    if route.startswith("core:bank-holiday"):
+        return {"pk": BankHoliday.objects.order_by("date").first().pk}
+    assert names == {"pk"}, f"{route}: teach this test which object {names} names"
+    return {"pk": child.pk}
+
+
+def _request(client, route, url):
+    return client.post(url) if route in POST_ONLY else client.get(url)
+
+
+@pytest.fixture
+def in_scope_child(service):
+    return make_child(
+        iro=service.iro,
+        social_worker=service.social_worker,
+        start=date.today() - timedelta(days=60),
+    )
+
+
+@pytest.mark.django_db
+def test_route_by_role(client, service, in_scope_child):
+    """Each staff role gets the page (2xx) where the policy allows it and 403 where not."""
+    routes = all_routes()
+    failures = []
+    for role, user in service.by_role().items():
+        for route, pattern in routes.items():
+            client.force_login(user)  # again each time: sign-out ends the session
+            url = reverse(route, kwargs=_kwargs(route, pattern, in_scope_child, service))
+            response = _request(client, route, url)
+            allowed = allows(user, route)
+            ok = (response.status_code < 400) if allowed else response.status_code == 403
+            if route == "sign-in" and response.status_code == 302:
+                ok = True  # a signed-in user is sent on from the sign-in page
+            if not ok:
+                failures.append(f"{role} {route} {url}: {response.status_code}, allowed={allowed}")
+        client.logout()
+    assert failures == []
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_sign_in_except_on_public_pages(client, service, in_scope_child):
+    for route, pattern in all_routes().items():
+        url = reverse(route, kwargs=_kwargs(route, pattern, in_scope_child, service))
+        response = _request(client, route, url)
+        if ROUTES[route] == PUBLIC:
+            assert response.status_code == 200, route
+        else:
+            assert response.status_code == 302, route
+            assert response["Location"].startswith(reverse("sign-in")), route
+
+
+@pytest.mark.django_db
+def test_a_child_out_of_scope_is_not_found_for_every_role(client, service):
+    """Allowed the kind of page, but not this child: 404, never the record."""
+    stranger = make_child(iro=service.iro2, social_worker=service.other_social_worker)
+    routes = {
+        r: p
+        for r, p in all_routes().items()
+        if set(p.pattern.converters) == {"pk"} and not r.startswith("core:")
+    }
+    assert routes, "expected child routes"
+    for role, user in service.by_role().items():
+        if role == "iro_manager":
+            continue  # the IRO manager's team includes iro2: in scope by design
+        client.force_login(user)
+        for route in routes:
+            if not allows(user, route):
+                continue
+            response = client.get(reverse(route, kwargs={"pk": stranger.pk}))
+            assert response.status_code == 404, (role, route, response.status_code)
+            assert stranger.last_name.encode() not in response.content
+        client.logout()
+
+
+@pytest.mark.django_db
+def test_portal_roles_reach_no_staff_page(client, service, in_scope_child):
+    from carereview.core.testing import make_user
+
+    for role in ("child", "parent", "carer"):
+        user = make_user(f"portal.{role}", role)
+        for route, pattern in all_routes().items():
+            if ROUTES[route] == PUBLIC:
+                continue
+            client.force_login(user)
+            url = reverse(route, kwargs=_kwargs(route, pattern, in_scope_child, service))
+            assert _request(client, route, url).status_code == 403, (role, route)
+        client.logout()

@@ -1,0 +1,84 @@
+import csv
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from carereview.accounts.models import Role, User
+from carereview.children.models import Child
+from carereview.engine.calendar import default_calendar
+from carereview.reviews.models import Review
+from carereview.synth.generator import generate
+
+AS_AT = date(2026, 11, 20)
+
+
+def test_generation_is_deterministic_and_realistic():
+    a = generate(seed=7, children=120, as_at=AS_AT, calendar=default_calendar())
+    b = generate(seed=7, children=120, as_at=AS_AT, calendar=default_calendar())
+    assert [(c.first_name, c.last_name, c.dob) for c in a.children] == [
+        (c.first_name, c.last_name, c.dob) for c in b.children
+    ]
+    assert len(a.children) == 120
+    roles = [s.role for s in a.staff]
+    assert roles.count("iro") == 8 and roles.count("social_worker") == 25
+    assert len({s.team for s in a.staff if s.role == "social_worker"}) == 4
+    kinds = {e.ls for c in a.children for e in c.episodes}
+    assert {"V3", "E1"} & kinds, "short breaks or adoption paths appear"
+    assert any(e.place in {"A5", "A6"} for c in a.children for e in c.episodes)
+    assert any(e.rec and e.rec != "X1" for c in a.children for e in c.episodes), "some leave"
+    assert sum(len(c.reviews) for c in a.children) > 120
+    assert any(c.siblings for c in a.children)
+    for c in a.children:
+        assert all(e.decom <= AS_AT for e in c.episodes)
+        assert [r.held_on for r in c.reviews] == sorted({r.held_on for r in c.reviews})
+
+
+def test_names_are_plainly_fictional():
+    from carereview.synth import names
+
+    assert all(
+        s.endswith(
+            (
+                "Lane",
+                "Road",
+                "Street",
+                "Close",
+                "Avenue",
+                "Way",
+                "Gardens",
+                "Crescent",
+                "Row",
+                "Drive",
+            )
+        )
+        for s in names.STREETS
+    )
+    a = generate(seed=1, children=30, as_at=AS_AT, calendar=default_calendar())
+    assert all(p.email.endswith("@example.com") for p in a.people)
+    assert all(p.phone.startswith("07700 900") for p in a.people)
+
+
+@pytest.mark.django_db
+def test_synth_command_loads_and_writes_903(tmp_path, capsys):
+    call_command("synth", children=40, seed=3, as_at=AS_AT, ssda903=tmp_path, password="pw-x")
+    assert Child.objects.count() == 40
+    assert User.objects.filter(role=Role.IRO).count() == 8
+    assert Review.objects.filter(counts=True).exists()
+    # Mostly on time, some late: a realistic rhythm.
+    counted = Review.objects.filter(counts=True)
+    on_time = counted.filter(on_time=True).count()
+    assert on_time / counted.count() > 0.6
+    with open(tmp_path / "reviews.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert set(rows[0]) == {"CHILD", "DOB", "REVIEW", "REVIEW_CODE"}
+    assert len(rows) == Review.objects.count()
+    assert Child.objects.filter(in_care=True, current_iro__isnull=True).exists()
+    with pytest.raises(CommandError, match="already holds 40 children"):
+        call_command("synth", children=5)
+
+
+def test_synth_files_only(tmp_path):
+    call_command("synth", children=10, ssda903=tmp_path, no_load=True, as_at=AS_AT)
+    assert (tmp_path / "episodes.csv").read_text().startswith("CHILD,DECOM,RNE")
