@@ -50,7 +50,11 @@ def refresh_summary(
     episodes = list(child.episodes.order_by("decom", "id"))
     reviews = list(child.reviews.order_by("held_on", "id"))
     earlier = [
-        engine_schedule.EarlierReview(required_by=e.required_by, reason=e.get_reason_display())
+        engine_schedule.EarlierReview(
+            required_by=e.required_by,
+            reason=e.get_reason_display(),
+            requested_on=e.recorded_at.date() if e.recorded_at else None,
+        )
         for e in child.earlier_reviews.all()
     ]
     result = engine_schedule.compute_schedule(

@@ -57,8 +57,8 @@ _NAT = np.datetime64("NaT", "D")
 
 @dataclass(frozen=True, slots=True)
 class EpisodeColumns:
-    """SSDA903 episodes as columns: child index, DECOM and DEC (``datetime64[D]``, NaT while
-    open) and the RNE, LS, PLACE and REC codes (strings; REC blank while open)."""
+    """SSDA903 episodes as columns: child index, DECOM (``datetime64[D]``) and DEC (NaT while
+    open), and the RNE, LS, PLACE and REC codes (strings; REC blank while open)."""
 
     child: np.ndarray
     decom: np.ndarray
@@ -109,7 +109,16 @@ class _Keys:
     span: int
 
     def of(self, child: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """The key of each (child, day)."""
         return child * self.span + (day - self.base).astype(np.int64)
+
+    def child(self, key: np.ndarray) -> np.ndarray:
+        """The child of each key."""
+        return key // self.span
+
+    def day(self, key: np.ndarray) -> np.ndarray:
+        """The day of each key."""
+        return self.base + (key % self.span).astype("timedelta64[D]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +151,58 @@ class _Starts:
         return np.searchsorted(self.key, key, side="right") - 1
 
 
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    """Reviews that count, sorted by (child, date): input row, child, date, key and period."""
+
+    row: np.ndarray
+    child: np.ndarray
+    day: np.ndarray
+    key: np.ndarray
+    period: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class _Regimes:
+    """Regime starts with their period and resolved timetable code."""
+
+    starts: _Starts
+    period: np.ndarray
+    timetable: np.ndarray
+
+
+def _at(values: np.ndarray, index: np.ndarray, missing: object) -> np.ndarray:
+    """``values[index]``, or ``missing`` where the index is -1 (nothing found)."""
+    if values.size == 0:
+        return np.full(index.shape, missing, dtype=values.dtype)
+    return np.where(index >= 0, values[np.maximum(index, 0)], missing)
+
+
+def _starts_at(ep: _Episodes, flags: np.ndarray) -> _Starts:
+    """The episodes flagged as starts, as ``_Starts``."""
+    rows = np.flatnonzero(flags)
+    return _Starts(rows, ep.child[rows], ep.decom[rows], ep.key[rows])
+
+
+def _scatter(size: int, rows: np.ndarray, values: np.ndarray, fill: object) -> np.ndarray:
+    """An array of ``size`` elements holding ``values`` at ``rows`` and ``fill`` elsewhere."""
+    out = np.full(size, fill, dtype=values.dtype)
+    out[rows] = values
+    return out
+
+
+def _stable_sort(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``order = np.argsort(key, kind="stable")`` and ``key[order]`` for non-negative keys,
+    faster: each key is packed with its position into one int64 and the values sorted (falling
+    back where they would not fit)."""
+    n = key.size
+    if n == 0 or int(key.max()) >= np.iinfo(np.int64).max // n - 1:
+        order = np.argsort(key, kind="stable")
+        return order, key[order]
+    packed = np.sort(key * n + np.arange(n))
+    return packed % n, packed // n
+
+
 def _codes_in(column: np.ndarray, codes: frozenset[str] | str) -> np.ndarray:
     """True where a code column holds one of ``codes``."""
     column = np.asarray(column)
@@ -169,18 +230,17 @@ def _known_episodes(columns: EpisodeColumns, as_at: np.datetime64, keys: _Keys) 
     dec = np.asarray(columns.dec, "datetime64[D]")
     child = np.asarray(columns.child, np.int64)
     known = np.flatnonzero(decom <= as_at)
-    key = keys.of(child[known], decom[known])
-    order = np.argsort(key, kind="stable")
+    order, key = _stable_sort(keys.of(child[known], decom[known]))
     rows = known[order]
-    still_open = np.isnat(dec[rows]) | (dec[rows] > as_at)
-    short_break = _codes_in(columns.ls, SHORT_BREAK_LEGAL_STATUSES)
+    dec = dec[rows]
+    still_open = np.isnat(dec) | (dec > as_at)
     return _Episodes(
-        child=child[rows],
-        key=key[order],
-        decom=decom[rows],
-        dec=np.where(still_open, _NAT, dec[rows]),
+        child=keys.child(key),
+        key=key,
+        decom=keys.day(key),
+        dec=np.where(still_open, _NAT, dec),
         stay=_codes_in(columns.ls, SHORT_BREAK_STAYS)[rows],
-        short_break=short_break[rows],
+        short_break=_codes_in(columns.ls, SHORT_BREAK_LEGAL_STATUSES)[rows],
         adoption=_codes_in(columns.place, PLACED_FOR_ADOPTION)[rows],
         x1=_codes_in(columns.rec, "X1")[rows] & ~still_open,
         rne_s=_codes_in(columns.rne, "S")[rows],
@@ -266,30 +326,6 @@ def _due(
     return due
 
 
-def _at(values: np.ndarray, index: np.ndarray, missing: object) -> np.ndarray:
-    """``values[index]``, or ``missing`` where the index is -1 (nothing found)."""
-    if values.size == 0:
-        return np.full(index.shape, missing, dtype=values.dtype)
-    return np.where(index >= 0, values[np.maximum(index, 0)], missing)
-
-
-def _starts_at(ep: _Episodes, flags: np.ndarray) -> _Starts:
-    """The episodes flagged as starts, as ``_Starts``."""
-    rows = np.flatnonzero(flags)
-    return _Starts(rows, ep.child[rows], ep.decom[rows], ep.key[rows])
-
-
-@dataclass(frozen=True, slots=True)
-class _Counted:
-    """Reviews that count, sorted by (child, date): input row, child, date, key and period."""
-
-    row: np.ndarray
-    child: np.ndarray
-    day: np.ndarray
-    key: np.ndarray
-    period: np.ndarray
-
-
 def _classify_reviews(
     columns: ReviewColumns,
     as_at: np.datetime64,
@@ -308,19 +344,18 @@ def _classify_reviews(
     status[unreadable] = UNREADABLE
     status[after] = AFTER_AS_AT
     valid = np.flatnonzero(~unreadable & ~after)
-    key = keys.of(child[valid], day[valid])
-    order = np.argsort(key, kind="stable")
-    rows, key = valid[order], key[order]
+    order, key = _stable_sort(keys.of(child[valid], day[valid]))
+    rows = valid[order]
     repeat = np.zeros(rows.size, dtype=bool)
     repeat[1:] = key[1:] == key[:-1]
     status[rows[repeat]] = SAME_DAY
     rows, key = rows[~repeat], key[~repeat]
+    child, day = keys.child(key), keys.day(key)
     period = periods.last_at_or_before(key)
     end = _at(period_end, period, _NAT)
-    inside = (_at(periods.child, period, -1) == child[rows]) & (np.isnat(end) | (day[rows] <= end))
+    inside = (_at(periods.child, period, -1) == child) & (np.isnat(end) | (day <= end))
     status[rows[~inside]] = OUTSIDE_PERIOD
-    rows = rows[inside]
-    return status, _Counted(rows, child[rows], day[rows], key[inside], period[inside])
+    return status, _Counted(rows[inside], child[inside], day[inside], key[inside], period[inside])
 
 
 def _resolve_resumed(
@@ -350,6 +385,50 @@ def _previous_in_period(counted: _Counted) -> np.ndarray:
     return previous
 
 
+def _review_schedule(
+    counted: _Counted, regimes: _Regimes, calendar: WorkingCalendar
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each counted review's regime start (the last on or before its date), sequence within
+    that regime and due date."""
+    regime = regimes.starts.last_at_or_before(counted.key)
+    sequence = _rank_within(regime) + 1
+    due = _due(
+        regimes.timetable[regime],
+        sequence,
+        regimes.starts.day[regime],
+        _previous_in_period(counted),
+        calendar,
+    )
+    return regime, sequence, due
+
+
+def _next_reviews(
+    n_children: int,
+    periods: _Starts,
+    period_end: np.ndarray,
+    regimes: _Regimes,
+    counted: _Counted,
+    counted_regime: np.ndarray,
+    as_at: np.datetime64,
+    calendar: WorkingCalendar,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The children whose last period of care is open at ``as_at`` and, for each, the next
+    review's due date, timetable code and sequence in its last regime."""
+    children = np.arange(n_children)
+    last_period = np.searchsorted(periods.child, children, side="right") - 1
+    end = _at(period_end, last_period, _NAT)
+    is_open = (_at(periods.child, last_period, -1) == children) & (np.isnat(end) | (end >= as_at))
+    open_children = np.flatnonzero(is_open)
+    last_regime = np.searchsorted(regimes.starts.child, open_children, side="right") - 1
+    last_review = np.searchsorted(counted.child, open_children, side="right") - 1
+    in_period = _at(counted.period, last_review, -1) == last_period[open_children]
+    previous = np.where(in_period, _at(counted.day, last_review, _NAT), _NAT)
+    sequence = np.bincount(counted_regime, minlength=regimes.period.size)[last_regime] + 1
+    timetable = regimes.timetable[last_regime]
+    due = _due(timetable, sequence, regimes.starts.day[last_regime], previous, calendar)
+    return open_children, due, timetable, sequence
+
+
 def compute_schedules_bulk(
     episodes: EpisodeColumns,
     reviews: ReviewColumns,
@@ -365,61 +444,32 @@ def compute_schedules_bulk(
     at = np.datetime64(as_at, "D")
     keys = _keys(episodes, reviews, at)
     ep = _known_episodes(episodes, at, keys)
-
     period_flags = _period_starts(ep, short_break_window_months)
     periods = _starts_at(ep, period_flags)
     period_end = _period_ends(ep, periods.row, short_break_window_months)
-    regime_flags, regime_code = _regime_starts(ep, period_flags)
-    regimes = _starts_at(ep, regime_flags)
-    regime_period = (np.cumsum(period_flags) - 1)[regimes.row]
-
     status, counted = _classify_reviews(reviews, at, keys, periods, period_end)
-    timetable = _resolve_resumed(regime_code[regimes.row], regimes, regime_period, counted)
 
-    regime = regimes.last_at_or_before(counted.key)
-    sequence = _rank_within(regime) + 1
-    due = _due(
-        timetable[regime], sequence, regimes.day[regime], _previous_in_period(counted), calendar
-    )
-    review_due = np.full(status.size, _NAT)
-    review_due[counted.row] = due
-    review_on_time = np.zeros(status.size, dtype=bool)
-    review_on_time[counted.row] = counted.day <= due
-    review_regime = np.full(status.size, -1, dtype=np.int8)
-    review_regime[counted.row] = _REGIME_OF_TIMETABLE[timetable[regime]]
-    review_sequence = np.zeros(status.size, dtype=np.int32)
-    review_sequence[counted.row] = sequence
+    regime_flags, regime_code = _regime_starts(ep, period_flags)
+    starts = _starts_at(ep, regime_flags)
+    regime_period = (np.cumsum(period_flags) - 1)[starts.row]
+    timetable = _resolve_resumed(regime_code[starts.row], starts, regime_period, counted)
+    regimes = _Regimes(starts, regime_period, timetable)
 
-    # The next review: from each child's last regime start, where its last period is open.
-    children = np.arange(n_children)
-    last_period = np.searchsorted(periods.child, children, side="right") - 1
-    end = _at(period_end, last_period, _NAT)
-    is_open = (_at(periods.child, last_period, -1) == children) & (np.isnat(end) | (end >= at))
-    open_children = np.flatnonzero(is_open)
-    last_regime = np.searchsorted(regimes.child, open_children, side="right") - 1
-    last_review = np.searchsorted(counted.child, open_children, side="right") - 1
-    in_period = _at(counted.period, last_review, -1) == last_period[open_children]
-    previous = np.where(in_period, _at(counted.day, last_review, _NAT), _NAT)
-    held_in_regime = np.bincount(regime, minlength=regimes.key.size)[last_regime]
-    open_timetable = timetable[last_regime]
-    open_due = _due(
-        open_timetable, held_in_regime + 1, regimes.day[last_regime], previous, calendar
+    regime, sequence, due = _review_schedule(counted, regimes, calendar)
+    open_children, next_due, next_timetable, next_sequence = _next_reviews(
+        n_children, periods, period_end, regimes, counted, regime, at, calendar
     )
-    next_due = np.full(n_children, _NAT)
-    next_due[open_children] = open_due
-    next_regime = np.full(n_children, -1, dtype=np.int8)
-    next_regime[open_children] = _REGIME_OF_TIMETABLE[open_timetable]
-    next_sequence = np.zeros(n_children, dtype=np.int32)
-    next_sequence[open_children] = held_in_regime + 1
+    n_reviews, rows = status.size, counted.row
+    next_due = _scatter(n_children, open_children, next_due, _NAT)
     return BulkSchedules(
         review_status=status,
-        review_due=review_due,
-        review_on_time=review_on_time,
-        review_regime=review_regime,
-        review_sequence=review_sequence,
+        review_due=_scatter(n_reviews, rows, due, _NAT),
+        review_on_time=_scatter(n_reviews, rows, counted.day <= due, False),
+        review_regime=_scatter(n_reviews, rows, _REGIME_OF_TIMETABLE[timetable[regime]], -1),
+        review_sequence=_scatter(n_reviews, rows, sequence.astype(np.int32), 0),
         next_due=next_due,
         next_due_practical=calendar.last_working_day_on_or_before_array(next_due),
         overdue=~np.isnat(next_due) & (next_due < at),
-        next_regime=next_regime,
-        next_sequence=next_sequence,
+        next_regime=_scatter(n_children, open_children, _REGIME_OF_TIMETABLE[next_timetable], -1),
+        next_sequence=_scatter(n_children, open_children, next_sequence.astype(np.int32), 0),
     )

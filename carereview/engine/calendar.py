@@ -93,12 +93,12 @@ class WorkingCalendar:
         return d
 
     def working_days_between(self, a: date, b: date) -> int:
-        """Working days after ``a`` up to and including ``b``; negative if ``b < a``."""
-        return int(
-            np.busday_count(
-                np.datetime64(a + _ONE_DAY), np.datetime64(b + _ONE_DAY), busdaycal=self._busdaycal
-            )
-        )
+        """Working days after ``a`` up to and including ``b``; where ``b < a``, minus those after
+        ``b`` up to and including ``a``."""
+        if b < a:
+            return -self.working_days_between(b, a)
+        after_a, through_b = np.datetime64(a + _ONE_DAY), np.datetime64(b + _ONE_DAY)
+        return int(np.busday_count(after_a, through_b, busdaycal=self._busdaycal))
 
     def last_working_day_on_or_before_array(self, days: np.ndarray) -> np.ndarray:
         """``last_working_day_on_or_before`` for each element of a ``datetime64[D]`` array."""

@@ -21,16 +21,7 @@ from .periods import (
     period_at,
     periods_of_care,
 )
-from .regimes import STANDARD_RESUMED, Regime, regime_starts, standard_resumed
-
-__all__ = [
-    "ChildSchedule",
-    "CountedReview",
-    "DataError",
-    "EarlierReview",
-    "Regime",
-    "compute_schedule",
-]
+from .regimes import STANDARD_RESUMED, Regime, Timetable, regime_starts, standard_resumed
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,30 +115,45 @@ def reviews_that_count(
     return sorted(counted), errors
 
 
+def regime_runs(period: Period, held: Sequence[date]) -> list[tuple[date, Timetable, list[date]]]:
+    """Each regime of a period with its start, timetable and the reviews held in it.
+
+    A review belongs to the last regime started on or before its date, so a review held on
+    the day a regime starts belongs to the new regime (rules.md §3). A resumed standard regime
+    takes its timetable from ``standard_resumed``.
+    """
+    starts = regime_starts(period)
+    ends = [later.start for later in starts[1:]] + [None]
+    runs = []
+    for regime, until in zip(starts, ends, strict=True):
+        timetable = regime.timetable
+        if timetable is STANDARD_RESUMED:
+            timetable = standard_resumed(any(d < regime.start for d in held))
+        in_regime = [d for d in held if regime.start <= d and (until is None or d < until)]
+        runs.append((regime.start, timetable, in_regime))
+    return runs
+
+
 def period_reviews(
     period: Period, held: Sequence[date], calendar: WorkingCalendar
 ) -> tuple[list[CountedReview], _NextReview]:
     """The reviews held in one period with their due dates, and the review due next.
 
-    Each review belongs to the last regime started on or before its date; each due date runs
-    from the regime's start or from the previous review held (``Timetable.due``). On time means
-    held on or before the due date (rules.md §3).
+    Every review resets the clock: each due date runs from the regime's start or from the
+    previous review held (``Timetable.due``). On time means held on or before the due date
+    (rules.md §3).
     """
-    starts = regime_starts(period)
+    runs = regime_runs(period, held)
     reviews: list[CountedReview] = []
     previous: date | None = None
-    for index, regime_start in enumerate(starts):
-        until = starts[index + 1].start if index + 1 < len(starts) else None
-        timetable = regime_start.timetable
-        if timetable is STANDARD_RESUMED:
-            timetable = standard_resumed(review_held_in_period=previous is not None)
-        in_regime = [d for d in held if regime_start.start <= d and (until is None or d < until)]
+    for start, timetable, in_regime in runs:
         for sequence, d in enumerate(in_regime, start=1):
-            due = timetable.due(sequence, regime_start.start, previous, calendar)
+            due = timetable.due(sequence, start, previous, calendar)
             reviews.append(CountedReview(d, due, d <= due, timetable.regime, sequence))
             previous = d
+    start, timetable, in_regime = runs[-1]
     sequence = len(in_regime) + 1
-    due = timetable.due(sequence, regime_start.start, previous, calendar)
+    due = timetable.due(sequence, start, previous, calendar)
     return reviews, _NextReview(due, timetable.regime, sequence)
 
 
@@ -183,6 +189,26 @@ def earlier_reviews_by_slot(
     return slots
 
 
+def apply_earlier_reviews(
+    reviews: list[CountedReview],
+    next_review: _NextReview,
+    slots: dict[int, list[EarlierReview]],
+) -> tuple[list[CountedReview], _NextReview]:
+    """``reg33_3_required_by`` applied to the reviews (and the next review, slot
+    ``len(reviews)``) that earlier-review requirements apply to."""
+    reviews = list(reviews)
+    for slot, requirements in slots.items():
+        if slot < len(reviews):
+            review = reviews[slot]
+            due = reg33_3_required_by(review.due, requirements)
+            reviews[slot] = replace(review, due=due, on_time=review.date <= due)
+        else:
+            next_review = replace(
+                next_review, due=reg33_3_required_by(next_review.due, requirements)
+            )
+    return reviews, next_review
+
+
 def is_overdue(next_due: date, as_at: date) -> bool:
     """rules.md §3: a review not yet held whose due date is before the as-at date is overdue; it
     stays the next review due until it is held."""
@@ -214,17 +240,10 @@ def compute_schedule(
     next_review: _NextReview | None = None
     for period in periods:
         held = [d for d in counted if period_at(periods, d) is period]
-        period_counted, period_next = period_reviews(period, held, calendar)
         slots = earlier_reviews_by_slot(period, periods, held, earlier, period is current)
-        for slot, requirements in slots.items():
-            if slot < len(held):
-                review = period_counted[slot]
-                due = reg33_3_required_by(review.due, requirements)
-                period_counted[slot] = replace(review, due=due, on_time=review.date <= due)
-            else:
-                period_next = replace(
-                    period_next, due=reg33_3_required_by(period_next.due, requirements)
-                )
+        period_counted, period_next = apply_earlier_reviews(
+            *period_reviews(period, held, calendar), slots
+        )
         reviews.extend(period_counted)
         if period is current:
             next_review = period_next

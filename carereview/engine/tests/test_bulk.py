@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carereview.engine.bulk import (
+    AFTER_AS_AT,
     COUNTED,
     OUTSIDE_PERIOD,
     REGIMES,
@@ -15,12 +16,13 @@ from carereview.engine.bulk import (
     BulkSchedules,
     EpisodeColumns,
     ReviewColumns,
+    _stable_sort,
     compute_schedules_bulk,
 )
 from carereview.engine.periods import Episode
 from carereview.engine.schedule import compute_schedule
 
-from .golden import AS_AT, golden_children
+from .golden import AS_AT, expected_children, golden_children
 from .strategies import as_at_dates, child_cases
 
 Child = tuple[list[Episode], list[date | None]]
@@ -51,6 +53,8 @@ def to_columns(children: list[Child], seed: int) -> tuple[EpisodeColumns, Review
 
 
 def _shuffle_keeping_child_order(lengths: list[int], rng: np.random.Generator) -> list:
+    """(child, row within child) for every row, children shuffled together, each child's own
+    rows in their order (the order decides which of two same-day reviews counts)."""
     labels = np.repeat(np.arange(len(lengths)), lengths)
     rng.shuffle(labels)
     taken = [0] * len(lengths)
@@ -111,10 +115,71 @@ def test_bulk_agrees_with_compute_schedule(children, as_at, seed):
 
 
 def test_golden_fixture_through_bulk():
+    """The twelve worked examples through the bulk path give exactly expected.json."""
     children = golden_children()
-    assert_agrees([(c.episodes, c.reviews) for c in children.values()], AS_AT)
+    cases = [(c.episodes, c.reviews) for c in children.values()]
+    assert_agrees(cases, AS_AT)
+    expected = expected_children()
+    episodes, reviews, rv_rows = to_columns(cases, seed=1)
+    bulk = compute_schedules_bulk(episodes, reviews, len(cases), AS_AT)
+    for index, name in enumerate(children):
+        rows = [r for r, (c, _) in enumerate(rv_rows) if c == index and bulk.review_counted[r]]
+        rows.sort(key=lambda r: cases[index][1][rv_rows[r][1]])
+        due = bulk.next_due[index]
+        assert {
+            "next_due": None if np.isnat(due) else str(due),
+            "overdue": bool(bulk.overdue[index]),
+            "reviews": [
+                {
+                    "date": cases[index][1][rv_rows[r][1]].isoformat(),
+                    "due": str(bulk.review_due[r]),
+                    "on_time": bool(bulk.review_on_time[r]),
+                    "regime": REGIMES[bulk.review_regime[r]],
+                    "sequence": int(bulk.review_sequence[r]),
+                }
+                for r in rows
+            ],
+        } == expected[name]
 
 
 def test_no_rows():
     assert_agrees([], AS_AT)
     assert_agrees([([], [])], AS_AT)
+
+
+def test_review_status_codes_and_object_code_columns():
+    """G07 with an unreadable review, one held after the as-at date and one twice; codes as
+    Python objects with None for a blank REC."""
+    episodes = EpisodeColumns(
+        child=np.array([0, 0]),
+        decom=np.array(["2023-04-01", "2024-03-01"], dtype="datetime64[D]"),
+        dec=np.array(["2023-09-30", "NaT"], dtype="datetime64[D]"),
+        rne=np.array(["S", "S"], dtype=object),
+        ls=np.array(["V2", "C1"], dtype=object),
+        place=np.array(["U1", "U1"], dtype=object),
+        rec=np.array(["E13", None], dtype=object),
+    )
+    held = ["2023-04-28", "2023-12-15", "NaT", "2024-03-28", "2024-03-28", "2026-12-01"]
+    reviews = ReviewColumns(child=np.zeros(6, int), date=np.array(held, dtype="datetime64[D]"))
+    bulk = compute_schedules_bulk(episodes, reviews, 1, AS_AT)
+    assert bulk.review_status.tolist() == [
+        COUNTED,
+        OUTSIDE_PERIOD,
+        UNREADABLE,
+        COUNTED,
+        SAME_DAY,
+        AFTER_AS_AT,
+    ]
+    assert bulk.review_counted.tolist() == [True, False, False, True, False, False]
+    assert bulk.review_due[[0, 3]].tolist() == [date(2023, 5, 3), date(2024, 4, 2)]
+    assert bulk.review_sequence.tolist() == [1, 0, 0, 1, 0, 0]
+    assert bulk.next_due.tolist() == [date(2024, 6, 28)]
+    assert bulk.overdue.tolist() == [True]
+
+
+@given(keys=st.lists(st.integers(0, 2**62), max_size=50) | st.lists(st.integers(0, 5), max_size=50))
+def test_stable_sort_is_a_stable_argsort(keys):
+    key = np.array(keys, dtype=np.int64)
+    order, sorted_key = _stable_sort(key)
+    assert order.tolist() == np.argsort(key, kind="stable").tolist()
+    assert sorted_key.tolist() == sorted(keys)

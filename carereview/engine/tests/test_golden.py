@@ -37,3 +37,17 @@ def test_golden_child(child):
     data = CHILDREN[child]
     schedule = compute_schedule(data.episodes, data.reviews, AS_AT)
     assert as_json(schedule) == EXPECTED[child]
+
+
+def test_golden_data_errors():
+    """G04 and G05: a second review on one day; G07: a review between two periods."""
+    errors = {
+        child: [(e.kind, e.review_date.isoformat()) for e in schedule.errors]
+        for child, data in CHILDREN.items()
+        if (schedule := compute_schedule(data.episodes, data.reviews, AS_AT)).errors
+    }
+    assert errors == {
+        "G04": [("same_day", "2024-09-28")],
+        "G05": [("same_day", "2024-05-10")],
+        "G07": [("outside_period", "2023-12-15")],
+    }
