@@ -108,11 +108,15 @@ def base_python(explicit: str | None = None) -> str:
         if candidate:
             return candidate
     pyenv = shutil.which("pyenv") or next(
-        (p for p in (Path.home() / ".pyenv/bin/pyenv", Path("/root/.pyenv/bin/pyenv")) if p.exists()),
+        (
+            p
+            for p in (Path.home() / ".pyenv/bin/pyenv", Path("/root/.pyenv/bin/pyenv"))
+            if p.exists()
+        ),
         None,
     )
     if pyenv:
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
             [str(pyenv), "prefix", PYTHON_VERSION], capture_output=True, text=True, check=False
         )
         prefix = result.stdout.strip()
@@ -162,7 +166,7 @@ def ensure_venv(venv: Path = VENV, python: str | None = None, quiet: bool = True
             ],
         ]
         for step in steps:
-            result = subprocess.run(step, check=False, stdout=sys.stderr)
+            result = subprocess.run(step, check=False, stdout=sys.stderr)  # noqa: S603
             if result.returncode != 0:
                 raise ToolError(f"failed ({result.returncode}): {' '.join(step)}")
         (venv / READY).write_text(VALIDATOR + "\n")
@@ -204,7 +208,7 @@ def run(folder: Path, rules: tuple[str, ...] = RULES, python: str | None = None)
     interpreter = ensure_venv(python=python)
     command = [str(interpreter), str(Path(__file__).resolve()), "--inner", str(folder)]
     command += ["--rules", ",".join(rules)]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise ToolError(f"validator failed on {folder}:\n{result.stderr[-4000:]}")
     return json.loads(result.stdout)

@@ -1,0 +1,519 @@
+"""Read an SSDA903 folder (CSV or XML) into compact columns (spec/ssda903.md).
+
+A CSV file is recognised by its header: the exact set of a table's column names, in any order,
+whatever the file's name. A UTF-8 byte order mark, spaces around names and values, Windows line
+ends and blank lines are read, not refused; every value is stripped and upper-cased (as the DfE
+validator upper-cases). A file that is not a 903 table is named and skipped. An XML file is an
+``EXPSSDA903`` document: ``CHILD/HEADER/{CHILDID, ..., AREVIEW{REVIEW, REVIEW_CODE}}`` and
+``CHILD/EPISODE{..., PL, ...}``; entity declarations and external entities are refused (the
+protections of defusedxml), so a hostile file cannot expand itself or read other files.
+
+Only the columns the checks and the schedule read are kept, each as a ``Column``: an int32 code
+per row into the column's distinct values. Child identifiers share one ``Categories`` across
+tables, so "same child" is integer equality. A blank value is the empty string ``""``; blank
+matches blank, as pandas' merge matches missing keys in the validator.
+
+``row`` numbers are 0-based data rows of the file (blank lines are not rows, as in pandas).
+Anything that stops a used file being read raises ``ReadError`` naming the file, row and column.
+"""
+
+import csv
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from typing import Final
+from xml.parsers import expat
+
+import numpy as np
+
+from .tables import COLUMNS, NEEDED, USED, XML_NAMES, table_of
+
+CHUNK_ROWS: Final = 1 << 16
+NAT: Final = np.datetime64("NaT", "D")
+
+#: pandas' ``to_datetime(format="%d/%m/%Y")``, which the validator uses: day 1-31 (one digit,
+#: two, or a space and one), month 1-12 (one or two digits), a four-digit year, nothing else.
+_DMY: Final = re.compile(r"(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])/(1[0-2]|0[1-9]|[1-9])/(\d\d\d\d)")
+#: The dates a pandas timestamp can hold; the validator reads others as missing.
+_FIRST_DAY: Final = date(1677, 9, 22)
+_LAST_DAY: Final = date(2262, 4, 11)
+
+
+def parse_date(text: str) -> date | None:
+    """A ``dd/mm/YYYY`` date as the DfE validator reads it, or None where it cannot be read."""
+    found = _DMY.fullmatch(text)
+    if found is None:
+        return None
+    try:
+        day = date(int(found[3]), int(found[2]), int(found[1]))
+    except ValueError:
+        return None
+    return day if _FIRST_DAY <= day <= _LAST_DAY else None
+
+
+class ReadError(Exception):
+    """A file of the folder cannot be read: names the file, row and column."""
+
+    def __init__(
+        self, path: Path | str, message: str, row: int | None = None, column: str | None = None
+    ) -> None:
+        self.path = Path(path)
+        self.row = row
+        self.column = column
+        self.detail = message
+        where = [str(path)]
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column}")
+        super().__init__(f"{', '.join(where)}: {message}")
+
+
+class Categories:
+    """Distinct values of a column (stripped, upper-cased) and the code of each."""
+
+    __slots__ = ("_by_raw", "_by_value", "by_bytes", "short_keys", "values")
+
+    def __init__(self) -> None:
+        self.values: list[str] = []
+        self._by_value: dict[str, int] = {}
+        self._by_raw: dict[str, int] = {}
+        #: Raw UTF-8 values already coded (for ``fastcsv``): by bytes, and values of at most
+        #: 8 bytes as sorted uint64 keys with their codes.
+        self.by_bytes: dict[bytes, int] = {}
+        self.short_keys: tuple[np.ndarray, np.ndarray] = (
+            np.zeros(0, np.uint64),
+            np.zeros(0, np.int32),
+        )
+
+    def code(self, value: str) -> int:
+        """The code of a normalised value, added if new."""
+        code = self._by_value.get(value)
+        if code is None:
+            code = self._by_value[value] = len(self.values)
+            self.values.append(value)
+        return code
+
+    def find(self, value: str) -> int | None:
+        """The code of a normalised value, or None where it never occurs."""
+        return self._by_value.get(value)
+
+    def encode(self, raw_values: list[str]) -> np.ndarray:
+        """The codes of raw values (each stripped and upper-cased) as an int32 array."""
+        by_raw = self._by_raw
+        for raw in [v for v in dict.fromkeys(raw_values) if v not in by_raw]:
+            by_raw[raw] = self.code(raw.strip().upper())
+        return np.fromiter(map(by_raw.__getitem__, raw_values), np.int32, len(raw_values))
+
+    def lookup(self, function: Callable[[str], object], dtype: object) -> np.ndarray:
+        """``function`` of every distinct value, as an array indexed by code."""
+        return np.array([function(v) for v in self.values], dtype=dtype)
+
+
+@dataclass(slots=True)
+class Column:
+    """One column: a code per row into ``categories.values``."""
+
+    codes: np.ndarray
+    categories: Categories
+
+    def values(self, rows: np.ndarray | None = None) -> list[str]:
+        """The (normalised) values of the given rows, or of every row."""
+        codes = self.codes if rows is None else self.codes[rows]
+        values = self.categories.values
+        return [values[c] for c in codes.tolist()]
+
+    def blank(self) -> np.ndarray:
+        """True where the value is blank."""
+        code = self.categories.find("")
+        return self.codes == code if code is not None else np.zeros(self.codes.size, bool)
+
+    def isin(self, values: Iterable[str]) -> np.ndarray:
+        """True where the value is one of ``values``."""
+        wanted = set(values)
+        lut = self.categories.lookup(lambda v: v in wanted, bool)
+        return lut[self.codes] if lut.size else np.zeros(self.codes.size, bool)
+
+    def dates(self) -> np.ndarray:
+        """The values read as ``dd/mm/YYYY`` dates (``datetime64[D]``; NaT where blank or bad)."""
+        lut = self.categories.lookup(lambda v: parse_date(v) or NAT, "datetime64[D]")
+        return lut[self.codes] if lut.size else np.full(self.codes.size, NAT)
+
+
+@dataclass(slots=True)
+class DateColumn:
+    """A date column: each row's date (NaT where blank or unreadable), whether it is blank, and
+    its text as written (for messages)."""
+
+    days: np.ndarray
+    blanks: np.ndarray
+    raw: np.ndarray
+
+    def dates(self) -> np.ndarray:
+        return self.days
+
+    def blank(self) -> np.ndarray:
+        return self.blanks
+
+    def values(self, rows: np.ndarray | None = None) -> list[str]:
+        raw = (self.raw if rows is None else self.raw[rows]).tolist()
+        return [_text(v).strip().upper() for v in raw]
+
+    @classmethod
+    def from_strings(cls, values: list[str]) -> "DateColumn":
+        """Parse raw strings, each distinct value once."""
+        distinct = {v: parse_date(v.strip()) for v in dict.fromkeys(values)}
+        days = np.array([distinct[v] or NAT for v in values], dtype="datetime64[D]")
+        blanks = np.array([not v.strip() for v in values], dtype=bool)
+        return cls(days, blanks, np.array(values, dtype=str))
+
+    @classmethod
+    def concatenate(cls, parts: list["DateColumn"]) -> "DateColumn":
+        if not parts:
+            return cls.from_strings([])
+        raws = [p.raw for p in parts]
+        if len({r.dtype.kind for r in raws}) > 1:
+            raws = [np.array([_text(v) for v in r.tolist()], dtype=str) for r in raws]
+        return cls(
+            np.concatenate([p.days for p in parts]),
+            np.concatenate([p.blanks for p in parts]),
+            np.concatenate(raws),
+        )
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+#: The date columns of the used tables.
+DATE_COLUMNS: Final = frozenset({"DOB", "DECOM", "DEC", "REVIEW"})
+
+
+@dataclass(slots=True)
+class Table:
+    """A used table as read from one file: its rows' needed columns."""
+
+    name: str
+    path: Path
+    n_rows: int
+    columns: dict[str, "Column | DateColumn"]
+
+    def __getitem__(self, column: str) -> "Column | DateColumn":
+        return self.columns[column]
+
+
+@dataclass(slots=True)
+class FileNote:
+    """What was done with one file of the folder."""
+
+    path: Path
+    table: str | None
+    n_rows: int | None
+    note: str
+
+
+@dataclass(slots=True)
+class Return:
+    """The used tables of a folder, the shared child identifiers, and a note per file."""
+
+    tables: dict[str, Table]
+    children: Categories
+    files: list[FileNote] = field(default_factory=list)
+
+    def get(self, name: str) -> Table | None:
+        return self.tables.get(name)
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def _sniff(path: Path) -> tuple[str, object]:
+    """What a file looks like: ("csv", header), ("xml", None) or ("other", reason)."""
+    try:
+        with path.open("rb") as f:
+            start = f.read(1 << 16)
+    except OSError as error:
+        raise ReadError(path, f"cannot be opened ({error.strerror})") from error
+    text = start.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"<"):
+        return "xml", None
+    line = start.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+    try:
+        header = next(csv.reader([line.decode("utf-8")]), [])
+    except (UnicodeDecodeError, csv.Error):
+        return "other", "not a 903 table (not UTF-8 CSV text)"
+    names = [name.strip().upper() for name in header]
+    while names and not names[-1]:
+        names.pop()
+    table = table_of(names)
+    if table is None:
+        return "other", "not a 903 table (its header matches no table of the return)"
+    return "csv", (table, names)
+
+
+def _locate_bad_byte(path: Path) -> tuple[int | None, str | None, str]:
+    """The data row and column of the first byte that is not UTF-8, and a description."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        offset = error.start
+    else:
+        return None, None, "cannot be decoded"
+    head = data[:offset]
+    line_start = head.rfind(b"\n") + 1
+    previous_lines = head[:line_start].splitlines()
+    data_rows = sum(1 for line in previous_lines[1:] if line.strip())
+    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8-sig", "replace")]), [])
+    field_index = head[line_start:].count(b",")
+    column = header[field_index].strip() if field_index < len(header) else f"#{field_index + 1}"
+    byte = data[offset : offset + 1].hex().upper()
+    return data_rows, column, f"is not UTF-8 text (byte 0x{byte}); save it as UTF-8"
+
+
+def _csv_rows(path: Path, names: list[str]) -> Iterator[list[list[str]]]:
+    """The data rows of a CSV file in chunks, each row padded to the header's width."""
+    width = len(names)
+    row_number = 0
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f, strict=False)
+            next(reader, None)
+            while chunk := list(islice(reader, CHUNK_ROWS)):
+                if any(len(row) != width for row in chunk):
+                    chunk = _fit(path, chunk, names, row_number)
+                row_number += len(chunk)
+                yield chunk
+    except UnicodeDecodeError as error:
+        row, column, message = _locate_bad_byte(path)
+        raise ReadError(path, message, row, column) from error
+    except csv.Error as error:
+        raise ReadError(path, f"is not valid CSV ({error})", row_number) from error
+
+
+def _fit(path: Path, chunk: list[list[str]], names: list[str], first_row: int) -> list[list[str]]:
+    """Drop blank lines, pad short rows with blanks and refuse rows with extra values."""
+    width = len(names)
+    fitted = []
+    for row in chunk:
+        if len(row) == width:
+            fitted.append(row)
+        elif len(row) <= 1 and not "".join(row).strip():
+            continue  # a blank line is not a row
+        elif len(row) < width:
+            fitted.append(row + [""] * (width - len(row)))
+        else:
+            extra = next((i for i in range(width, len(row)) if row[i].strip()), None)
+            if extra is not None:
+                raise ReadError(
+                    path,
+                    f"has {len(row)} values where the header has {width} columns "
+                    f"(unexpected {row[extra].strip()!r})",
+                    first_row + len(fitted),
+                    f"#{extra + 1} (after {names[-1]})",
+                )
+            fitted.append(row[:width])
+    return fitted
+
+
+# --- XML ---------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    pass
+
+
+class _NotA903(Exception):
+    pass
+
+
+def _refuse(*_args: object) -> None:
+    raise _Refused("entity declarations and external entities are not accepted")
+
+
+def _xml_rows(path: Path) -> dict[str, list[list[str]]]:
+    """The Header, Episodes and Reviews rows of an ``EXPSSDA903`` document, in document order.
+
+    Each review takes its child's CHILDID and DOB; each episode its child's CHILDID. Parsed with
+    expat directly, streaming, with entity declarations, external entities and external DTDs
+    refused.
+    """
+    rows: dict[str, list[list[str]]] = {name: [] for name in USED}
+    stack: list[str] = []
+    text: list[str] = []
+    child_header: dict[str, str] = {}
+    episodes: list[dict[str, str]] = []
+    reviews: list[dict[str, str]] = []
+    current: dict[str, str] | None = None
+
+    def start(tag: str, _attrs: object) -> None:
+        nonlocal current, child_header, episodes, reviews
+        stack.append(tag)
+        text.clear()
+        depth = len(stack)
+        if depth == 1 and tag != "EXPSSDA903":
+            raise _NotA903(f"not a 903 table (its root element is <{tag}>, not <EXPSSDA903>)")
+        if depth == 2 and tag == "CHILD":
+            child_header, episodes, reviews = {}, [], []
+        elif depth == 3 and tag == "EPISODE" and stack[1] == "CHILD":
+            current = {}
+            episodes.append(current)
+        elif depth == 4 and tag == "AREVIEW" and stack[2] == "HEADER":
+            current = {}
+            reviews.append(current)
+
+    def end(tag: str) -> None:
+        nonlocal current
+        depth = len(stack)
+        value = "".join(text)
+        text.clear()
+        if depth >= 2 and stack[1] == "CHILD":
+            if depth == 4 and stack[2] == "HEADER" and tag not in ("AREVIEW",):
+                child_header[XML_NAMES.get(tag, tag)] = value
+            elif depth == 4 and stack[2] == "EPISODE" and current is not None:
+                current[XML_NAMES.get(tag, tag)] = value
+            elif depth == 5 and stack[3] == "AREVIEW" and current is not None:
+                current[XML_NAMES.get(tag, tag)] = value
+            elif depth in (3, 4) and tag in ("EPISODE", "AREVIEW"):
+                current = None
+            elif depth == 2:
+                _emit_child(rows, child_header, episodes, reviews)
+        stack.pop()
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text.append
+    parser.EntityDeclHandler = _refuse
+    parser.UnparsedEntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        with path.open("rb") as f:
+            parser.ParseFile(f)
+    except _Refused as error:
+        raise ReadError(path, f"cannot be read: {error}", None, None) from error
+    except expat.ExpatError as error:
+        raise ReadError(
+            path,
+            f"is not well-formed XML ({expat.ErrorString(error.code)}) at line {error.lineno}, "
+            f"character {error.offset}",
+        ) from error
+    return rows
+
+
+def _emit_child(
+    rows: dict[str, list[list[str]]],
+    header: dict[str, str],
+    episodes: list[dict[str, str]],
+    reviews: list[dict[str, str]],
+) -> None:
+    child = header.get("CHILD", "")
+    rows["Header"].append([header.get(c, "") for c in COLUMNS["Header"]])
+    for episode in episodes:
+        episode = {**episode, "CHILD": child}
+        rows["Episodes"].append([episode.get(c, "") for c in COLUMNS["Episodes"]])
+    for review in reviews:
+        review = {**review, "CHILD": child, "DOB": header.get("DOB", "")}
+        rows["Reviews"].append([review.get(c, "") for c in COLUMNS["Reviews"]])
+
+
+# --- The folder --------------------------------------------------------------------------
+
+
+def _encode(
+    name: str,
+    path: Path,
+    names: list[str],
+    chunks: Iterable[list[list[str]]],
+    children: Categories,
+) -> Table:
+    """Encode the needed columns of a used table's rows (lists of strings), chunk by chunk."""
+    wanted = {column: names.index(column) for column in NEEDED[name]}
+    categories = {c: children if c == "CHILD" else Categories() for c in wanted}
+    parts: dict[str, list] = {c: [] for c in wanted}
+    n_rows = 0
+    for chunk in chunks:
+        n_rows += len(chunk)
+        by_column = list(zip(*chunk, strict=True)) if chunk else []
+        for column, index in wanted.items():
+            values = list(by_column[index]) if by_column else []
+            if column in DATE_COLUMNS:
+                parts[column].append(DateColumn.from_strings(values))
+            else:
+                parts[column].append(categories[column].encode(values))
+    columns: dict[str, Column | DateColumn] = {}
+    for c in wanted:
+        if c in DATE_COLUMNS:
+            columns[c] = DateColumn.concatenate(parts[c])
+        else:
+            codes = np.concatenate(parts[c]) if parts[c] else np.zeros(0, np.int32)
+            columns[c] = Column(codes, categories[c])
+    return Table(name, path, n_rows, columns)
+
+
+def _count_rows(path: Path, names: list[str]) -> int:
+    return sum(len(chunk) for chunk in _csv_rows(path, names))
+
+
+def numpy_reader_enabled() -> bool:
+    """Whether plain CSV files are read with numpy (``fastcsv``); tests switch it off with
+    ``CAREREVIEW_903_CSV_MODULE=1`` to check that the csv module reads the same."""
+    return os.environ.get("CAREREVIEW_903_CSV_MODULE") != "1"
+
+
+def read_folder(folder: Path | str) -> Return:
+    """Read every 903 file of ``folder`` (not its subfolders); see the module docstring."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ReadError(folder, "is not a folder that can be read")
+    try:
+        paths = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    except OSError as error:
+        raise ReadError(folder, f"cannot be listed ({error.strerror})") from error
+    children = Categories()
+    sources: dict[str, tuple[Path, list[str], Callable[[], Iterable[list[list[str]]]]]] = {}
+    notes: list[FileNote] = []
+
+    def claim(table: str, path: Path) -> None:
+        if table in sources:
+            raise ReadError(path, f"holds the {table} table, as {sources[table][0].name} does")
+
+    for path in paths:
+        kind, detail = _sniff(path)
+        if kind == "other":
+            notes.append(FileNote(path, None, None, f"skipped: {detail}"))
+        elif kind == "xml":
+            try:
+                xml = _xml_rows(path)
+            except _NotA903 as error:
+                notes.append(FileNote(path, None, None, f"skipped: {error}"))
+                continue
+            for table in USED:
+                claim(table, path)
+                sources[table] = (path, list(COLUMNS[table]), lambda rows=xml[table]: [rows])
+        else:
+            table, names = detail
+            if table in USED:
+                claim(table, path)
+                sources[table] = (path, names, lambda p=path, n=names: _csv_rows(p, n))
+            else:
+                n_rows = _count_rows(path, names)
+                notes.append(FileNote(path, table, n_rows, "recognised, not used"))
+    tables = {}
+    for table in USED:  # Header first, so children are numbered in Header order
+        if table in sources:
+            path, names, chunks = sources[table]
+            read = None
+            if path.suffix.lower() != ".xml" and numpy_reader_enabled():
+                from .fastcsv import read_table
+
+                read = read_table(table, path, names, children)
+            tables[table] = read or _encode(table, path, names, chunks(), children)
+            notes.append(FileNote(path, table, tables[table].n_rows, "read"))
+    notes.sort(key=lambda n: (n.path.name, n.table or ""))
+    return Return(tables, children, notes)
