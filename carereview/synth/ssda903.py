@@ -3,6 +3,8 @@
 import csv
 from pathlib import Path
 
+from carereview.ssda903.tables import COLUMNS
+
 from .generator import Authority
 
 
@@ -21,25 +23,9 @@ def write(authority: Authority, folder: Path) -> dict[str, int]:
         header = csv.writer(h)
         episodes = csv.writer(e)
         reviews = csv.writer(r)
-        header.writerow(["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"])
-        episodes.writerow(
-            [
-                "CHILD",
-                "DECOM",
-                "RNE",
-                "LS",
-                "CIN",
-                "PLACE",
-                "PLACE_PROVIDER",
-                "DEC",
-                "REC",
-                "REASON_PLACE_CHANGE",
-                "HOME_POST",
-                "PL_POST",
-                "URN",
-            ]
-        )
-        reviews.writerow(["CHILD", "DOB", "REVIEW", "REVIEW_CODE"])
+        header.writerow(COLUMNS["Header"])
+        episodes.writerow(COLUMNS["Episodes"])
+        reviews.writerow(COLUMNS["Reviews"])
         for c in authority.children:
             header.writerow([c.key, c.sex, _d(c.dob), c.ethnicity, c.upn, "", ""])
             counts["header"] += 1
