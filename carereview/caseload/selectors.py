@@ -28,6 +28,7 @@ DUE_SOON_DAYS = 28
 class CaseloadRow:
     child: object
     today: date
+    stage: object = None
 
     @property
     def days_left(self) -> int | None:

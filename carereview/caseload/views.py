@@ -4,11 +4,21 @@ from carereview.accounts.models import Role, User
 from carereview.allocation.selectors import caseloads
 from carereview.caseload.selectors import caseload
 from carereview.children.models import Child
-from carereview.core.calendar import today
+from carereview.core.calendar import today, working_calendar
+from carereview.reviews.presenters import latest_review_stages
 
 
 def _render_caseload(request, queryset, *, title, intro, person=None, scheduling=False):
     view = caseload(queryset, request.GET, today())
+    stages = latest_review_stages(
+        request.user,
+        [row.child for row in view.rows],
+        today(),
+        working_calendar(),
+        purpose="scheduling" if scheduling else "case",
+    )
+    for row in view.rows:
+        row.stage = stages.get(row.child.pk)
     return render(
         request,
         "caseload/caseload.html",

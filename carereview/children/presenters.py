@@ -33,7 +33,11 @@ class ChildPresenter:
 
     @cached_property
     def reviews(self):
-        return list(self.child.reviews.order_by("-held_on", "-id"))
+        return list(self.child.reviews.filter(held_on__isnull=False).order_by("-held_on", "-id"))
+
+    @cached_property
+    def open_review(self):
+        return self.child.reviews.filter(held_on__isnull=True).order_by("-id").first()
 
     @cached_property
     def relationships(self):

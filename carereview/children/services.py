@@ -48,7 +48,7 @@ def refresh_summary(
     as_at = as_at or today()
     calendar = calendar or working_calendar()
     episodes = list(child.episodes.order_by("decom", "id"))
-    reviews = list(child.reviews.order_by("held_on", "id"))
+    reviews = list(child.reviews.filter(held_on__isnull=False).order_by("held_on", "id"))
     earlier = [
         engine_schedule.EarlierReview(
             required_by=e.required_by,

@@ -5,4 +5,5 @@ urlpatterns = [
     path("children/", include("carereview.children.urls")),
     path("allocation/", include("carereview.allocation.urls")),
     path("caseload/", include("carereview.caseload.urls")),
+    path("reviews/", include("carereview.reviews.urls")),
 ]

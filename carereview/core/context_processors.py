@@ -14,6 +14,7 @@ NAVIGATION = [
     ("caseload:social-worker", "My children"),
     ("caseload:managers", "IRO caseloads"),
     ("allocation:unallocated", "Children without an IRO"),
+    ("reviews:approvals", "Changes to approve"),
     ("caseload:scheduling", "Reviews to book"),
     ("core:staff", "Staff and teams"),
     ("core:bank-holidays", "Bank holidays"),

@@ -52,6 +52,15 @@ PERMISSIONS = {
     "view_scheduling": is_business_support | is_iro_manager | is_iro,
     "view_staff": is_administrator | is_iro_manager,
     "manage_bank_holidays": is_administrator,
+    # Reviews (issue 4).
+    "book_review": is_iro | is_iro_manager | is_business_support,
+    "view_review": is_iro | is_iro_manager | is_social_worker | is_team_manager,
+    "prepare_review": is_iro,
+    "invite_to_review": is_iro | is_business_support,
+    "send_review_documents": is_iro | is_business_support,
+    "download_review_document": is_iro | is_iro_manager | is_business_support,
+    "approve_meeting_change": is_iro_manager,
+    "require_earlier_review": is_iro | is_iro_manager | is_social_worker,
 }
 
 for _name, _predicate in PERMISSIONS.items():
@@ -75,6 +84,24 @@ ROUTES: dict[str, str] = {
     "core:staff": "view_staff",
     "core:bank-holidays": "manage_bank_holidays",
     "core:bank-holiday-delete": "manage_bank_holidays",
+    "reviews:book": "book_review",
+    "reviews:meeting-change": "book_review",
+    "reviews:approvals": "approve_meeting_change",
+    "reviews:approval-decide": "approve_meeting_change",
+    "reviews:earlier": "require_earlier_review",
+    "reviews:detail": "view_review",
+    "reviews:checklist": "prepare_review",
+    "reviews:choices": "prepare_review",
+    "reviews:consultation-send": "prepare_review",
+    "reviews:consultation-answers": "prepare_review",
+    "reviews:invitations": "invite_to_review",
+    "reviews:exclude": "prepare_review",
+    "reviews:exclusion": "prepare_review",
+    "reviews:record": "prepare_review",
+    "reviews:send": "send_review_documents",
+    "reviews:document": "download_review_document",
+    "reviews:child-letter": "prepare_review",
+    "reviews:care-plan": "prepare_review",
 }
 
 

@@ -149,10 +149,53 @@ def make_child(
             child=child, social_worker=social_worker, started_on=start
         )
     for held in reviews:
-        Review.objects.create(child=child, held_on=held, participation_code="PN1")
+        # History: its decisions and record went out at the time.
+        Review.objects.create(
+            child=child,
+            held_on=held,
+            participation_code="PN1",
+            decisions_sent_on=held,
+            record_sent_on=held,
+        )
     mother = Person.objects.create(first_name="Morgan", last_name=child.last_name)
     Relationship.objects.create(
         child=child, person=mother, kind=Relationship.Kind.MOTHER, parental_responsibility=True
     )
     refresh_summary(child, as_at=as_at)
     return child
+
+
+@dataclass
+class ReviewObjects:
+    review: object
+    meeting: object
+    consultation: object
+    invitation: object
+    exclusion: object
+
+
+def make_review_objects(child: Child, by: User) -> ReviewObjects:
+    """A booked review of `child` with one of everything: meeting, consultation form sent,
+    the mother invited, a second parent excluded. Through the services, as a user would."""
+    from datetime import time
+
+    from carereview.reviews import services
+
+    meeting = services.book_meeting(
+        child, by=by, on=date.today() + timedelta(days=10), at=time(10), venue="Family centre"
+    )
+    review = meeting.review
+    consultation = services.send_consultation(review, by=by)
+    services.invite(
+        review,
+        by=by,
+        keys=["child"] + [f"person-{r.person_id}" for r in child.relationships.all()],
+        method="letter",
+    )
+    invitation = review.invitations.exclude(for_child=True).first()
+    father = Person.objects.create(first_name="Frankie", last_name=child.last_name)
+    Relationship.objects.create(
+        child=child, person=father, kind=Relationship.Kind.FATHER, parental_responsibility=True
+    )
+    exclusion = services.exclude_parent(review, by=by, person=father, reason="A court order")
+    return ReviewObjects(review, meeting, consultation, invitation, exclusion)

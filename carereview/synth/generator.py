@@ -97,6 +97,8 @@ class SynthEpisode:
 class SynthReview:
     held_on: date
     code: str
+    decisions_sent_on: date | None = None
+    record_sent_on: date | None = None
 
 
 @dataclass
@@ -435,7 +437,16 @@ class _Builder:
                     held.append(when)
                 else:
                     break  # left overdue: the caseload shows a few of these
-        child.reviews = [SynthReview(d, self._participation(child, d)) for d in held]
+        child.reviews = [self._sent(SynthReview(d, self._participation(child, d))) for d in held]
+
+    def _sent(self, review: SynthReview) -> SynthReview:
+        """Decisions and record sent a few working days after the review, now and then late."""
+        rng, cal = self.rng, self.calendar
+        decisions = cal.add_working_days(review.held_on, rng.choice([1, 2, 3, 3, 4, 5, 5, 7]))
+        record = cal.add_working_days(review.held_on, rng.choice([8, 12, 15, 18, 20, 20, 26]))
+        review.decisions_sent_on = decisions if decisions <= self.as_at else None
+        review.record_sent_on = record if record <= self.as_at else None
+        return review
 
     def _participation(self, child: SynthChild, held: date) -> str:
         four = add_months(child.dob, 48)

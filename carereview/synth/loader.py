@@ -120,6 +120,8 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
                 held_on=r.held_on,
                 participation_code=r.code,
                 chaired_by=iro_by_key.get(c.key),
+                decisions_sent_on=r.decisions_sent_on,
+                record_sent_on=r.record_sent_on,
             )
             for c in authority.children
             for r in c.reviews

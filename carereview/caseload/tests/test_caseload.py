@@ -86,7 +86,8 @@ def test_business_support_sees_scheduling_only(client, service, caseload):
     page = client.get(reverse("caseload:scheduling"))
     assert set(names(page)) >= {"Aldermoor", "Birchwhistle", "Cloverdane", "Elsewhere"}
     html = page.content.decode()
-    assert reverse("children:detail", kwargs={"pk": caseload[0].pk}) not in html
+    assert f'href="{reverse("children:detail", kwargs={"pk": caseload[0].pk})}"' not in html
+    assert reverse("reviews:book", kwargs={"pk": caseload[0].pk}) in html
     assert "Legal status" not in html
 
 

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "carereview.children",
     "carereview.allocation",
     "carereview.reviews",
+    "carereview.documents",
     "carereview.caseload",
     "carereview.synth",
     "carereview.ssda903",
@@ -114,3 +115,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
 }
+
+CAREREVIEW.update(
+    {
+        # rules.md §4 "record": decisions within 5 and the full record within 20 working days
+        # (ours, defaults).
+        "DECISIONS_WITHIN_WORKING_DAYS": 5,
+        "RECORD_WITHIN_WORKING_DAYS": 20,
+        # rules.md §3: postponing or cancelling needs an IRO manager's approval (ours, default).
+        "MEETING_CHANGE_NEEDS_APPROVAL": True,
+        # IRO Handbook: social worker contact 15, papers 3 working days before the review.
+        "SOCIAL_WORKER_CONTACT_WORKING_DAYS": 15,
+        "PAPERS_WORKING_DAYS": 3,
+    }
+)
+
+# Local and demo: messages are printed. Production configures its own mailer (issue 6).
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = "iro-service@northmoor.example.org"

@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from carereview.accounts.models import STAFF_ROLES
 from carereview.core.models import BankHoliday
 from carereview.core.policy import PUBLIC, ROUTES, allows
-from carereview.core.testing import make_child
+from carereview.core.testing import make_child, make_review_objects
 
 
 def walk(patterns, namespace=""):
@@ -40,7 +40,10 @@ def test_every_staff_role_has_a_user_in_the_walk(service):
 POST_ONLY = {"sign-out"}
 
 
-def _kwargs(route: str, pattern: URLPattern, child, service) -> dict:
+OBJECT_KWARGS = {"pk", "review_id", "meeting_id", "consultation_id", "exclusion_id"}
+
+
+def _kwargs(route: str, pattern: URLPattern, child, service, objects=None) -> dict:
     names = set(pattern.pattern.converters)
     if not names:
         return {}
@@ -48,8 +51,20 @@ def _kwargs(route: str, pattern: URLPattern, child, service) -> dict:
         return {"user_id": service.iro.pk}
     if route.startswith("core:bank-holiday"):
         return {"pk": BankHoliday.objects.order_by("date").first().pk}
-    assert names == {"pk"}, f"{route}: teach this test which object {names} names"
-    return {"pk": child.pk}
+    values = {"pk": child.pk}
+    if objects is not None:
+        values |= {
+            "review_id": objects.review.pk,
+            "meeting_id": objects.meeting.pk,
+            "consultation_id": objects.consultation.pk,
+            "exclusion_id": objects.exclusion.pk,
+            "item": "care_plan",
+            "kind": "decisions" if route == "reviews:send" else "invitation",
+            "recipient": str(objects.invitation.pk),
+        }
+    missing = names - set(values)
+    assert not missing, f"{route}: teach this test which object {missing} names"
+    return {name: values[name] for name in names}
 
 
 def _request(client, route, url):
@@ -65,15 +80,20 @@ def in_scope_child(service):
     )
 
 
+@pytest.fixture
+def objects(service, in_scope_child):
+    return make_review_objects(in_scope_child, service.iro)
+
+
 @pytest.mark.django_db
-def test_route_by_role(client, service, in_scope_child):
+def test_route_by_role(client, service, in_scope_child, objects):
     """Each staff role gets the page (2xx) where the policy allows it and 403 where not."""
     routes = all_routes()
     failures = []
     for role, user in service.by_role().items():
         for route, pattern in routes.items():
             client.force_login(user)  # again each time: sign-out ends the session
-            url = reverse(route, kwargs=_kwargs(route, pattern, in_scope_child, service))
+            url = reverse(route, kwargs=_kwargs(route, pattern, in_scope_child, service, objects))
             response = _request(client, route, url)
             allowed = allows(user, route)
             ok = (response.status_code < 400) if allowed else response.status_code == 403
@@ -86,9 +106,11 @@ def test_route_by_role(client, service, in_scope_child):
 
 
 @pytest.mark.django_db
-def test_anonymous_is_sent_to_sign_in_except_on_public_pages(client, service, in_scope_child):
+def test_anonymous_is_sent_to_sign_in_except_on_public_pages(
+    client, service, in_scope_child, objects
+):
     for route, pattern in all_routes().items():
-        url = reverse(route, kwargs=_kwargs(route, pattern, in_scope_child, service))
+        url = reverse(route, kwargs=_kwargs(route, pattern, in_scope_child, service, objects))
         response = _request(client, route, url)
         if ROUTES[route] == PUBLIC:
             assert response.status_code == 200, route
@@ -99,29 +121,44 @@ def test_anonymous_is_sent_to_sign_in_except_on_public_pages(client, service, in
 
 @pytest.mark.django_db
 def test_a_child_out_of_scope_is_not_found_for_every_role(client, service):
-    """Allowed the kind of page, but not this child: 404, never the record."""
+    """Allowed the kind of page, but not this child's: 404, never the record."""
     stranger = make_child(iro=service.iro2, social_worker=service.other_social_worker)
+    theirs = make_review_objects(stranger, service.iro2)
     routes = {
         r: p
         for r, p in all_routes().items()
-        if set(p.pattern.converters) == {"pk"} and not r.startswith("core:")
+        if set(p.pattern.converters) & OBJECT_KWARGS and not r.startswith("core:")
     }
-    assert routes, "expected child routes"
+    assert len(routes) > 10, "expected child and review routes"
     for role, user in service.by_role().items():
-        if role == "iro_manager":
-            continue  # the IRO manager's team includes iro2: in scope by design
-        client.force_login(user)
-        for route in routes:
+        if role in {"iro_manager", "business_support"}:
+            continue  # iro2 is in the IRO manager's team; business support schedules for all
+        for route, pattern in routes.items():
             if not allows(user, route):
                 continue
-            response = client.get(reverse(route, kwargs={"pk": stranger.pk}))
+            client.force_login(user)
+            url = reverse(route, kwargs=_kwargs(route, pattern, stranger, service, theirs))
+            response = _request(client, route, url)
             assert response.status_code == 404, (role, route, response.status_code)
             assert stranger.last_name.encode() not in response.content
         client.logout()
 
 
 @pytest.mark.django_db
-def test_portal_roles_reach_no_staff_page(client, service, in_scope_child):
+def test_business_support_reaches_scheduling_but_no_case_pages(client, service, objects):
+    client.force_login(service.business_support)
+    child = objects.review.child
+    assert client.get(reverse("reviews:book", kwargs={"pk": child.pk})).status_code == 200
+    for route, kwargs in [
+        ("children:detail", {"pk": child.pk}),
+        ("reviews:detail", {"review_id": objects.review.pk}),
+        ("reviews:record", {"review_id": objects.review.pk}),
+    ]:
+        assert client.get(reverse(route, kwargs=kwargs)).status_code == 403, route
+
+
+@pytest.mark.django_db
+def test_portal_roles_reach_no_staff_page(client, service, in_scope_child, objects):
     from carereview.core.testing import make_user
 
     for role in ("child", "parent", "carer"):
@@ -130,6 +167,6 @@ def test_portal_roles_reach_no_staff_page(client, service, in_scope_child):
             if ROUTES[route] == PUBLIC:
                 continue
             client.force_login(user)
-            url = reverse(route, kwargs=_kwargs(route, pattern, in_scope_child, service))
+            url = reverse(route, kwargs=_kwargs(route, pattern, in_scope_child, service, objects))
             assert _request(client, route, url).status_code == 403, (role, route)
         client.logout()

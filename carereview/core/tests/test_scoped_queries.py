@@ -20,6 +20,15 @@ CHILD_DATA_MODELS = [
     "IROAllocation",
     "SocialWorkerAllocation",
     "AccessEvent",
+    "Meeting",
+    "ChecklistEntry",
+    "Consultation",
+    "ConsultationAnswer",
+    "Invitation",
+    "Exclusion",
+    "MatterConsidered",
+    "Decision",
+    "Dispatch",
 ]
 UNSCOPED = re.compile(r"\b(" + "|".join(CHILD_DATA_MODELS) + r")\.objects\b(?!\.visible_to\()")
 ROOT = Path(carereview.__file__).parent

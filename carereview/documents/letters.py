@@ -1,0 +1,304 @@
+"""Letters a review produces: to the child, inviting someone, and telling a parent why they are
+not invited (seeds; rules.md §4 "parents", "record").
+
+The letter to the child is drafted here from the record in plain words a 9-year-old can read, and
+edited by the IRO (`Review.child_letter` holds the edited text). It is plain text: blank lines
+separate paragraphs, lines starting "- " are a list, and a short line on its own is a heading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.dateformat import format as format_date
+
+from carereview.documents.addresses import AddressGuard
+from carereview.documents.pdf import html_to_pdf
+from carereview.documents.records import (
+    MATTER_ORDER,
+    authority_name,
+    is_excluded,
+    recipient_for_invitation,
+    sees_confidential_address,
+)
+from carereview.reviews.models import Exclusion, Invitation, MatterConsidered, Meeting, Review
+
+Matter = MatterConsidered.Matter
+
+# Each matter of Schedule 7 in words a child uses (the record uses the statutory names).
+MATTER_IN_PLAIN_WORDS: dict[str, str] = {
+    Matter.CHANGES: "what has changed since your last review",
+    Matter.LEGAL_STATUS: "why you are in care and what the court has said",
+    Matter.PERMANENCE: "where you will grow up",
+    Matter.CONTACT: "seeing your family and friends",
+    Matter.PLACEMENT: "your home, and if it is right for you",
+    Matter.EDUCATION: "school",
+    Matter.HEALTH: "your health",
+    Matter.IDENTITY: "who you are, your culture and your faith",
+    Matter.LEISURE: "your hobbies and the things you like to do",
+    Matter.LEAVING_CARE: "plans for when you are older",
+    Matter.WISHES: "what you want and how you feel",
+    Matter.VISITS: "how often your social worker sees you",
+}
+
+VENUE_FROM_IRO = "The venue will be told to you by the IRO."
+
+
+def long_date(d: date) -> str:
+    return format_date(d, "j F Y")
+
+
+def day_and_date(d: date) -> str:
+    return format_date(d, "l j F Y")
+
+
+def clock(t: time) -> str:
+    hour = t.hour % 12 or 12
+    return f"{hour}:{t.minute:02d}{'am' if t.hour < 12 else 'pm'}"
+
+
+def _iro(review: Review):
+    return review.child.current_iro or review.chaired_by
+
+
+def _sentence(text: str) -> str:
+    text = " ".join((text or "").split())
+    if text and text[-1] not in ".!?":
+        text += "."
+    return text[:1].upper() + text[1:]
+
+
+# --- the letter to the child ---------------------------------------------------------------------
+
+
+def _who_will_do_it(review: Review, decision, iro) -> str:
+    child = review.child
+    if decision.owner_id and iro and decision.owner_id == iro.pk:
+        return "I will do this"
+    if decision.owner_id and decision.owner_id == child.current_social_worker_id:
+        return f"Your social worker, {decision.owner}, will do this"
+    who = decision.owner_label.strip()
+    if not who:
+        return "Someone will do this"
+    return f"{who[:1].upper()}{who[1:]} will do this"
+
+
+def draft_child_letter(review: Review) -> str:
+    """A letter to the child about their review, in short sentences and plain words."""
+    child = review.child
+    name = child.preferred_name or child.first_name
+    iro = _iro(review)
+    service_phone = settings.CAREREVIEW["IRO_SERVICE_PHONE"]
+    parts: list[str] = [f"Dear {name},"]
+
+    if review.held_on:
+        parts.append(
+            f"This letter is about your review on {long_date(review.held_on)}. "
+            "A review is a meeting about you and your plan. "
+            "Your plan says how we will look after you."
+        )
+    else:
+        parts.append(
+            "This letter is about your review. A review is a meeting about you and your plan. "
+            "Your plan says how we will look after you."
+        )
+
+    matters = sorted(
+        review.matters.values_list("matter", flat=True), key=lambda m: MATTER_ORDER.get(m, 99)
+    )
+    if matters:
+        parts.append("What we talked about")
+        parts.append(
+            "We talked about:\n"
+            + "\n".join(f"- {MATTER_IN_PLAIN_WORDS.get(m, 'other things')}." for m in matters)
+        )
+
+    parts.append("What we decided")
+    decisions = list(review.decisions.select_related("owner"))
+    if decisions:
+        lines = []
+        for decision in decisions:
+            who = _who_will_do_it(review, decision, iro)
+            lines.append(f"- {_sentence(decision.text)} {who} by {long_date(decision.due_on)}.")
+        parts.append("\n".join(lines))
+    else:
+        parts.append("We did not need to make any new plans this time.")
+
+    parts.append("Your next review")
+    if child.next_review_due:
+        parts.append(f"Your next review will be by {long_date(child.next_review_due)}.")
+    else:
+        parts.append("I will tell you when your next review will be.")
+
+    parts.append("How to reach me")
+    reach = []
+    if iro:
+        reach.append(f"My name is {iro}. I am your IRO. My job is to check your plan is right.")
+        if iro.phone:
+            reach.append(f"You can phone me on {iro.phone}.")
+        if iro.email:
+            reach.append(f"You can email me at {iro.email}.")
+    reach.append(f"If you cannot reach me, phone the IRO Service on {service_phone}.")
+    parts.append(" ".join(reach))
+
+    parts.append("If you need help")
+    parts.append(
+        "You can ask for an advocate. An advocate is a person who helps you say what you think. "
+        "If you are not happy about something, you can complain. "
+        "I can help you do this. So can your social worker."
+    )
+    sign_off = ["Best wishes,"]
+    if iro:
+        sign_off += [str(iro), "Your IRO"]
+    parts.append("\n".join(sign_off))
+    return "\n\n".join(parts) + "\n"
+
+
+def child_letter_text(review: Review) -> str:
+    """The letter as the IRO edited it, or the draft if they have not."""
+    return review.child_letter.strip() or draft_child_letter(review)
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "h2", "p" or "ul"
+    lines: tuple[str, ...]
+
+
+def letter_blocks(text: str) -> list[Block]:
+    """Plain letter text as headings, paragraphs and lists."""
+    blocks: list[Block] = []
+    for chunk in text.replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if len(lines) == 1 and lines[0][-1] not in ".,!?:;" and len(lines[0].split()) <= 8:
+            blocks.append(Block("h2", (lines[0],)))
+            continue
+        run: list[str] = []
+        run_kind = ""
+        for line in lines:
+            kind = "ul" if line.startswith("- ") else "p"
+            if run and kind != run_kind:
+                blocks.append(Block(run_kind, tuple(run)))
+                run = []
+            run_kind = kind
+            run.append(line[2:].strip() if kind == "ul" else line)
+        if run:
+            blocks.append(Block(run_kind, tuple(run)))
+    return blocks
+
+
+def letter_html(text: str, *, title: str) -> str:
+    return render_to_string(
+        "documents/child_letter.html",
+        {"blocks": letter_blocks(text), "title": title, "authority_name": authority_name()},
+    )
+
+
+def render_child_letter_html(review: Review) -> str:
+    child = review.child
+    return letter_html(
+        child_letter_text(review),
+        title=f"A letter about your review, {child.preferred_name or child.first_name}",
+    )
+
+
+def render_child_letter_pdf(review: Review) -> bytes:
+    """The letter to the child (as edited, or the draft), in large friendly type."""
+    return html_to_pdf(render_child_letter_html(review))
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    when: str
+    where: str
+
+
+def meeting_lines(review: Review, *, may_see_address: bool) -> list[MeetingLine]:
+    """The booked meetings, with the venue replaced where it would give away a confidential
+    placement address to someone who must not see it."""
+    guard = AddressGuard() if may_see_address else AddressGuard.for_child(review.child)
+    lines = []
+    for meeting in review.meetings.filter(status=Meeting.Status.SCHEDULED):
+        when = f"{day_and_date(meeting.on)} at {clock(meeting.at)}"
+        if guard.mentions(meeting.venue) or guard.mentions(meeting.video_details):
+            where = VENUE_FROM_IRO
+        elif meeting.by_video:
+            where = "By video" + (f": {meeting.video_details}" if meeting.video_details else "")
+        else:
+            where = meeting.venue or "The IRO will tell you where the meeting will be."
+        lines.append(MeetingLine(when, where))
+    return lines
+
+
+def render_invitation_html(review: Review, invitation: Invitation) -> str:
+    """The invitation letter to one invitee. Refuses a parent excluded from the review."""
+    recipient = recipient_for_invitation(review, invitation)
+    if is_excluded(review, recipient):
+        raise ValueError(f"{recipient.name} is not invited to this review")
+    child = review.child
+    for_child = recipient.kind == "child"
+    greeting = (child.preferred_name or child.first_name) if for_child else recipient.name
+    return render_to_string(
+        "documents/invitation.html",
+        {
+            "title": (
+                "Invitation to your Child in Care Review"
+                if for_child
+                else f"Invitation to the Child in Care Review for {child.full_name}"
+            ),
+            "authority_name": authority_name(),
+            "for_child": for_child,
+            "greeting": greeting,
+            "child": child,
+            "address": recipient.person.address if recipient.person else "",
+            "meetings": meeting_lines(
+                review, may_see_address=for_child or sees_confidential_address(recipient.kind)
+            ),
+            "iro": _iro(review),
+            "service_phone": settings.CAREREVIEW["IRO_SERVICE_PHONE"],
+        },
+    )
+
+
+def render_invitation_pdf(review: Review, invitation: Invitation) -> bytes:
+    return html_to_pdf(render_invitation_html(review, invitation))
+
+
+# --- the written reason for not inviting a parent -----------------------------------------------
+
+
+def render_exclusion_letter_html(exclusion: Exclusion) -> str:
+    """The written reason to the parent, the offer to meet the IRO separately, how to reach the
+    IRO service and how to complain (seeds)."""
+    review = exclusion.review
+    child = review.child
+    # The reason is typed by a person: it must not give away a confidential placement address.
+    reason, _ = AddressGuard.for_child(child).redact(exclusion.reason)
+    return render_to_string(
+        "documents/exclusion_letter.html",
+        {
+            "title": f"Your invitation to the Child in Care Review for {child.full_name}",
+            "authority_name": authority_name(),
+            "exclusion": exclusion,
+            "person": exclusion.person,
+            "child": child,
+            "reason": reason,
+            "decided_on": long_date(exclusion.decided_on),
+            "offered_on": long_date(exclusion.separate_meeting_offered_on),
+            "signed_by": exclusion.decided_by,
+            "iro": _iro(review) or exclusion.decided_by,
+            "service_phone": settings.CAREREVIEW["IRO_SERVICE_PHONE"],
+        },
+    )
+
+
+def render_exclusion_letter_pdf(exclusion: Exclusion) -> bytes:
+    return html_to_pdf(render_exclusion_letter_html(exclusion))

@@ -1,0 +1,318 @@
+"""The record of a review in the version each recipient may see (rules.md §4 "record", §7).
+
+Who gets what:
+
+- **full** (the IRO and the social worker): everything.
+- **carer**: everything except matters the record says they must not see.
+- **parent**: no version at all if they were excluded from this review (a person may release one
+  later; not built yet). Otherwise everything except matters hidden from them and any placement
+  address marked confidential: the address line is left out, and the address is also removed from
+  anything typed into the record.
+- **other** (a significant person who is not a parent or carer): as a parent. The address is
+  confidential from parents, and a relative or friend is not someone the authority can rely on to
+  keep it from them (ours; a person can release a fuller version).
+- **child**: the letter written to them, not the record.
+
+`RecordVersion.omitted` says what was left out (for the audit and the tests) without repeating it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Literal
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from carereview.children import codes
+from carereview.children.models import Person, Relationship
+from carereview.documents.addresses import AddressGuard, latest_episode
+from carereview.documents.pdf import html_to_pdf
+from carereview.reviews.models import Invitation, MatterConsidered, Review
+
+if TYPE_CHECKING:
+    from carereview.accounts.models import User
+
+RecipientKind = Literal["full", "parent", "carer", "child", "other"]
+
+KIND_LABELS: dict[str, str] = {
+    "full": "full record",
+    "parent": "parent",
+    "carer": "carer",
+    "child": "the child",
+    "other": "family member or friend",
+}
+
+# rules.md §7: a confidential placement address never reaches a parent (and, ours, nor anyone else
+# outside the professionals and the carers).
+ADDRESS_SEEN_BY: frozenset[str] = frozenset({"full", "carer"})
+
+PARENT_KINDS = frozenset(
+    {Relationship.Kind.MOTHER, Relationship.Kind.FATHER, Relationship.Kind.PARENT}
+)
+MATTER_ORDER = {value: i for i, value in enumerate(MatterConsidered.Matter.values)}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    kind: RecipientKind
+    name: str
+    person: Person | None = None
+    # A member of staff (the IRO, the social worker, another professional invited).
+    staff: User | None = None
+
+    @property
+    def key(self) -> str:
+        """A URL-safe name for the recipient, as reviews.services.Invitee.key spells it:
+        "child", "person-<id>" or "staff-<id>"."""
+        if self.person is not None:
+            return f"person-{self.person.pk}"
+        if self.staff is not None:
+            return f"staff-{self.staff.pk}"
+        return self.kind
+
+
+@dataclass(frozen=True)
+class MatterView:
+    matter: str
+    label: str
+    iro_view: str
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    text: str
+    owner_label: str
+    due_on: date
+
+
+@dataclass
+class RecordVersion:
+    kind: RecipientKind
+    recipient: Recipient
+    title: str
+    child_name: str
+    held_on: date | None
+    attended: list[str] = field(default_factory=list)
+    apologies: list[str] = field(default_factory=list)
+    participation_code: str = ""
+    participation_label: str = ""
+    matters: list[MatterView] = field(default_factory=list)
+    wishes_and_feelings: str = ""
+    parents_views: str = ""
+    decisions: list[DecisionLine] = field(default_factory=list)
+    placement: str = ""
+    placement_address: str | None = None
+    next_review_due: date | None = None
+    # What was withheld from this version, described without its content.
+    omitted: list[str] = field(default_factory=list)
+    # The child's version is the letter written to them.
+    body: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+def sees_confidential_address(kind: str) -> bool:
+    return kind in ADDRESS_SEEN_BY
+
+
+def authority_name() -> str:
+    return settings.CAREREVIEW["AUTHORITY_NAME"]
+
+
+# --- who receives the record ---------------------------------------------------------------------
+
+
+def _person_kinds(review: Review) -> dict[int, tuple[RecipientKind, Person]]:
+    """Each related person once, with their recipient kind: parent over carer over other."""
+    rank = {"parent": 0, "carer": 1, "other": 2}
+    found: dict[int, tuple[RecipientKind, Person]] = {}
+    for rel in review.child.relationships.select_related("person"):
+        kind: RecipientKind
+        if rel.kind in PARENT_KINDS:
+            kind = "parent"
+        elif rel.kind == Relationship.Kind.CARER:
+            kind = "carer"
+        else:
+            kind = "other"
+        held = found.get(rel.person_id)
+        if held is None or rank[kind] < rank[held[0]]:
+            found[rel.person_id] = (kind, rel.person)
+    return found
+
+
+def recipients_for(review: Review) -> list[Recipient]:
+    """The child, each related person, and the IRO and social worker (as "full")."""
+    child = review.child
+    people = [Recipient("child", child.full_name)]
+    for kind, person in _person_kinds(review).values():
+        people.append(Recipient(kind, str(person), person=person))
+    iro = review.chaired_by or child.current_iro
+    if iro:
+        people.append(Recipient("full", str(iro), staff=iro))
+    sw = child.current_social_worker
+    if sw and sw != iro:
+        people.append(Recipient("full", str(sw), staff=sw))
+    return people
+
+
+def recipient_for_invitation(review: Review, invitation: Invitation) -> Recipient:
+    """The recipient an invitation is to. A person not related to the child counts as "other"."""
+    if invitation.for_child:
+        return Recipient("child", review.child.full_name)
+    if invitation.person_id:
+        kind, person = _person_kinds(review).get(invitation.person_id, ("other", invitation.person))
+        return Recipient(kind, str(person), person=person)
+    return Recipient("full", invitation.name, staff=invitation.staff)
+
+
+def is_excluded(review: Review, recipient: Recipient) -> bool:
+    return recipient.person is not None and (
+        review.exclusions.filter(person=recipient.person).exists()
+    )
+
+
+# --- the version ---------------------------------------------------------------------------------
+
+
+def _attendee(invitation: Invitation) -> str:
+    if invitation.for_child:
+        return f"{invitation.name} (the child)"
+    return f"{invitation.name} ({invitation.role})" if invitation.role else invitation.name
+
+
+def _title(review: Review) -> str:
+    held = f", held {review.held_on:%d/%m/%Y}" if review.held_on else ""
+    return f"Child in Care Review record: {review.child.full_name}{held}"
+
+
+def _child_version(review: Review, recipient: Recipient) -> RecordVersion:
+    from carereview.documents.letters import child_letter_text
+
+    child = review.child
+    return RecordVersion(
+        kind="child",
+        recipient=recipient,
+        title=f"A letter about your review, {child.preferred_name or child.first_name}",
+        child_name=child.full_name,
+        held_on=review.held_on,
+        decisions=[DecisionLine(d.text, d.owner_label, d.due_on) for d in review.decisions.all()],
+        next_review_due=child.next_review_due,
+        omitted=["The record itself: the child receives a letter written to them"],
+        body=child_letter_text(review),
+    )
+
+
+def record_version(review: Review, recipient: Recipient) -> RecordVersion | None:
+    """What `recipient` may see of the record of `review`, or None if they may see none of it."""
+    if recipient.kind == "child":
+        return _child_version(review, recipient)
+    if is_excluded(review, recipient):
+        # rules.md §7: no version for someone excluded unless a person releases one (not built).
+        return None
+
+    child = review.child
+    omitted: list[str] = []
+    guard = (
+        AddressGuard()
+        if sees_confidential_address(recipient.kind)
+        else AddressGuard.for_child(child)
+    )
+
+    def clean(text: str, where: str) -> str:
+        if not guard:
+            return text
+        text, changed = guard.redact(text)
+        if changed:
+            omitted.append(f"Confidential placement address removed from {where}")
+        return text
+
+    # The placement and its address, from the child's latest episode.
+    episode = latest_episode(child)
+    placement = episode.placement_label if episode else ""
+    address: str | None = (episode.placement_address.strip() or None) if episode else None
+    if address and episode.address_confidential and not sees_confidential_address(recipient.kind):
+        address = None
+        omitted.append("Placement address (confidential from parents)")
+
+    # The matters considered, in the order of Schedule 7, without those hidden from this person.
+    matters: list[MatterView] = []
+    considered = review.matters.prefetch_related("hidden_from")
+    for mc in sorted(considered, key=lambda m: MATTER_ORDER.get(m.matter, len(MATTER_ORDER))):
+        label = mc.get_matter_display()
+        if recipient.person is not None and recipient.person in mc.hidden_from.all():
+            omitted.append(f"Matter not shared with this person: {label}")
+            continue
+        matters.append(
+            MatterView(mc.matter, label, clean(mc.iro_view, f"the IRO's view on {label}"))
+        )
+
+    decisions = [
+        DecisionLine(
+            clean(d.text, "a decision"),
+            clean(d.owner_label, "who is responsible for a decision"),
+            d.due_on,
+        )
+        for d in review.decisions.select_related("owner")
+    ]
+    invitations = list(review.invitations.select_related("person", "staff", "review__child"))
+    return RecordVersion(
+        kind=recipient.kind,
+        recipient=recipient,
+        title=_title(review),
+        child_name=child.full_name,
+        held_on=review.held_on,
+        attended=[
+            _attendee(i) for i in invitations if i.attendance == Invitation.Attendance.ATTENDED
+        ],
+        apologies=[
+            _attendee(i) for i in invitations if i.attendance == Invitation.Attendance.APOLOGIES
+        ],
+        participation_code=review.participation_code,
+        participation_label=codes.PARTICIPATION.get(review.participation_code, ""),
+        matters=matters,
+        wishes_and_feelings=clean(review.wishes_and_feelings, "the child's wishes and feelings"),
+        parents_views=clean(review.parents_views, "the parents' views"),
+        decisions=decisions,
+        placement=placement,
+        placement_address=address,
+        next_review_due=child.next_review_due,
+        omitted=omitted,
+    )
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
+def render_record_html(version: RecordVersion) -> str:
+    """The record version as HTML (the child's version is their letter)."""
+    if version.kind == "child":
+        from carereview.documents.letters import letter_html
+
+        return letter_html(version.body, title=version.title)
+    return render_to_string(
+        "documents/record.html",
+        {"version": version, "authority_name": authority_name(), "title": version.title},
+    )
+
+
+def render_record_pdf(version: RecordVersion) -> bytes:
+    return html_to_pdf(render_record_html(version))
+
+
+def render_decisions_html(version: RecordVersion) -> str:
+    """Just the decisions of the review, from the recipient's version (decisions are sent before
+    the full record)."""
+    held = f", held {version.held_on:%d/%m/%Y}" if version.held_on else ""
+    title = f"Decisions of the Child in Care Review: {version.child_name}{held}"
+    return render_to_string(
+        "documents/decisions.html",
+        {"version": version, "authority_name": authority_name(), "title": title},
+    )
+
+
+def render_decisions_pdf(version: RecordVersion) -> bytes:
+    return html_to_pdf(render_decisions_html(version))

@@ -1,0 +1,60 @@
+"""Emails carry the right PDF, and name the child by first name only."""
+
+import pytest
+from django.core import mail
+
+from carereview.documents.mail import send_document_email
+from carereview.reviews import services
+from carereview.reviews.models import Invitation
+
+
+@pytest.mark.parametrize("kind", ["invitation", "decisions", "record"])
+@pytest.mark.parametrize("who", ["child", "mother", "carer", "gran", "sw"])
+def test_each_document_is_emailed_with_its_pdf(case, kind, who):
+    send_document_email(case.review, kind, case.invitations[who], "someone@example.org")
+    [message] = mail.outbox
+    assert message.to == ["someone@example.org"]
+    assert message.from_email == "iro-service@northmoor.example.org"
+    assert "Quenby" not in message.subject
+    assert "Robin Quenby" not in message.body
+    if who != "child":
+        assert "Robin's" in message.subject
+    [(filename, content, mimetype)] = message.attachments
+    assert mimetype == "application/pdf" and filename.endswith(".pdf")
+    assert content.startswith(b"%PDF-") and len(content) > 1024
+
+
+def test_the_child_is_sent_their_letter_as_the_record(case):
+    send_document_email(case.review, "record", case.invitations["child"], "robin@example.org")
+    [message] = mail.outbox
+    assert message.attachments[0][0] == "letter-about-your-review.pdf"
+    assert message.body.startswith("Dear Robin,")
+
+
+@pytest.mark.parametrize("kind", ["invitation", "decisions", "record"])
+def test_never_to_an_excluded_parent(case, kind):
+    invitation = Invitation.objects.create(review=case.review, person=case.father)
+    with pytest.raises(ValueError):
+        send_document_email(case.review, kind, invitation, "f@example.org")
+    assert mail.outbox == []
+
+
+def test_an_unknown_kind_is_refused(case):
+    with pytest.raises(ValueError):
+        send_document_email(case.review, "care_plan", case.invitations["mother"], "m@x.org")
+
+
+def test_sending_the_record_through_the_review_service(case):
+    count = services.send_record(case.review, by=case.service.iro)
+    assert count == 5
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [
+            "robin@example.org",
+            "morgan@example.org",
+            "cara@example.org",
+            "g@example.org",
+            "sam.worker@northmoor.example.org",
+        ]
+    )
+    assert all(len(m.attachments) == 1 for m in mail.outbox)
+    assert all("Quenby" not in m.subject for m in mail.outbox)

@@ -1,0 +1,84 @@
+"""The timescales around each review (rules.md §4), as plain functions of dates.
+
+Each is a named rule citing its source; the settings that rules.md marks "(ours)" are passed in.
+A deadline is the last day on which the thing is still on time.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from .calendar import WorkingCalendar, add_months
+
+#: IRO Handbook: the social worker and IRO are in contact at least 15 working days before.
+SOCIAL_WORKER_CONTACT_WORKING_DAYS = 15
+#: IRO Handbook: care plan, personal education plan and health plan with the IRO 3 working days
+#: before the review.
+PAPERS_WORKING_DAYS = 3
+
+
+def iro_handbook_social_worker_contact_by(
+    meeting: date, calendar: WorkingCalendar, working_days: int = SOCIAL_WORKER_CONTACT_WORKING_DAYS
+) -> date:
+    """The last day the social worker and IRO may first be in contact before the review."""
+    return calendar.subtract_working_days(meeting, working_days)
+
+
+def iro_handbook_papers_by(
+    meeting: date, calendar: WorkingCalendar, working_days: int = PAPERS_WORKING_DAYS
+) -> date:
+    """The last day the care plan, PEP and health plan may reach the IRO."""
+    return calendar.subtract_working_days(meeting, working_days)
+
+
+def decisions_due(held: date, calendar: WorkingCalendar, working_days: int) -> date:
+    """Decisions to the child and attendees within N working days of the review (ours: 5)."""
+    return calendar.add_working_days(held, working_days)
+
+
+def record_due(held: date, calendar: WorkingCalendar, working_days: int) -> date:
+    """The full record within N working days of the review (ours: 20)."""
+    return calendar.add_working_days(held, working_days)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A deadline and how a task stands against it on a given day."""
+
+    due: date
+    done_on: date | None
+    today: date
+
+    @property
+    def done(self) -> bool:
+        return self.done_on is not None
+
+    @property
+    def late(self) -> bool:
+        """Done after the deadline, or not done and the deadline has passed."""
+        if self.done_on is not None:
+            return self.done_on > self.due
+        return self.today > self.due
+
+    @property
+    def status(self) -> str:
+        if self.done_on is not None:
+            return "done late" if self.late else "done"
+        return "late" if self.late else "to do"
+
+
+def fourth_birthday(dob: date) -> date:
+    """29 February birthdays fall on 28 February in common years (add_months clips)."""
+    return add_months(dob, 48)
+
+
+def ssda903_participation_code_allowed(code: str, dob: date, review: date) -> bool:
+    """DfE rules 440 and 441: PN0 only before the 4th birthday, PN1-PN7 only from it.
+
+    On the 4th birthday itself both pass (ssda903.md). Any other code is not allowed.
+    """
+    four = fourth_birthday(dob)
+    if code == "PN0":
+        return review <= four
+    if code in {"PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"}:
+        return review >= four
+    return False

@@ -1,0 +1,347 @@
+"""Forms for each step of a review, one per journey step (NHS manage-breast-screening style)."""
+
+from django import forms
+
+from carereview.children import codes
+from carereview.reviews.models import (
+    ChecklistEntry,
+    Consultation,
+    EarlierReviewRequirement,
+    Exclusion,
+    Invitation,
+    MatterConsidered,
+    Meeting,
+    Review,
+)
+
+TEXT_LIMIT = 5000
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def date_field(label, required=True, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DateInput(),
+        error_messages={"required": f"Enter {label.lower()}", "invalid": "Enter a real date"},
+    )
+
+
+def text_field(label, required=False, help_text="", max_length=TEXT_LIMIT, textarea=True):
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_length=max_length,
+        widget=forms.Textarea if textarea else forms.TextInput,
+        error_messages={
+            "required": f"Enter {label.lower()}",
+            "max_length": f"{label} must be {max_length} characters or fewer",
+        },
+    )
+
+
+class BookMeetingForm(forms.Form):
+    on = date_field("Date of the meeting")
+    at = forms.TimeField(
+        label="Time",
+        widget=TimeInput(),
+        error_messages={"required": "Enter the time", "invalid": "Enter a real time"},
+    )
+    venue = text_field(
+        "Where", max_length=200, textarea=False, help_text="Somewhere the child chose, if they did"
+    )
+    by_video = forms.BooleanField(label="By video call", required=False)
+    video_details = text_field("Video call details", max_length=300, textarea=False)
+    confirm = forms.BooleanField(
+        label="Book it anyway",
+        required=False,
+        help_text="Tick to book despite the warnings above",
+    )
+    # The date the warnings were shown for: "book it anyway" confirms that date only.
+    warned_for = forms.DateField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("venue", "").strip() and not data.get("by_video"):
+            self.add_error("venue", "Enter where the meeting is, or choose a video call")
+        return data
+
+
+class MeetingChangeForm(forms.Form):
+    change = forms.ChoiceField(
+        label="What do you want to do?",
+        widget=forms.RadioSelect,
+        choices=[
+            (Meeting.Change.POSTPONE, "Postpone it to a new date"),
+            (Meeting.Change.CANCEL, "Cancel it"),
+        ],
+        error_messages={"required": "Choose postpone or cancel"},
+    )
+    reason = text_field("Reason", required=True)
+    new_on = date_field("New date (if postponing)", required=False)
+    new_at = forms.TimeField(
+        label="New time (if postponing)",
+        required=False,
+        widget=TimeInput(),
+        error_messages={"invalid": "Enter a real time"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("change") == Meeting.Change.POSTPONE:
+            if not data.get("new_on"):
+                self.add_error("new_on", "Enter the new date")
+            if not data.get("new_at"):
+                self.add_error("new_at", "Enter the new time")
+        return data
+
+
+class ApprovalForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[("approve", "Approve"), ("refuse", "Refuse")],
+        error_messages={"required": "Choose approve or refuse"},
+    )
+    note = text_field("Note (optional)")
+
+
+class EarlierReviewForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why is an earlier review needed?",
+        widget=forms.RadioSelect,
+        choices=EarlierReviewRequirement.Reason.choices,
+        error_messages={"required": "Choose the reason"},
+    )
+    required_by = date_field("Required by")
+    details = text_field("Details")
+
+
+class ChecklistForm(forms.Form):
+    done_on = date_field("Date done")
+    outcome = forms.ChoiceField(
+        label="What happened?",
+        widget=forms.RadioSelect,
+        required=False,
+        choices=[(k, v) for k, v in ChecklistEntry.Outcome.choices if k != "done"],
+    )
+    note = text_field("Note", help_text="If you did not speak with the child alone, say why")
+
+    def __init__(self, *args, item: str, observe: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        if item != ChecklistEntry.Item.CHILD_SEEN:
+            del self.fields["outcome"]
+            self.fields["note"].help_text = ""
+            return
+        # Under 4 or with a profound disability the IRO observes; otherwise they speak alone.
+        hidden = ChecklistEntry.Outcome.SPOKE_ALONE if observe else ChecklistEntry.Outcome.OBSERVED
+        self.fields["outcome"].choices = [
+            (k, v) for k, v in self.fields["outcome"].choices if k != hidden
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.item == ChecklistEntry.Item.CHILD_SEEN and not data.get("outcome"):
+            self.add_error("outcome", "Choose what happened")
+        if not data.get("outcome"):
+            data["outcome"] = ChecklistEntry.Outcome.DONE
+        return data
+
+
+class ChoicesForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ["choice_who", "choice_topics", "choice_where", "choice_when", "choice_chairing"]
+        labels = {"choice_chairing": "Who chairs the review?"}
+
+    choice_chairing = forms.ChoiceField(
+        label="Who chairs the review?",
+        choices=Review.Chairing.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+class SendConsultationForm(forms.Form):
+    recipient = forms.ChoiceField(
+        label="Send a form to",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who to send it to"},
+    )
+    method = forms.ChoiceField(
+        label="How", widget=forms.RadioSelect, choices=Consultation.Method.choices, initial="paper"
+    )
+
+    def __init__(self, *args, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].choices = recipients
+
+
+class AnswersForm(forms.Form):
+    returned_on = date_field("Date it came back")
+    share_with_social_worker = forms.BooleanField(
+        label="The child agrees their social worker may read it", required=False
+    )
+
+    def __init__(self, *args, consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(consultation.form.questions.all())
+        existing = {a.question_id: a.answer for a in consultation.answers.all()}
+        for q in self.questions:
+            self.fields[f"q{q.pk}"] = text_field(q.text, help_text=q.hint)
+            self.initial.setdefault(f"q{q.pk}", existing.get(q.pk, ""))
+        if not consultation.for_child:
+            del self.fields["share_with_social_worker"]
+
+    def answers(self) -> dict[int, str]:
+        return {q.pk: self.cleaned_data.get(f"q{q.pk}", "") for q in self.questions}
+
+
+class InviteForm(forms.Form):
+    invitees = forms.MultipleChoiceField(
+        label="Who is invited?",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only those the child and the IRO agree should come",
+        error_messages={"required": "Choose at least one person"},
+    )
+    method = forms.ChoiceField(
+        label="Send the invitation by",
+        widget=forms.RadioSelect,
+        choices=Invitation.Method.choices,
+        initial="letter",
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invitees"].choices = choices
+
+
+class ExcludeForm(forms.Form):
+    person = forms.TypedChoiceField(
+        label="Which parent?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the parent"},
+    )
+    reason = text_field("The reason, as it will be written to them", required=True)
+    offered_on = date_field("Separate meeting with the IRO offered on")
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = parents
+
+
+class ExclusionOutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Exclusion
+        fields = ["outcome", "outcome_note"]
+        widgets = {"outcome": forms.RadioSelect}
+        labels = {"outcome": "The separate meeting", "outcome_note": "Note"}
+
+
+class RecordForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    held_on = date_field(
+        "Date the review was completed",
+        help_text="The date of the meeting that completed the review",
+    )
+    participation_code = forms.ChoiceField(
+        label="How did the child take part?",
+        widget=forms.RadioSelect,
+        choices=[(k, f"{k}: {v}") for k, v in codes.PARTICIPATION.items()],
+        error_messages={"required": "Choose how the child took part"},
+    )
+    wishes_and_feelings = text_field(
+        "The child's wishes and feelings, in their own words", required=True
+    )
+    parents_views = text_field("The parents' views")
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        views = {m.matter: m.iro_view for m in review.matters.all()}
+        for key, label in MatterConsidered.Matter.choices:
+            self.fields[f"matter_{key}"] = text_field(label, help_text="The IRO's view")
+            self.initial.setdefault(f"matter_{key}", views.get(key, ""))
+        self.invitations = list(review.invitations.select_related("person", "staff"))
+        for inv in self.invitations:
+            self.fields[f"attendance_{inv.pk}"] = forms.ChoiceField(
+                label=f"{inv.name} ({inv.role})",
+                choices=Invitation.Attendance.choices,
+                required=False,
+            )
+            self.initial.setdefault(f"attendance_{inv.pk}", inv.attendance)
+
+    def clean(self):
+        data = super().clean()
+        matters = [
+            k for k, _ in MatterConsidered.Matter.choices if data.get(f"matter_{k}", "").strip()
+        ]
+        if not matters:
+            self.add_error("matter_changes", "Record the IRO's view on the matters considered")
+        return data
+
+    def matter_fields(self):
+        return [self[f"matter_{k}"] for k, _ in MatterConsidered.Matter.choices]
+
+    def attendance_fields(self):
+        return [self[f"attendance_{inv.pk}"] for inv in self.invitations]
+
+
+class DecisionForm(forms.Form):
+    text = text_field("Decision")
+    owner = forms.TypedChoiceField(
+        label="Who is responsible (a person)", coerce=int, required=False, empty_value=None
+    )
+    owner_description = text_field("or a role", max_length=200, textarea=False)
+    due_on = date_field("By when", required=False)
+
+    def __init__(self, *args, owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", "Choose a person")] + list(owners)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("text", "").strip():
+            return data  # an empty row is ignored
+        if not data.get("owner") and not data.get("owner_description", "").strip():
+            self.add_error("owner_description", "Say who is responsible: a person or a role")
+        if not data.get("due_on"):
+            self.add_error("due_on", "Enter by when")
+        return data
+
+
+class DecisionFormSetBase(forms.BaseFormSet):
+    def decisions(self) -> list[dict]:
+        return [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and f.cleaned_data.get("text", "").strip()
+        ]
+
+
+DecisionFormSet = forms.formset_factory(DecisionForm, formset=DecisionFormSetBase, extra=2)
+
+
+class ChildLetterForm(forms.Form):
+    text = text_field("The letter", required=True, max_length=20000)
+
+
+class CarePlanForm(forms.Form):
+    explained_on = date_field("Updated care plan explained to the parents on", required=False)
+    copied_on = date_field("Copy given to the parents on", required=False)

@@ -1,0 +1,650 @@
+"""Writes for a review, from booking to sending the record (rules.md §3-4).
+
+Views call these and nothing else writes reviews. Each runs in one transaction, records an audit
+event, and refreshes the child's schedule where the clock may move.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from carereview.children.models import Child, Person
+from carereview.children.services import refresh_summary
+from carereview.core import audit
+from carereview.core.calendar import today, working_calendar
+from carereview.engine.timescales import ssda903_participation_code_allowed
+from carereview.reviews.models import (
+    ChecklistEntry,
+    Consultation,
+    ConsultationAnswer,
+    ConsultationForm,
+    Decision,
+    Dispatch,
+    EarlierReviewRequirement,
+    Exclusion,
+    Invitation,
+    MatterConsidered,
+    Meeting,
+    Review,
+)
+
+
+class ReviewRefused(Exception):
+    """A write the rules do not allow; `reasons` say why, in words for the page."""
+
+    def __init__(self, *reasons: str):
+        super().__init__("; ".join(reasons))
+        self.reasons = list(reasons)
+
+
+class StaleRecord(Exception):
+    """Someone else saved the record since this editor opened it (nothing was overwritten)."""
+
+    def __init__(self, current: Review):
+        super().__init__("The record was changed by someone else.")
+        self.current = current
+
+
+def _cfg(name: str):
+    return settings.CAREREVIEW[name]
+
+
+# --- booking ---------------------------------------------------------------------------------
+
+
+def booking_warnings(child: Child, on: date) -> list[str]:
+    """rules.md §1 and §3: a booking after the due date, or on a day that is not a working day."""
+    calendar = working_calendar()
+    warnings = []
+    due = child.next_review_due
+    if due and on > due:
+        warnings.append(
+            f"The review is due by {due:%-d %B %Y}: this date is {(on - due).days} days after it, "
+            "so the review will be late."
+        )
+    if not calendar.is_working_day(on):
+        kind = "a weekend" if on.weekday() >= 5 else "a bank holiday"
+        warnings.append(f"{on:%A %-d %B %Y} is {kind}, not a working day.")
+    return warnings
+
+
+def open_review(child: Child) -> Review | None:
+    """The review being prepared: booked and not yet held."""
+    return child.reviews.filter(held_on__isnull=True).order_by("-id").first()
+
+
+@transaction.atomic
+def book_meeting(
+    child: Child,
+    *,
+    by,
+    on: date,
+    at: time,
+    venue: str = "",
+    by_video: bool = False,
+    video_details: str = "",
+) -> Meeting:
+    """Book a meeting of the child's next review (a new review if none is being prepared)."""
+    review = open_review(child)
+    if review is None:
+        review = Review.objects.create(
+            child=child,
+            due_when_booked=child.next_review_due,
+            booked_by=by,
+            chaired_by=child.current_iro,
+        )
+    meeting = Meeting.objects.create(
+        review=review, on=on, at=at, venue=venue, by_video=by_video, video_details=video_details
+    )
+    audit.record_change(by, "review.book_meeting", meeting, {"on": str(on), "at": str(at)})
+    return meeting
+
+
+@transaction.atomic
+def request_meeting_change(
+    meeting: Meeting,
+    *,
+    by,
+    change: str,
+    reason: str,
+    new_on: date | None = None,
+    new_at: time | None = None,
+) -> Meeting:
+    """Ask to postpone or cancel. It never moves the due date (rules.md §3); by default an IRO
+    manager approves it first (ours)."""
+    reason = (reason or "").strip()
+    problems = []
+    if meeting.status != Meeting.Status.SCHEDULED:
+        problems.append("Only a booked meeting can be postponed or cancelled.")
+    if meeting.approval == Meeting.Approval.PENDING:
+        problems.append("A change to this meeting is already waiting for a manager.")
+    if not reason:
+        problems.append("Enter the reason")
+    if change == Meeting.Change.POSTPONE and (new_on is None or new_at is None):
+        problems.append("Enter the new date and time")
+    if problems:
+        raise ReviewRefused(*problems)
+    meeting.change = change
+    meeting.change_reason = reason
+    meeting.change_new_on = new_on
+    meeting.change_new_at = new_at
+    meeting.change_requested_by = by
+    meeting.approval = Meeting.Approval.PENDING
+    meeting.save()
+    audit.record_change(by, f"meeting.request_{change}", meeting, {"reason": reason})
+    if not _cfg("MEETING_CHANGE_NEEDS_APPROVAL"):
+        decide_meeting_change(meeting, by=by, approve=True, note="No approval needed (setting)")
+    return meeting
+
+
+@transaction.atomic
+def decide_meeting_change(meeting: Meeting, *, by, approve: bool, note: str = "") -> Meeting:
+    if meeting.approval != Meeting.Approval.PENDING:
+        raise ReviewRefused("There is no change waiting for a decision on this meeting.")
+    meeting.approval = Meeting.Approval.APPROVED if approve else Meeting.Approval.REFUSED
+    meeting.approval_decided_by = by
+    meeting.approval_decided_at = timezone.now()
+    meeting.approval_note = note
+    if approve:
+        if meeting.change == Meeting.Change.POSTPONE:
+            meeting.status = Meeting.Status.POSTPONED
+            Meeting.objects.create(
+                review=meeting.review,
+                on=meeting.change_new_on,
+                at=meeting.change_new_at,
+                venue=meeting.venue,
+                by_video=meeting.by_video,
+                video_details=meeting.video_details,
+            )
+        else:
+            meeting.status = Meeting.Status.CANCELLED
+    meeting.save()
+    audit.record_change(
+        by,
+        "meeting.approve_change" if approve else "meeting.refuse_change",
+        meeting,
+        {"change": meeting.change, "note": note},
+    )
+    return meeting
+
+
+@transaction.atomic
+def require_earlier_review(
+    child: Child, *, by, reason: str, required_by: date, details: str = ""
+) -> EarlierReviewRequirement:
+    """CPPCR reg 33(3) / reg 32(2): the next review is due by the earlier of the two dates."""
+    requirement = EarlierReviewRequirement.objects.create(
+        child=child, reason=reason, required_by=required_by, details=details, recorded_by=by
+    )
+    refresh_summary(child)
+    audit.record_change(
+        by,
+        "review.require_earlier",
+        requirement,
+        {"reason": reason, "required_by": str(required_by)},
+    )
+    return requirement
+
+
+# --- before the review -------------------------------------------------------------------------
+
+
+CHILD_ONLY_OUTCOMES = {
+    ChecklistEntry.Outcome.SPOKE_ALONE,
+    ChecklistEntry.Outcome.OBSERVED,
+    ChecklistEntry.Outcome.REFUSED,
+    ChecklistEntry.Outcome.AGE,
+    ChecklistEntry.Outcome.UNDERSTANDING,
+}
+
+
+def observe_instead(child: Child, on: date) -> bool:
+    """Seeds; rules.md §4: under 4 or with a profound disability, the IRO observes the child
+    where they live instead of a conversation."""
+    from carereview.engine.timescales import fourth_birthday
+
+    return child.profound_disability or on < fourth_birthday(child.date_of_birth)
+
+
+@transaction.atomic
+def tick(review: Review, *, by, item: str, done_on: date, outcome: str = "done", note: str = ""):
+    """Record one checklist item as done on `done_on`, by `by` (CPPCR reg 36; IRO Handbook)."""
+    note = (note or "").strip()
+    if item == ChecklistEntry.Item.CHILD_SEEN:
+        observe = observe_instead(review.child, done_on)
+        if outcome == ChecklistEntry.Outcome.OBSERVED and not observe:
+            raise ReviewRefused(
+                "Observing instead of talking is for a child under 4 or with a profound disability"
+            )
+        if outcome == ChecklistEntry.Outcome.SPOKE_ALONE and observe:
+            raise ReviewRefused("Observe a child under 4 or with a profound disability instead")
+        if outcome not in CHILD_ONLY_OUTCOMES:
+            raise ReviewRefused(
+                "Say whether you spoke with the child alone, observed them, or why not"
+            )
+        if (
+            outcome
+            in {
+                ChecklistEntry.Outcome.REFUSED,
+                ChecklistEntry.Outcome.AGE,
+                ChecklistEntry.Outcome.UNDERSTANDING,
+            }
+            and not note
+        ):
+            raise ReviewRefused("Explain why you did not speak with the child alone")
+    elif outcome != ChecklistEntry.Outcome.DONE:
+        raise ReviewRefused("That outcome is only for speaking with the child")
+    if done_on > today():
+        raise ReviewRefused("The date cannot be in the future")
+    entry, _ = ChecklistEntry.objects.update_or_create(
+        review=review,
+        item=item,
+        defaults={"done_on": done_on, "outcome": outcome, "note": note, "recorded_by": by},
+    )
+    audit.record_change(by, "review.checklist", entry, {"item": item, "done_on": str(done_on)})
+    return entry
+
+
+def child_form_audience(child: Child, on: date) -> str:
+    """Consultation forms by age band: under 8, 8-11, 12 and over (seeds)."""
+    from carereview.engine.calendar import add_months
+
+    dob = child.date_of_birth
+    if on < add_months(dob, 96):
+        return ConsultationForm.Audience.CHILD_UNDER_8
+    if on < add_months(dob, 144):
+        return ConsultationForm.Audience.CHILD_8_11
+    return ConsultationForm.Audience.CHILD_12_PLUS
+
+
+@transaction.atomic
+def send_consultation(
+    review: Review,
+    *,
+    by,
+    person: Person | None = None,
+    audience: str | None = None,
+    method: str = Consultation.Method.PAPER,
+    sent_on: date | None = None,
+) -> Consultation:
+    """Send a consultation form to the child (their age band's form) or a parent or carer."""
+    sent_on = sent_on or today()
+    if person is None:
+        audience = child_form_audience(review.child, sent_on)
+    elif audience not in {ConsultationForm.Audience.PARENT, ConsultationForm.Audience.CARER}:
+        raise ReviewRefused("Choose the parent's or the carer's form")
+    form = ConsultationForm.objects.get(audience=audience)
+    consultation = Consultation.objects.create(
+        review=review,
+        form=form,
+        for_child=person is None,
+        person=person,
+        sent_on=sent_on,
+        method=method,
+        sent_by=by,
+    )
+    audit.record_change(by, "consultation.send", consultation, {"audience": audience})
+    return consultation
+
+
+@transaction.atomic
+def record_answers(
+    consultation: Consultation,
+    *,
+    by,
+    answers: dict[int, str],
+    returned_on: date,
+    share_with_social_worker: bool = False,
+) -> Consultation:
+    """Answers that came back (on paper, or later online), one per question."""
+    questions = {q.pk: q for q in consultation.form.questions.all()}
+    for pk, text in answers.items():
+        if pk not in questions:
+            raise ReviewRefused("An answer is for a question not on this form")
+        ConsultationAnswer.objects.update_or_create(
+            consultation=consultation,
+            question=questions[pk],
+            defaults={"answer": (text or "").strip()},
+        )
+    consultation.returned_on = returned_on
+    consultation.share_with_social_worker = share_with_social_worker
+    consultation.save(update_fields=["returned_on", "share_with_social_worker"])
+    audit.record_change(by, "consultation.answers", consultation, {"returned_on": str(returned_on)})
+    return consultation
+
+
+@transaction.atomic
+def save_choices(
+    review: Review, *, by, who: str, topics: str, where: str, when: str, chairing: str
+) -> Review:
+    """The child's choices: who comes, what is talked about, where and when, who chairs."""
+    review.choice_who, review.choice_topics = who.strip(), topics.strip()
+    review.choice_where, review.choice_when = where.strip(), when.strip()
+    review.choice_chairing = chairing
+    review.save(
+        update_fields=[
+            "choice_who",
+            "choice_topics",
+            "choice_where",
+            "choice_when",
+            "choice_chairing",
+        ]
+    )
+    audit.record_change(by, "review.choices", review, {"chairing": chairing})
+    return review
+
+
+# --- invitations and exclusions ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """Someone who may be invited: the child, a related person or a professional."""
+
+    key: str
+    name: str
+    role: str
+    person: Person | None = None
+    staff: object = None
+    for_child: bool = False
+    email: str = ""
+
+
+def possible_invitees(review: Review) -> list[Invitee]:
+    child = review.child
+    people = [Invitee("child", child.full_name, "The child", for_child=True, email=child.email)]
+    for rel in child.relationships.select_related("person"):
+        people.append(
+            Invitee(
+                f"person-{rel.person_id}",
+                str(rel.person),
+                rel.get_kind_display(),
+                person=rel.person,
+                email=rel.person.email,
+            )
+        )
+    if child.current_social_worker:
+        sw = child.current_social_worker
+        people.append(Invitee(f"staff-{sw.pk}", str(sw), "Social worker", staff=sw, email=sw.email))
+    return people
+
+
+def excluded_people(review: Review) -> set[int]:
+    return set(review.exclusions.values_list("person_id", flat=True))
+
+
+@transaction.atomic
+def invite(review: Review, *, by, keys: list[str], method: str) -> list[Invitation]:
+    """Invite those chosen (attendance is limited to whom the child and the IRO agree).
+
+    A parent who is excluded cannot be invited; the exclusion must be withdrawn first.
+    """
+    chosen = {i.key: i for i in possible_invitees(review) if i.key in set(keys)}
+    excluded = excluded_people(review)
+    refused = [i.name for i in chosen.values() if i.person and i.person.pk in excluded]
+    if refused:
+        raise ReviewRefused(
+            *(f"{name} is not invited to this review (see the reason given)" for name in refused)
+        )
+    made = []
+    existing = {(inv.for_child, inv.person_id, inv.staff_id) for inv in review.invitations.all()}
+    for invitee in chosen.values():
+        key = (
+            invitee.for_child,
+            invitee.person.pk if invitee.person else None,
+            invitee.staff.pk if invitee.staff else None,
+        )
+        if key in existing:
+            continue
+        made.append(
+            Invitation.objects.create(
+                review=review,
+                for_child=invitee.for_child,
+                person=invitee.person,
+                staff=invitee.staff,
+                role=invitee.role,
+                method=method,
+            )
+        )
+    audit.record_change(by, "review.invite", review, {"invited": sorted(chosen)})
+    return made
+
+
+@transaction.atomic
+def exclude_parent(
+    review: Review, *, by, person: Person, reason: str, offered_on: date | None = None
+) -> Exclusion:
+    """A parent is invited unless excluded: the reason is given in writing and the IRO offers to
+    meet them separately (seeds; rules.md §4 "parents")."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewRefused("Enter the reason the parent is not invited")
+    is_parent = review.child.relationships.filter(
+        person=person, kind__in=["mother", "father", "parent"]
+    ).exists()
+    if not is_parent:
+        raise ReviewRefused("Only a parent of the child can be excluded here")
+    exclusion = Exclusion.objects.create(
+        review=review,
+        person=person,
+        reason=reason,
+        decided_by=by,
+        decided_on=today(),
+        separate_meeting_offered_on=offered_on or today(),
+    )
+    review.invitations.filter(person=person).delete()
+    Dispatch.objects.create(
+        review=review,
+        kind=Dispatch.Kind.EXCLUSION_LETTER,
+        recipient=str(person),
+        person=person,
+        method="letter",
+        sent_on=today(),
+        sent_by=by,
+    )
+    audit.record_change(by, "review.exclude_parent", exclusion, {"person": person.pk})
+    return exclusion
+
+
+@transaction.atomic
+def record_separate_meeting(exclusion: Exclusion, *, by, outcome: str, note: str = ""):
+    exclusion.outcome = outcome
+    exclusion.outcome_note = note.strip()
+    exclusion.save(update_fields=["outcome", "outcome_note"])
+    audit.record_change(by, "review.separate_meeting", exclusion, {"outcome": outcome})
+    return exclusion
+
+
+@transaction.atomic
+def send_invitations(review: Review, *, by) -> int:
+    """Send every invitation not yet sent: email where chosen and known, and a letter (PDF)."""
+    from carereview.documents.mail import send_document_email
+
+    sent = 0
+    for invitation in review.invitations.filter(sent_on__isnull=True).select_related(
+        "person", "staff"
+    ):
+        email = (
+            review.child.email
+            if invitation.for_child
+            else (invitation.person.email if invitation.person else invitation.staff.email)
+        )
+        if invitation.method in {"email", "both"} and email:
+            send_document_email(review, "invitation", invitation, email)
+        invitation.sent_on = today()
+        invitation.save(update_fields=["sent_on"])
+        Dispatch.objects.create(
+            review=review,
+            kind=Dispatch.Kind.INVITATION,
+            recipient=invitation.name,
+            person=invitation.person,
+            staff=invitation.staff,
+            for_child=invitation.for_child,
+            method=invitation.method,
+            sent_on=today(),
+            sent_by=by,
+        )
+        sent += 1
+    audit.record_change(by, "review.send_invitations", review, {"sent": sent})
+    return sent
+
+
+# --- the meeting record ---------------------------------------------------------------
+
+
+@dataclass
+class RecordInput:
+    held_on: date
+    participation_code: str
+    wishes_and_feelings: str
+    parents_views: str
+    matters: dict[str, str]
+    decisions: list[dict]
+    attendance: dict[int, str]
+
+
+def check_participation(child: Child, code: str, held_on: date) -> None:
+    """DfE rules 440/441 (ssda903.md): PN0 only under 4; PN1-PN7 only from the 4th birthday."""
+    if not ssda903_participation_code_allowed(code, child.date_of_birth, held_on):
+        if code == "PN0":
+            raise ReviewRefused("PN0 is only for a child under 4 at the review")
+        raise ReviewRefused(f"{code} is only for a child aged 4 or over at the review; use PN0")
+
+
+@transaction.atomic
+def save_record(review: Review, *, by, version: int, data: RecordInput) -> Review:
+    """Save the meeting record, refusing a save that started from an older version.
+
+    The second of two editors is told, and nothing is lost: their input is returned to them with
+    the saved record beside it (`StaleRecord.current`).
+    """
+    if data.held_on > today():
+        raise ReviewRefused("The date held cannot be in the future")
+    check_participation(review.child, data.participation_code, data.held_on)
+    updated = Review.objects.filter(pk=review.pk, version=version).update(
+        version=version + 1,
+        held_on=data.held_on,
+        participation_code=data.participation_code,
+        wishes_and_feelings=data.wishes_and_feelings.strip(),
+        parents_views=data.parents_views.strip(),
+        record_updated_by=by,
+        record_updated_at=timezone.now(),
+    )
+    if not updated:
+        raise StaleRecord(Review.objects.select_related("record_updated_by").get(pk=review.pk))
+    for matter, view in data.matters.items():
+        view = (view or "").strip()
+        if view:
+            MatterConsidered.objects.update_or_create(
+                review=review, matter=matter, defaults={"iro_view": view}
+            )
+        else:
+            MatterConsidered.objects.filter(review=review, matter=matter).delete()
+    review.decisions.all().delete()
+    for d in data.decisions:
+        Decision.objects.create(
+            review=review,
+            text=d["text"].strip(),
+            owner=d.get("owner"),
+            owner_description=d.get("owner_description", "").strip(),
+            due_on=d["due_on"],
+        )
+    for invitation_id, status in data.attendance.items():
+        review.invitations.filter(pk=invitation_id).update(attendance=status)
+    review.meetings.filter(status=Meeting.Status.SCHEDULED, on__lte=data.held_on).update(
+        status=Meeting.Status.HELD
+    )
+    review.refresh_from_db()
+    refresh_summary(review.child)
+    audit.record_change(
+        by,
+        "review.record",
+        review,
+        {"version": review.version, "held_on": str(data.held_on), "decisions": len(data.decisions)},
+    )
+    return review
+
+
+# --- after the review -----------------------------------------------------------------
+
+
+def _recipients(review: Review) -> list[Invitation]:
+    return list(review.invitations.select_related("person", "staff"))
+
+
+@transaction.atomic
+def send_decisions(review: Review, *, by) -> int:
+    """Decisions to the child and attendees within 5 working days (ours) of the review."""
+    return _send(review, by=by, kind=Dispatch.Kind.DECISIONS, field="decisions_sent_on")
+
+
+@transaction.atomic
+def send_record(review: Review, *, by) -> int:
+    """The full record within 20 working days (ours): each recipient gets the version they may
+    see (documents.records); a parent excluded gets none unless a person releases one."""
+    return _send(review, by=by, kind=Dispatch.Kind.RECORD, field="record_sent_on")
+
+
+def _send(review: Review, *, by, kind: str, field: str) -> int:
+    from carereview.documents.mail import send_document_email
+
+    if review.held_on is None:
+        raise ReviewRefused("Record the review as held first")
+    already = getattr(review, field)
+    if already is not None:
+        raise ReviewRefused(f"This was sent on {already:%-d %B %Y}; it is not sent twice")
+    if kind == Dispatch.Kind.DECISIONS and not review.decisions.exists():
+        raise ReviewRefused("Record the decisions first")
+    count = 0
+    for invitation in _recipients(review):
+        email = (
+            review.child.email
+            if invitation.for_child
+            else (invitation.person.email if invitation.person else invitation.staff.email)
+        )
+        if email:
+            send_document_email(review, kind, invitation, email)
+        Dispatch.objects.create(
+            review=review,
+            kind=kind,
+            recipient=invitation.name,
+            person=invitation.person,
+            staff=invitation.staff,
+            for_child=invitation.for_child,
+            method="email" if email else "letter",
+            sent_on=today(),
+            sent_by=by,
+        )
+        count += 1
+    setattr(review, field, today())
+    review.save(update_fields=[field])
+    audit.record_change(by, f"review.send_{kind}", review, {"recipients": count})
+    return count
+
+
+@transaction.atomic
+def save_child_letter(review: Review, *, by, text: str) -> Review:
+    review.child_letter = text.strip()
+    review.save(update_fields=["child_letter"])
+    audit.record_change(by, "review.child_letter", review, {"length": len(review.child_letter)})
+    return review
+
+
+@transaction.atomic
+def mark_care_plan(review: Review, *, by, explained_on: date | None, copied_on: date | None):
+    """The updated care plan explained to the parents, who get a copy (seeds)."""
+    review.care_plan_explained_on = explained_on
+    review.care_plan_copied_on = copied_on
+    review.save(update_fields=["care_plan_explained_on", "care_plan_copied_on"])
+    audit.record_change(
+        by,
+        "review.care_plan",
+        review,
+        {"explained_on": str(explained_on), "copied_on": str(copied_on)},
+    )
+    return review

@@ -1,0 +1,396 @@
+"""Issue 4: booking, preparing, holding, recording and sending a review (rules.md §3-4)."""
+
+from datetime import date, time, timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from carereview.children.models import Person, Relationship
+from carereview.core.calendar import working_calendar
+from carereview.core.testing import make_child
+from carereview.reviews import services
+from carereview.reviews.models import ChecklistEntry, Dispatch, Meeting, Review
+from carereview.reviews.presenters import ReviewPresenter
+
+TODAY = date.today()
+
+
+def record_input(**changes):
+    data = {
+        "held_on": TODAY,
+        "participation_code": "PN1",
+        "wishes_and_feelings": "I want to stay with my carers.",
+        "parents_views": "Mum would like more family time.",
+        "matters": {"placement": "The placement meets Robin's needs.", "education": "Settled."},
+        "decisions": [],
+        "attendance": {},
+    }
+    data.update(changes)
+    return services.RecordInput(**data)
+
+
+@pytest.fixture
+def child(service):
+    return make_child(
+        iro=service.iro, social_worker=service.social_worker2, start=TODAY - timedelta(days=200)
+    )
+
+
+@pytest.fixture
+def review(service, child):
+    return services.book_meeting(
+        child, by=service.iro, on=TODAY + timedelta(days=7), at=time(10), venue="School"
+    ).review
+
+
+@pytest.mark.django_db
+def test_booking_warns_after_the_due_date_and_on_non_working_days(service):
+    child = make_child(iro=service.iro, start=date(2026, 11, 2), as_at=date(2026, 11, 3))
+    assert child.next_review_due == date(2026, 11, 30)
+    assert services.booking_warnings(child, date(2026, 11, 30)) == []
+    late = services.booking_warnings(child, date(2026, 12, 1))
+    assert late and "1 days after it" in late[0]
+    assert "weekend" in services.booking_warnings(child, date(2026, 11, 28))[0]
+    assert "bank holiday" in services.booking_warnings(child, date(2026, 12, 25))[-1]
+
+
+@pytest.mark.django_db
+def test_the_booking_page_asks_to_confirm_a_late_booking(client, service):
+    child = make_child(iro=service.iro, start=date(2026, 11, 2), as_at=date(2026, 11, 3))
+    client.force_login(service.business_support)
+    url = reverse("reviews:book", kwargs={"pk": child.pk})
+    page = client.post(url, {"on": "2026-12-05", "at": "10:00", "venue": "Family centre"})
+    html = page.content.decode()
+    assert "Book it anyway" in html and "weekend" in html and "will be late" in html
+    assert not Meeting.objects.exists()
+    assert 'name="warned_for" value="2026-12-05"' in html
+    # Ticking "book it anyway" for another date than the one warned about is not enough.
+    base = {"at": "10:00", "venue": "Family centre", "confirm": "on", "warned_for": "2026-12-05"}
+    page = client.post(url, {**base, "on": "2026-12-06"})
+    assert page.status_code == 200 and not Meeting.objects.exists()
+    page = client.post(url, {**base, "on": "2026-12-05"})
+    assert page.status_code == 302
+    assert Meeting.objects.get().review.due_when_booked == date(2026, 11, 30)
+
+
+@pytest.mark.django_db
+def test_postponing_needs_a_reason_and_a_manager_and_never_moves_the_due_date(
+    service, child, review
+):
+    due = child.next_review_due
+    meeting = review.meetings.get()
+    with pytest.raises(services.ReviewRefused, match="Enter the reason"):
+        services.request_meeting_change(
+            meeting,
+            by=service.iro,
+            change="postpone",
+            reason=" ",
+            new_on=TODAY + timedelta(30),
+            new_at=time(14),
+        )
+    services.request_meeting_change(
+        meeting,
+        by=service.iro,
+        change="postpone",
+        reason="Child unwell",
+        new_on=TODAY + timedelta(30),
+        new_at=time(14),
+    )
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.approval) == ("scheduled", "pending")
+    services.decide_meeting_change(meeting, by=service.iro_manager, approve=True)
+    meeting.refresh_from_db()
+    assert meeting.status == "postponed"
+    assert review.meetings.filter(status="scheduled", on=TODAY + timedelta(30)).exists()
+    child.refresh_from_db()
+    assert child.next_review_due == due
+
+
+@pytest.mark.django_db
+def test_without_the_approval_setting_a_cancellation_applies_at_once(
+    service, child, review, settings
+):
+    settings.CAREREVIEW = {**settings.CAREREVIEW, "MEETING_CHANGE_NEEDS_APPROVAL": False}
+    meeting = review.meetings.get()
+    services.request_meeting_change(meeting, by=service.iro, change="cancel", reason="Moved")
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.approval) == ("cancelled", "approved")
+
+
+@pytest.mark.django_db
+def test_speaking_with_the_child_alone_or_why_not(service, review):
+    with pytest.raises(services.ReviewRefused, match="Explain why"):
+        services.tick(review, by=service.iro, item="child_seen", done_on=TODAY, outcome="refused")
+    entry = services.tick(
+        review,
+        by=service.iro,
+        item="child_seen",
+        done_on=TODAY,
+        outcome="refused",
+        note="Did not want to talk today",
+    )
+    assert (entry.recorded_by, entry.done_on) == (service.iro, TODAY)
+    with pytest.raises(services.ReviewRefused, match="future"):
+        services.tick(review, by=service.iro, item="care_plan", done_on=TODAY + timedelta(1))
+
+
+@pytest.mark.django_db
+def test_observation_instead_under_four_or_with_a_profound_disability(service):
+    toddler = make_child(iro=service.iro, dob=TODAY - timedelta(days=3 * 365))
+    assert services.observe_instead(toddler, TODAY)
+    older = make_child(iro=service.iro, dob=date(2012, 1, 1))
+    assert not services.observe_instead(older, TODAY)
+    older.profound_disability = True
+    assert services.observe_instead(older, TODAY)
+
+
+@pytest.mark.django_db
+def test_papers_and_social_worker_contact_flags_at_working_day_edges(service):
+    child = make_child(iro=service.iro, start=date(2026, 1, 5), as_at=date(2026, 11, 1))
+    # The meeting is Monday 30 Nov 2026: contact by Mon 9 Nov (15 working days before),
+    # papers by Wed 25 Nov (3 working days before).
+    review = services.book_meeting(
+        child, by=service.iro, on=date(2026, 11, 30), at=time(10), venue="Home"
+    ).review
+    ChecklistEntry.objects.create(
+        review=review, item="sw_contact", done_on=date(2026, 11, 9), recorded_by=service.iro
+    )
+    ChecklistEntry.objects.create(
+        review=review, item="care_plan", done_on=date(2026, 11, 26), recorded_by=service.iro
+    )
+    p = ReviewPresenter(review, date(2026, 11, 26), working_calendar())
+    rows = {r.item: r.deadline for r in p.checklist}
+    assert rows["sw_contact"].due == date(2026, 11, 9) and rows["sw_contact"].status == "done"
+    assert rows["care_plan"].due == date(2026, 11, 25)
+    assert rows["care_plan"].status == "done late"
+    assert rows["pep"].status == "late" and rows["health_plan"].status == "late"
+    assert "Personal education plan received" in p.stage.late
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("age_days", "audience"),
+    [(7 * 365, "child_under_8"), (9 * 365, "child_8_11"), (13 * 365, "child_12_plus")],
+)
+def test_the_child_gets_the_form_for_their_age(service, age_days, audience):
+    child = make_child(iro=service.iro, dob=TODAY - timedelta(days=age_days))
+    review = services.book_meeting(child, by=service.iro, on=TODAY, at=time(9), venue="x").review
+    assert services.send_consultation(review, by=service.iro).form.audience == audience
+
+
+@pytest.mark.django_db
+def test_answers_come_back_as_answers_to_questions(service, review):
+    consultation = services.send_consultation(review, by=service.iro)
+    questions = list(consultation.form.questions.all())
+    services.record_answers(
+        consultation,
+        by=service.iro,
+        returned_on=TODAY,
+        answers={questions[0].pk: "My dog", questions[1].pk: "Maths"},
+        share_with_social_worker=True,
+    )
+    assert [a.answer for a in consultation.answers.all()] == ["My dog", "Maths"]
+    with pytest.raises(services.ReviewRefused):
+        services.record_answers(
+            consultation, by=service.iro, returned_on=TODAY, answers={999999: "x"}
+        )
+
+
+@pytest.mark.django_db
+def test_excluding_a_parent(service, child, review):
+    mother = child.relationships.get(kind="mother").person
+    services.invite(review, by=service.iro, keys=[f"person-{mother.pk}", "child"], method="letter")
+    with pytest.raises(services.ReviewRefused, match="reason"):
+        services.exclude_parent(review, by=service.iro, person=mother, reason="")
+    exclusion = services.exclude_parent(
+        review, by=service.iro, person=mother, reason="There is a court order."
+    )
+    assert not review.invitations.filter(person=mother).exists()
+    assert Dispatch.objects.filter(kind="exclusion_letter", person=mother).exists()
+    with pytest.raises(services.ReviewRefused, match="not invited"):
+        services.invite(review, by=service.iro, keys=[f"person-{mother.pk}"], method="letter")
+    services.record_separate_meeting(exclusion, by=service.iro, outcome="accepted")
+    aunt = Person.objects.create(first_name="Ann", last_name="Other")
+    Relationship.objects.create(child=child, person=aunt, kind="significant")
+    with pytest.raises(services.ReviewRefused, match="Only a parent"):
+        services.exclude_parent(review, by=service.iro, person=aunt, reason="x")
+
+
+@pytest.mark.django_db
+def test_participation_codes_follow_dfe_rules_440_and_441(service):
+    dob = TODAY - timedelta(days=6 * 365)
+    child = make_child(iro=service.iro, dob=dob, start=TODAY - timedelta(100))
+    review = services.book_meeting(child, by=service.iro, on=TODAY, at=time(9), venue="x").review
+    with pytest.raises(services.ReviewRefused, match="PN0 is only for a child under 4"):
+        services.save_record(
+            review, by=service.iro, version=0, data=record_input(participation_code="PN0")
+        )
+    toddler = make_child(iro=service.iro, dob=TODAY - timedelta(days=2 * 365))
+    review2 = services.book_meeting(toddler, by=service.iro, on=TODAY, at=time(9), venue="x").review
+    with pytest.raises(services.ReviewRefused, match="use PN0"):
+        services.save_record(
+            review2, by=service.iro, version=0, data=record_input(participation_code="PN3")
+        )
+    services.save_record(
+        review2, by=service.iro, version=0, data=record_input(participation_code="PN0")
+    )
+
+
+@pytest.mark.django_db
+def test_a_second_editor_is_told_and_nothing_is_overwritten(service, child, review):
+    first = record_input(wishes_and_feelings="First editor's words")
+    services.save_record(review, by=service.iro, version=0, data=first)
+    with pytest.raises(services.StaleRecord) as stale:
+        services.save_record(
+            review,
+            by=service.iro_manager,
+            version=0,
+            data=record_input(wishes_and_feelings="Second editor's words"),
+        )
+    assert stale.value.current.wishes_and_feelings == "First editor's words"
+    review.refresh_from_db()
+    assert (review.version, review.wishes_and_feelings) == (1, "First editor's words")
+
+
+@pytest.mark.django_db
+def test_the_record_page_keeps_the_second_editors_words(client, service, child, review):
+    url = reverse("reviews:record", kwargs={"review_id": review.pk})
+    client.force_login(service.iro)
+    form = {
+        "version": "0",
+        "held_on": TODAY.isoformat(),
+        "participation_code": "PN1",
+        "wishes_and_feelings": "Words typed in the second window",
+        "parents_views": "",
+        "matter_placement": "Going well",
+        "decisions-TOTAL_FORMS": "2",
+        "decisions-INITIAL_FORMS": "0",
+        "decisions-MIN_NUM_FORMS": "0",
+        "decisions-MAX_NUM_FORMS": "1000",
+    }
+    services.save_record(
+        review,
+        by=service.iro_manager,
+        version=0,
+        data=record_input(wishes_and_feelings="Saved first"),
+    )
+    page = client.post(url, form)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Someone else saved first" in html
+    assert "Words typed in the second window" in html and "Saved first" in html
+    assert 'name="version" value="1"' in html
+    review.refresh_from_db()
+    assert review.wishes_and_feelings == "Saved first"
+    # Saving again, now from the current version, goes through.
+    assert client.post(url, {**form, "version": "1"}).status_code == 302
+    review.refresh_from_db()
+    assert review.wishes_and_feelings == "Words typed in the second window"
+
+
+@pytest.mark.django_db
+def test_holding_the_review_sets_the_next_due_date(service):
+    child = make_child(iro=service.iro, start=date(2026, 9, 1), as_at=date(2026, 9, 2))
+    review = services.book_meeting(
+        child, by=service.iro, on=date(2026, 9, 28), at=time(10), venue="x"
+    ).review
+    services.save_record(
+        review, by=service.iro, version=0, data=record_input(held_on=date(2026, 9, 28))
+    )
+    child.refresh_from_db()
+    review.refresh_from_db()
+    # CPPCR reg 33: first due 29 Sep 2026 (20 working days from 1 Sep); second 3 months after.
+    assert (review.due_on, review.on_time, review.sequence) == (date(2026, 9, 29), True, 1)
+    assert child.next_review_due == date(2026, 12, 28)
+    assert review.meetings.get().status == "held"
+
+
+@pytest.mark.django_db
+def test_sending_decisions_and_the_record_with_deadlines(service, child, review):
+    mother = child.relationships.get(kind="mother").person
+    mother.email = "morgan@example.com"
+    mother.save()
+    services.invite(review, by=service.iro, keys=[f"person-{mother.pk}", "child"], method="both")
+    services.send_invitations(review, by=service.iro)
+    assert len(mail.outbox) == 1 and mail.outbox[0].attachments
+    with pytest.raises(services.ReviewRefused, match="held"):
+        services.send_decisions(review, by=service.iro)
+    services.save_record(
+        review,
+        by=service.iro,
+        version=0,
+        data=record_input(
+            decisions=[
+                {
+                    "text": "Arrange a school visit",
+                    "owner": service.social_worker2,
+                    "due_on": TODAY + timedelta(30),
+                }
+            ]
+        ),
+    )
+    review.refresh_from_db()
+    assert services.send_decisions(review, by=service.iro) == 2
+    assert services.send_record(review, by=service.iro) == 2
+    review.refresh_from_db()
+    assert review.decisions_sent_on == TODAY and review.record_sent_on == TODAY
+    p = ReviewPresenter(review, TODAY, working_calendar())
+    assert p.decisions_deadline.status == "done" and p.record_deadline.status == "done"
+    assert p.stage.label == "Record sent"
+    assert [m.to for m in mail.outbox[1:]] == [["morgan@example.com"]] * 2
+
+
+@pytest.mark.django_db
+def test_late_decisions_are_flagged_at_the_working_day_edge(service):
+    child = make_child(iro=service.iro, start=date(2026, 11, 2), as_at=date(2026, 11, 3))
+    review = Review.objects.create(child=child, held_on=date(2026, 11, 27))
+    # Held Friday 27 Nov: decisions due Friday 4 Dec (5 working days).
+    p = ReviewPresenter(review, date(2026, 12, 4), working_calendar())
+    assert p.decisions_deadline.due == date(2026, 12, 4) and not p.decisions_deadline.late
+    p = ReviewPresenter(review, date(2026, 12, 7), working_calendar())
+    assert p.decisions_deadline.late
+    assert "Decisions not sent" in p.stage.late
+
+
+@pytest.mark.django_db
+def test_an_earlier_review_brings_the_due_date_forward(service, child):
+    due = child.next_review_due
+    services.require_earlier_review(
+        child, by=service.iro, reason="iro_request", required_by=due - timedelta(days=10)
+    )
+    child.refresh_from_db()
+    assert child.next_review_due == due - timedelta(days=10)
+
+
+@pytest.mark.django_db
+def test_the_caseload_shows_each_childs_next_review_stage(client, service, child, review):
+    client.force_login(service.iro)
+    page = client.get(reverse("caseload:mine"))
+    stages = {row.child.pk: row.stage.label for row in page.context["v"].rows if row.stage}
+    assert stages[child.pk] == "Booked"
+
+
+@pytest.mark.django_db
+def test_nothing_is_sent_twice(service, child, review):
+    services.invite(review, by=service.iro, keys=["child"], method="letter")
+    services.save_record(
+        review,
+        by=service.iro,
+        version=0,
+        data=record_input(
+            decisions=[{"text": "Visit", "owner_description": "The carer", "due_on": TODAY}]
+        ),
+    )
+    review.refresh_from_db()
+    services.send_record(review, by=service.iro)
+    with pytest.raises(services.ReviewRefused, match="not sent twice"):
+        services.send_record(review, by=service.iro)
+    assert Dispatch.objects.filter(kind="record").count() == 1
+
+
+@pytest.mark.django_db
+def test_observing_is_for_the_youngest_and_speaking_alone_for_the_rest(service, review):
+    with pytest.raises(services.ReviewRefused, match="under 4 or with a profound"):
+        services.tick(review, by=service.iro, item="child_seen", done_on=TODAY, outcome="observed")
+    services.tick(review, by=service.iro, item="child_seen", done_on=TODAY, outcome="spoke_alone")

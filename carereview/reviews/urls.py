@@ -1,0 +1,33 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+urlpatterns = [
+    path("children/<int:pk>/book/", views.book, name="book"),
+    path("children/<int:pk>/earlier/", views.earlier, name="earlier"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("meetings/<int:meeting_id>/change/", views.meeting_change, name="meeting-change"),
+    path("meetings/<int:meeting_id>/decide/", views.approval_decide, name="approval-decide"),
+    path("<int:review_id>/", views.detail, name="detail"),
+    path("<int:review_id>/checklist/<slug:item>/", views.checklist, name="checklist"),
+    path("<int:review_id>/choices/", views.choices, name="choices"),
+    path("<int:review_id>/consultation/", views.consultation_send, name="consultation-send"),
+    path(
+        "consultations/<int:consultation_id>/",
+        views.consultation_answers,
+        name="consultation-answers",
+    ),
+    path("<int:review_id>/invitations/", views.invitations, name="invitations"),
+    path("<int:review_id>/exclude/", views.exclude, name="exclude"),
+    path("exclusions/<int:exclusion_id>/", views.exclusion, name="exclusion"),
+    path("<int:review_id>/record/", views.record, name="record"),
+    path("<int:review_id>/send/<slug:kind>/", views.send, name="send"),
+    path(
+        "<int:review_id>/documents/<slug:kind>/<slug:recipient>.pdf",
+        views.document,
+        name="document",
+    ),
+    path("<int:review_id>/letter/", views.child_letter, name="child-letter"),
+    path("<int:review_id>/care-plan/", views.care_plan, name="care-plan"),
+]

@@ -1,0 +1,685 @@
+"""The review's pages: book, prepare, hold, record and send (issue 4). Thin: forms and services."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from carereview.children.models import Child
+from carereview.core import audit
+from carereview.core.calendar import today, working_calendar
+from carereview.reviews import forms, services
+from carereview.reviews.models import (
+    ChecklistEntry,
+    Consultation,
+    ConsultationForm,
+    Exclusion,
+    Meeting,
+    Review,
+)
+from carereview.reviews.presenters import ReviewPresenter
+
+
+def _child(request, pk, purpose="case"):
+    return get_object_or_404(Child.objects.visible_to(request.user, purpose), pk=pk)
+
+
+def _review(request, review_id, purpose="case"):
+    review = get_object_or_404(
+        Review.objects.visible_to(request.user, purpose).select_related(
+            "child", "child__current_iro", "child__current_social_worker"
+        ),
+        pk=review_id,
+    )
+    return review
+
+
+def _refused(form, refused: services.ReviewRefused, field=None):
+    for reason in refused.reasons:
+        form.add_error(field, reason)
+
+
+def _to_review(review):
+    return redirect("reviews:detail", review_id=review.pk)
+
+
+def book(request, pk: int):
+    """Book a meeting of the child's next review; warn if late or not on a working day."""
+    child = _child(request, pk, "scheduling")
+    form = forms.BookMeetingForm(request.POST or None)
+    warnings = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        warnings = services.booking_warnings(child, data["on"])
+        confirmed = data["confirm"] and data.get("warned_for") == data["on"]
+        if warnings and not confirmed:
+            # Confirming covers only the date the warnings were shown for.
+            form.data = form.data.copy()
+            form.data["warned_for"] = data["on"].isoformat()
+            form.data.pop("confirm", None)
+            form.add_error("confirm", "Check the warnings, then tick to book it anyway")
+        else:
+            meeting = services.book_meeting(
+                child,
+                by=request.user,
+                on=data["on"],
+                at=data["at"],
+                venue=data["venue"],
+                by_video=data["by_video"],
+                video_details=data["video_details"],
+            )
+            messages.success(
+                request, f"Meeting booked for {meeting.on:%-d %B %Y} at {meeting.at:%H:%M}."
+            )
+            if request.user.has_perm("carereview.view_review"):
+                return _to_review(meeting.review)
+            return redirect("caseload:scheduling")
+    elif request.method == "GET":
+        form = forms.BookMeetingForm(initial={"on": child.next_review_due, "at": "10:00"})
+    return render(
+        request, "reviews/book.html", {"child": child, "form": form, "warnings": warnings}
+    )
+
+
+def detail(request, review_id: int):
+    review = _review(request, review_id)
+    audit.record_access(request, review.child, "viewed a review")
+    p = ReviewPresenter(review, today(), working_calendar())
+    return render(request, "reviews/detail.html", {"review": review, "child": review.child, "p": p})
+
+
+def meeting_change(request, meeting_id: int):
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user, "scheduling").select_related("review__child"),
+        pk=meeting_id,
+    )
+    form = forms.MeetingChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.request_meeting_change(
+                meeting,
+                by=request.user,
+                change=data["change"],
+                reason=data["reason"],
+                new_on=data.get("new_on"),
+                new_at=data.get("new_at"),
+            )
+        except services.ReviewRefused as refused:
+            _refused(form, refused)
+        else:
+            meeting.refresh_from_db()
+            if meeting.approval == Meeting.Approval.PENDING:
+                messages.success(
+                    request, "Sent to an IRO manager to approve. The due date does not change."
+                )
+            else:
+                messages.success(request, "Done. The due date does not change.")
+            if not request.user.has_perm("carereview.view_review"):
+                return redirect("caseload:scheduling")
+            return _to_review(meeting.review)
+    return render(
+        request,
+        "reviews/meeting_change.html",
+        {"meeting": meeting, "child": meeting.review.child, "form": form},
+    )
+
+
+def approvals(request):
+    pending = (
+        Meeting.objects.visible_to(request.user)
+        .filter(approval=Meeting.Approval.PENDING)
+        .select_related("review__child", "change_requested_by")
+        .order_by("on")
+    )
+    return render(request, "reviews/approvals.html", {"pending": pending})
+
+
+def approval_decide(request, meeting_id: int):
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related("review__child"), pk=meeting_id
+    )
+    form = forms.ApprovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_meeting_change(
+                meeting,
+                by=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except services.ReviewRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect("reviews:approvals")
+    return render(
+        request,
+        "reviews/approval_decide.html",
+        {"meeting": meeting, "child": meeting.review.child, "form": form},
+    )
+
+
+def earlier(request, pk: int):
+    child = _child(request, pk)
+    form = forms.EarlierReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.require_earlier_review(
+            child,
+            by=request.user,
+            reason=data["reason"],
+            required_by=data["required_by"],
+            details=data["details"],
+        )
+        messages.success(
+            request, f"Recorded. The next review is now due by {child.next_review_due:%-d %B %Y}."
+        )
+        return redirect("children:detail", pk=child.pk)
+    return render(request, "reviews/earlier.html", {"child": child, "form": form})
+
+
+def checklist(request, review_id: int, item: str):
+    review = _review(request, review_id)
+    labels = dict(ChecklistEntry.Item.choices)
+    if item not in labels:
+        raise Http404("No such checklist item")
+    entry = review.checklist.filter(item=item).first()
+    initial = (
+        {"done_on": entry.done_on, "outcome": entry.outcome, "note": entry.note}
+        if entry
+        else {"done_on": today()}
+    )
+    observe = services.observe_instead(review.child, today())
+    form = forms.ChecklistForm(request.POST or None, item=item, initial=initial, observe=observe)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.tick(
+                review,
+                by=request.user,
+                item=item,
+                done_on=data["done_on"],
+                outcome=data["outcome"],
+                note=data["note"],
+            )
+        except services.ReviewRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, f"{labels[item]}: recorded.")
+            return _to_review(review)
+    return render(
+        request,
+        "reviews/checklist.html",
+        {
+            "review": review,
+            "child": review.child,
+            "form": form,
+            "label": labels[item],
+            "item": item,
+            "observe": observe,
+        },
+    )
+
+
+def choices(request, review_id: int):
+    review = _review(request, review_id)
+    form = forms.ChoicesForm(request.POST or None, instance=review)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        services.save_choices(
+            review,
+            by=request.user,
+            who=d["choice_who"],
+            topics=d["choice_topics"],
+            where=d["choice_where"],
+            when=d["choice_when"],
+            chairing=d["choice_chairing"],
+        )
+        messages.success(request, f"{review.child.first_name}'s choices saved.")
+        return _to_review(review)
+    return render(
+        request,
+        "reviews/form_page.html",
+        {
+            "review": review,
+            "child": review.child,
+            "form": form,
+            "title": f"{review.child.first_name}'s choices for the review",
+            "intro": "Who comes, what is talked about, where and when, and who chairs.",
+            "button": "Save the choices",
+        },
+    )
+
+
+def _consultation_recipients(review):
+    child = review.child
+    rows = [("child", f"{child.full_name} (the child's form for their age)")]
+    for rel in child.relationships.select_related("person"):
+        if rel.kind in {"mother", "father", "parent", "carer"}:
+            rows.append((f"{rel.kind}-{rel.person_id}", f"{rel.person} ({rel.get_kind_display()})"))
+    return rows
+
+
+def consultation_send(request, review_id: int):
+    review = _review(request, review_id)
+    form = forms.SendConsultationForm(
+        request.POST or None, recipients=_consultation_recipients(review)
+    )
+    if request.method == "POST" and form.is_valid():
+        key = form.cleaned_data["recipient"]
+        if key == "child":
+            person, audience = None, None
+        else:
+            kind, person_id = key.split("-", 1)
+            person = review.child.relationships.get(person_id=int(person_id), kind=kind).person
+            audience = (
+                ConsultationForm.Audience.CARER
+                if kind == "carer"
+                else ConsultationForm.Audience.PARENT
+            )
+        try:
+            c = services.send_consultation(
+                review,
+                by=request.user,
+                person=person,
+                audience=audience,
+                method=form.cleaned_data["method"],
+            )
+        except services.ReviewRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, f"“{c.form.title}” sent to {c.respondent}.")
+            return _to_review(review)
+    return render(
+        request,
+        "reviews/form_page.html",
+        {
+            "review": review,
+            "child": review.child,
+            "form": form,
+            "title": "Send a consultation form",
+            "intro": "The child gets the form for their age: under 8, 8 to 11, or 12 and over.",
+            "button": "Send the form",
+        },
+    )
+
+
+def consultation_answers(request, consultation_id: int):
+    consultation = get_object_or_404(
+        Consultation.objects.visible_to(request.user).select_related("review__child", "form"),
+        pk=consultation_id,
+    )
+    review = consultation.review
+    audit.record_access(request, review.child, "read consultation answers")
+    initial = {
+        "returned_on": consultation.returned_on or today(),
+        "share_with_social_worker": consultation.share_with_social_worker,
+    }
+    form = forms.AnswersForm(request.POST or None, consultation=consultation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.record_answers(
+            consultation,
+            by=request.user,
+            answers=form.answers(),
+            returned_on=form.cleaned_data["returned_on"],
+            share_with_social_worker=form.cleaned_data.get("share_with_social_worker", False),
+        )
+        messages.success(request, f"Answers from {consultation.respondent} recorded.")
+        return _to_review(review)
+    return render(
+        request,
+        "reviews/form_page.html",
+        {
+            "review": review,
+            "child": review.child,
+            "form": form,
+            "title": f"{consultation.form.title}: {consultation.respondent}",
+            "intro": consultation.form.introduction,
+            "button": "Save the answers",
+        },
+    )
+
+
+def invitations(request, review_id: int):
+    review = _review(request, review_id, "scheduling")
+    excluded = services.excluded_people(review)
+    choices = [
+        (i.key, f"{i.name} ({i.role})")
+        for i in services.possible_invitees(review)
+        if not (i.person and i.person.pk in excluded)
+    ]
+    form = forms.InviteForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite(
+                review,
+                by=request.user,
+                keys=form.cleaned_data["invitees"],
+                method=form.cleaned_data["method"],
+            )
+            sent = services.send_invitations(review, by=request.user)
+        except services.ReviewRefused as refused:
+            _refused(form, refused, "invitees")
+        else:
+            messages.success(request, f"{sent} invitation{'s' if sent != 1 else ''} sent.")
+            return (
+                _to_review(review)
+                if request.user.has_perm("carereview.view_review")
+                else redirect("caseload:scheduling")
+            )
+    return render(
+        request,
+        "reviews/form_page.html",
+        {
+            "review": review,
+            "child": review.child,
+            "form": form,
+            "title": "Invite people to the review",
+            "intro": "Invitations go as a letter (PDF) and, where chosen and known, by email. "
+            "A parent who is not invited is not listed: their letter gives the reason.",
+            "button": "Send invitations",
+        },
+    )
+
+
+def exclude(request, review_id: int):
+    review = _review(request, review_id)
+    parents = [
+        (r.person_id, f"{r.person} ({r.get_kind_display()})")
+        for r in review.child.relationships.select_related("person")
+        if r.kind in {"mother", "father", "parent"}
+    ]
+    form = forms.ExcludeForm(request.POST or None, parents=parents, initial={"offered_on": today()})
+    if request.method == "POST" and form.is_valid():
+        person = (
+            review.child.relationships.filter(
+                person_id=form.cleaned_data["person"], kind__in=["mother", "father", "parent"]
+            )
+            .first()
+            .person
+        )
+        try:
+            exclusion = services.exclude_parent(
+                review,
+                by=request.user,
+                person=person,
+                reason=form.cleaned_data["reason"],
+                offered_on=form.cleaned_data["offered_on"],
+            )
+        except services.ReviewRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, f"{person} is not invited. Their letter is ready.")
+            return redirect("reviews:exclusion", exclusion_id=exclusion.pk)
+    return render(
+        request,
+        "reviews/form_page.html",
+        {
+            "review": review,
+            "child": review.child,
+            "form": form,
+            "title": "Do not invite a parent",
+            "intro": "A parent is invited unless there is a specific reason. The reason is written "
+            "to them, and you offer to meet them separately.",
+            "button": "Record and write the letter",
+        },
+    )
+
+
+def exclusion(request, exclusion_id: int):
+    exclusion = get_object_or_404(
+        Exclusion.objects.visible_to(request.user).select_related("review__child", "person"),
+        pk=exclusion_id,
+    )
+    review = exclusion.review
+    form = forms.ExclusionOutcomeForm(request.POST or None, instance=exclusion)
+    if request.method == "POST" and form.is_valid():
+        services.record_separate_meeting(
+            exclusion,
+            by=request.user,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["outcome_note"],
+        )
+        messages.success(request, "The separate meeting's outcome is recorded.")
+        return _to_review(review)
+    return render(
+        request,
+        "reviews/exclusion.html",
+        {
+            "review": review,
+            "child": review.child,
+            "exclusion": exclusion,
+            "form": form,
+        },
+    )
+
+
+def _owners(review):
+    child = review.child
+    people = [u for u in (child.current_social_worker, child.current_iro) if u]
+    if (
+        child.current_social_worker
+        and child.current_social_worker.team
+        and (child.current_social_worker.team.manager)
+    ):
+        people.append(child.current_social_worker.team.manager)
+    return [(u.pk, f"{u} ({u.get_role_display()})") for u in dict.fromkeys(people)]
+
+
+def record(request, review_id: int):
+    """The meeting record. A save that started from an older version is refused and shown with
+    both the saved record and what this editor typed, so nothing is lost."""
+    review = _review(request, review_id)
+    audit.record_access(request, review.child, "opened the review record")
+    owners = _owners(review)
+    conflict = None
+    if request.method == "POST":
+        form = forms.RecordForm(request.POST, review=review)
+        formset = forms.DecisionFormSet(
+            request.POST, prefix="decisions", form_kwargs={"owners": owners}
+        )
+        if form.is_valid() and formset.is_valid():
+            d = form.cleaned_data
+            owner_ids = {pk for pk, _ in owners}
+            decisions = [
+                {
+                    **x,
+                    "owner": review.child.current_iro.__class__.objects.get(pk=x["owner"])
+                    if x.get("owner") in owner_ids
+                    else None,
+                }
+                for x in formset.decisions()
+            ]
+            data = services.RecordInput(
+                held_on=d["held_on"],
+                participation_code=d["participation_code"],
+                wishes_and_feelings=d["wishes_and_feelings"],
+                parents_views=d["parents_views"],
+                matters={
+                    k: d[f"matter_{k}"] for k in dict(services.MatterConsidered.Matter.choices)
+                },
+                decisions=decisions,
+                attendance={inv.pk: d.get(f"attendance_{inv.pk}", "") for inv in form.invitations},
+            )
+            try:
+                services.save_record(review, by=request.user, version=d["version"], data=data)
+            except services.StaleRecord as stale:
+                conflict = stale.current
+                form.add_error(
+                    None,
+                    f"{conflict.record_updated_by} saved this record while you "
+                    "were editing it. Your changes are below and are not saved "
+                    "yet; theirs are shown beside them. Check, then save again.",
+                )
+                form.data = form.data.copy()
+                form.data["version"] = conflict.version
+            except services.ReviewRefused as refused:
+                _refused(form, refused, "participation_code")
+            else:
+                messages.success(request, "The record is saved.")
+                return _to_review(review)
+    else:
+        form = forms.RecordForm(
+            review=review,
+            initial={
+                "version": review.version,
+                "held_on": review.held_on or today(),
+                "participation_code": review.participation_code,
+                "wishes_and_feelings": review.wishes_and_feelings,
+                "parents_views": review.parents_views,
+            },
+        )
+        formset = forms.DecisionFormSet(
+            prefix="decisions",
+            form_kwargs={"owners": owners},
+            initial=[
+                {
+                    "text": x.text,
+                    "owner": x.owner_id,
+                    "owner_description": x.owner_description,
+                    "due_on": x.due_on,
+                }
+                for x in review.decisions.all()
+            ],
+        )
+    return render(
+        request,
+        "reviews/record.html",
+        {
+            "review": review,
+            "child": review.child,
+            "form": form,
+            "formset": formset,
+            "conflict": conflict,
+        },
+    )
+
+
+def send(request, review_id: int, kind: str):
+    review = _review(request, review_id, "scheduling")
+    if kind not in {"decisions", "record"}:
+        raise Http404("Nothing of that kind to send")
+    p = ReviewPresenter(review, today(), working_calendar())
+    deadline = p.decisions_deadline if kind == "decisions" else p.record_deadline
+    error = None
+    if request.method == "POST":
+        try:
+            sent = (services.send_decisions if kind == "decisions" else services.send_record)(
+                review, by=request.user
+            )
+        except services.ReviewRefused as refused:
+            error = " ".join(refused.reasons)
+        else:
+            messages.success(
+                request, f"The {kind} went to {sent} {'person' if sent == 1 else 'people'}."
+            )
+            return (
+                _to_review(review)
+                if request.user.has_perm("carereview.view_review")
+                else redirect("caseload:scheduling")
+            )
+    from carereview.documents.records import (
+        recipient_for_invitation,
+        recipients_for,
+        record_version,
+    )
+
+    recipients = [recipient_for_invitation(review, i) for i in p.invitations]
+    keys = {r.key for r in recipients}
+    recipients += [r for r in recipients_for(review) if r.kind == "full" and r.key not in keys]
+    versions = [(r, record_version(review, r)) for r in recipients]
+    sent_on = review.decisions_sent_on if kind == "decisions" else review.record_sent_on
+    return render(
+        request,
+        "reviews/send.html",
+        {
+            "review": review,
+            "child": review.child,
+            "kind": kind,
+            "deadline": deadline,
+            "error": error,
+            "versions": versions,
+            "sent_on": sent_on,
+        },
+    )
+
+
+def document(request, review_id: int, kind: str, recipient: str):
+    """A PDF for one recipient: only the version they may see (documents.records)."""
+    from carereview.documents import letters, records
+
+    review = _review(request, review_id, "scheduling")
+    audit.record_access(request, review.child, f"downloaded the {kind} for {recipient}")
+    if kind == "letter-to-child":
+        pdf, name = letters.render_child_letter_pdf(review), "letter-to-child"
+    elif kind == "exclusion-letter":
+        exclusion = get_object_or_404(review.exclusions, pk=int(recipient))
+        pdf, name = letters.render_exclusion_letter_pdf(exclusion), "reason-in-writing"
+    elif kind == "invitation":
+        invitation = get_object_or_404(review.invitations, pk=int(recipient))
+        pdf, name = letters.render_invitation_pdf(review, invitation), "invitation"
+    elif kind == "record":
+        match = [r for r in records.recipients_for(review) if r.key == recipient]
+        if not match:
+            raise Http404("No such recipient")
+        version = records.record_version(review, match[0])
+        if version is None:
+            raise Http404("This person may not have a copy of the record")
+        pdf, name = records.render_record_pdf(version), "review-record"
+    else:
+        raise Http404("No such document")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}-{review.pk}.pdf"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def child_letter(request, review_id: int):
+    from carereview.documents.letters import draft_child_letter
+
+    review = _review(request, review_id)
+    form = forms.ChildLetterForm(
+        request.POST or None, initial={"text": review.child_letter or draft_child_letter(review)}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_child_letter(review, by=request.user, text=form.cleaned_data["text"])
+        messages.success(request, f"The letter to {review.child.first_name} is saved.")
+        return _to_review(review)
+    return render(
+        request,
+        "reviews/child_letter.html",
+        {"review": review, "child": review.child, "form": form},
+    )
+
+
+def care_plan(request, review_id: int):
+    review = _review(request, review_id)
+    form = forms.CarePlanForm(
+        request.POST or None,
+        initial={
+            "explained_on": review.care_plan_explained_on,
+            "copied_on": review.care_plan_copied_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.mark_care_plan(review, by=request.user, **form.cleaned_data)
+        messages.success(request, "Recorded.")
+        return _to_review(review)
+    return render(
+        request,
+        "reviews/form_page.html",
+        {
+            "review": review,
+            "child": review.child,
+            "form": form,
+            "title": "The updated care plan and the parents",
+            "intro": "The updated care plan is explained to the parents, and they get a copy.",
+            "button": "Save",
+        },
+    )
+
+
+def review_url(review: Review) -> str:
+    return reverse("reviews:detail", kwargs={"review_id": review.pk})
