@@ -274,10 +274,26 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
-        views = {m.matter: m.iro_view for m in review.matters.all()}
+        saved = {m.matter: m for m in review.matters.prefetch_related("hidden_from")}
+        people = [
+            (r.person_id, f"{r.person} ({r.get_kind_display()})")
+            for r in review.child.relationships.select_related("person")
+        ]
         for key, label in MatterConsidered.Matter.choices:
             self.fields[f"matter_{key}"] = text_field(label, help_text="The IRO's view")
-            self.initial.setdefault(f"matter_{key}", views.get(key, ""))
+            self.initial.setdefault(f"matter_{key}", saved[key].iro_view if key in saved else "")
+            # rules.md §7: a part of the record someone must not see is left out of their copy.
+            self.fields[f"hide_{key}"] = forms.TypedMultipleChoiceField(
+                label="Leave this part out of the copy for",
+                choices=people,
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.initial.setdefault(
+                f"hide_{key}",
+                [p.pk for p in saved[key].hidden_from.all()] if key in saved else [],
+            )
         self.invitations = list(review.invitations.select_related("person", "staff"))
         for inv in self.invitations:
             self.fields[f"attendance_{inv.pk}"] = forms.ChoiceField(
@@ -297,7 +313,14 @@ class RecordForm(forms.Form):
         return data
 
     def matter_fields(self):
-        return [self[f"matter_{k}"] for k, _ in MatterConsidered.Matter.choices]
+        return [
+            (self[f"matter_{k}"], self[f"hide_{k}"]) for k, _ in MatterConsidered.Matter.choices
+        ]
+
+    def hidden_from(self) -> dict[str, list[int]]:
+        return {
+            k: self.cleaned_data.get(f"hide_{k}", []) for k, _ in MatterConsidered.Matter.choices
+        }
 
     def attendance_fields(self):
         return [self[f"attendance_{inv.pk}"] for inv in self.invitations]

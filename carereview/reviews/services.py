@@ -6,7 +6,7 @@ event, and refreshes the child's schedule where the clock may move.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 
 from django.conf import settings
@@ -506,6 +506,8 @@ class RecordInput:
     matters: dict[str, str]
     decisions: list[dict]
     attendance: dict[int, str]
+    # Matter -> ids of people whose copy leaves that part out (rules.md §7).
+    hidden_from: dict[str, list[int]] = field(default_factory=dict)
 
 
 def check_participation(child: Child, code: str, held_on: date) -> None:
@@ -540,8 +542,12 @@ def save_record(review: Review, *, by, version: int, data: RecordInput) -> Revie
     for matter, view in data.matters.items():
         view = (view or "").strip()
         if view:
-            MatterConsidered.objects.update_or_create(
+            considered, _ = MatterConsidered.objects.update_or_create(
                 review=review, matter=matter, defaults={"iro_view": view}
+            )
+            related = set(review.child.relationships.values_list("person_id", flat=True))
+            considered.hidden_from.set(
+                [pk for pk in data.hidden_from.get(matter, []) if pk in related]
             )
         else:
             MatterConsidered.objects.filter(review=review, matter=matter).delete()

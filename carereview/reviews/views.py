@@ -14,6 +14,7 @@ from carereview.reviews.models import (
     Consultation,
     ConsultationForm,
     Exclusion,
+    MatterConsidered,
     Meeting,
     Review,
 )
@@ -496,10 +497,9 @@ def record(request, review_id: int):
                 participation_code=d["participation_code"],
                 wishes_and_feelings=d["wishes_and_feelings"],
                 parents_views=d["parents_views"],
-                matters={
-                    k: d[f"matter_{k}"] for k in dict(services.MatterConsidered.Matter.choices)
-                },
+                matters={k: d[f"matter_{k}"] for k in MatterConsidered.Matter.values},
                 decisions=decisions,
+                hidden_from=form.hidden_from(),
                 attendance={inv.pk: d.get(f"attendance_{inv.pk}", "") for inv in form.invitations},
             )
             try:

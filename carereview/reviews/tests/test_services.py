@@ -394,3 +394,40 @@ def test_observing_is_for_the_youngest_and_speaking_alone_for_the_rest(service, 
     with pytest.raises(services.ReviewRefused, match="under 4 or with a profound"):
         services.tick(review, by=service.iro, item="child_seen", done_on=TODAY, outcome="observed")
     services.tick(review, by=service.iro, item="child_seen", done_on=TODAY, outcome="spoke_alone")
+
+
+@pytest.mark.django_db
+def test_a_part_marked_hidden_from_a_parent_is_left_out_of_their_copy(
+    client, service, child, review
+):
+    from carereview.documents.records import Recipient, record_version, render_record_html
+
+    mother = child.relationships.get(kind="mother").person
+    client.force_login(service.iro)
+    url = reverse("reviews:record", kwargs={"review_id": review.pk})
+    page = client.post(
+        url,
+        {
+            "version": "0",
+            "held_on": TODAY.isoformat(),
+            "participation_code": "PN1",
+            "wishes_and_feelings": "I like my school.",
+            "parents_views": "",
+            "matter_contact": "Contact with the father is suspended after an incident.",
+            "hide_contact": [str(mother.pk)],
+            "matter_education": "Doing well at school.",
+            "decisions-TOTAL_FORMS": "0",
+            "decisions-INITIAL_FORMS": "0",
+            "decisions-MIN_NUM_FORMS": "0",
+            "decisions-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert page.status_code == 302
+    assert list(review.matters.get(matter="contact").hidden_from.all()) == [mother]
+    theirs = render_record_html(
+        record_version(review, Recipient("parent", str(mother), person=mother))
+    )
+    assert "Doing well at school." in theirs
+    assert "suspended after an incident" not in theirs
+    full = render_record_html(record_version(review, Recipient("full", "IRO")))
+    assert "suspended after an incident" in full
