@@ -312,13 +312,17 @@ def _due(
     previous_held: np.ndarray,
     calendar: WorkingCalendar,
 ) -> np.ndarray:
-    """``Timetable.due`` for each element, one numpy call per (timetable, interval)."""
+    """``Timetable.due`` for each element, one numpy call per (timetable, interval): the
+    elements are grouped by (timetable, interval) with one stable sort."""
     step = np.minimum(sequence, 3) - 1
-    combined = timetable.astype(np.int64) * 3 + step
+    combined = (timetable.astype(np.int64) * 3 + step).astype(np.int16)
+    order = np.argsort(combined, kind="stable")
+    ends = np.cumsum(np.bincount(combined, minlength=len(TIMETABLES) * 3)).tolist()
     due = np.full(sequence.shape, _NAT)
     for code, table in enumerate(TIMETABLES):
         for index, interval in enumerate((table.first, table.second, table.later)):
-            lanes = np.flatnonzero(combined == code * 3 + index)
+            group = code * 3 + index
+            lanes = order[(ends[group - 1] if group else 0) : ends[group]]
             if lanes.size:
                 from_start = index == 0 and not table.first_from_previous_review
                 anchor = (regime_start if from_start else previous_held)[lanes]

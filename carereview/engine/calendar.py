@@ -1,17 +1,22 @@
 """Working days and calendar months (spec/rules.md §1).
 
 A working day is Monday to Friday except a bank holiday in England and Wales. The bank holidays
-come from the caller (the administrator's table) and default to the ``holidays`` package.
+come from the caller (the administrator's table) and default to the ``holidays`` package: for
+the years of ``bank_holidays_england_wales`` (generated from that package by
+``tools/bank_holidays.py``, and tested to equal it) without importing it, which would cost every
+start of ``carereview ssda903 check`` a fifth of a second.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
 import numpy as np
 
+from . import bank_holidays_england_wales as cached_bank_holidays
+
 _ONE_DAY = timedelta(days=1)
+_NAT = np.datetime64("NaT", "D")
 
 
 def _month_length(year: int, month: int) -> int:
@@ -35,15 +40,43 @@ def add_months_array(days: np.ndarray, n: np.ndarray | int) -> np.ndarray:
     Converting every date to a month is slow in numpy, so the months spanned (targets included)
     are laid out once as a table of first days and lengths; each date then finds its month and
     day by lookup, and its target by month arithmetic with the day clipped to the month's
-    length. Proportional to the array's length plus the days it spans.
+    length. Where ``n`` is one number, that is done once per day spanned (``_by_day``).
+    Proportional to the array's length plus the days it spans.
     """
+    shift = np.asarray(n, dtype=np.int64)
+    if shift.ndim == 0:
+        return _by_day(lambda known: _add_months_known(known, shift), days)
     days = np.asarray(days, dtype="datetime64[D]")
-    out = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    out = np.full(days.shape, _NAT)
+    known = ~np.isnat(days)
+    if known.any():
+        out[known] = _add_months_known(days[known], np.broadcast_to(shift, days.shape)[known])
+    return out
+
+
+def _by_day(function: Callable[[np.ndarray], np.ndarray], days: np.ndarray) -> np.ndarray:
+    """``function`` (of dates, none NaT) of each element of a ``datetime64[D]`` array, NaT
+    staying NaT. Where the elements outnumber the days from the earliest to the latest, the
+    function is worked out once for each of those days and each element looks its answer up."""
+    days = np.asarray(days, dtype="datetime64[D]")
+    out = np.full(days.shape, _NAT)
     known = ~np.isnat(days)
     if not known.any():
         return out
     start = days[known]
-    shift = np.broadcast_to(np.asarray(n, dtype=np.int64), days.shape)[known]
+    low, high = start.min(), start.max()
+    span = int((high - low).astype(np.int64)) + 1
+    if span < start.size:
+        answers = function(np.arange(low, high + 1, dtype="datetime64[D]"))
+        out[known] = answers[(start - low).astype(np.int64)]
+    else:
+        out[known] = function(start)
+    return out
+
+
+def _add_months_known(start: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """``add_months`` of each date (none NaT) by each number of months (or one for all), by
+    the table of months."""
     first, last = start.min().astype("datetime64[M]"), start.max().astype("datetime64[M]")
     months = np.arange(first + min(0, shift.min()), last + max(0, shift.max()) + 2)
     month_starts = months.astype("datetime64[D]")
@@ -53,8 +86,7 @@ def add_months_array(days: np.ndarray, n: np.ndarray | int) -> np.ndarray:
     month = month_of_day[offset]
     day_index = offset - (month_starts[month] - month_starts[0]).astype(np.int64)
     target = month + shift
-    out[known] = month_starts[target] + np.minimum(day_index, lengths[target] - 1)
-    return out
+    return month_starts[target] + np.minimum(day_index, lengths[target] - 1)
 
 
 class WorkingCalendar:
@@ -86,6 +118,18 @@ class WorkingCalendar:
             n -= self.is_working_day(d)
         return d
 
+    def subtract_working_days(self, d: date, n: int) -> date:
+        """The n-th working day before ``d``; ``d`` itself never counts (0 gives ``d``).
+
+        "At least 15 working days before the review" is met on or before this date.
+        """
+        if n < 0:
+            raise ValueError(f"subtract_working_days needs n >= 0, not {n}")
+        while n:
+            d -= _ONE_DAY
+            n -= self.is_working_day(d)
+        return d
+
     def last_working_day_on_or_before(self, d: date) -> date:
         """The practical deadline for a due date that falls on a non-working day (rules.md §1)."""
         while not self.is_working_day(d):
@@ -102,8 +146,10 @@ class WorkingCalendar:
 
     def last_working_day_on_or_before_array(self, days: np.ndarray) -> np.ndarray:
         """``last_working_day_on_or_before`` for each element of a ``datetime64[D]`` array."""
-        days = np.asarray(days, dtype="datetime64[D]")
-        return np.busday_offset(days, 0, roll="backward", busdaycal=self._busdaycal)
+        return _by_day(
+            lambda known: np.busday_offset(known, 0, roll="backward", busdaycal=self._busdaycal),
+            days,
+        )
 
     def add_working_days_array(self, days: np.ndarray, n: int) -> np.ndarray:
         """``add_working_days`` for each element of a ``datetime64[D]`` array (NaT stays NaT).
@@ -116,15 +162,31 @@ class WorkingCalendar:
             raise ValueError(f"add_working_days_array needs n >= 0, not {n}")
         if n == 0:
             return days.copy()
-        return np.busday_offset(days, n, roll="backward", busdaycal=self._busdaycal)
+        return _by_day(
+            lambda known: np.busday_offset(known, n, roll="backward", busdaycal=self._busdaycal),
+            days,
+        )
 
 
 def england_and_wales_bank_holidays(first_year: int, last_year: int) -> list[date]:
     """Bank holidays in England and Wales, first_year to last_year inclusive, in date order.
 
     Seeded from ``holidays.UK(subdiv="ENG")``: Good Friday, Christmas Day, substitute days and
-    one-off days (such as 19 Sep 2022) included.
+    one-off days (such as 19 Sep 2022) included. Years that ``bank_holidays_england_wales``
+    covers are read from it (the same dates); others from the package itself.
     """
+    cached = cached_bank_holidays
+    if cached.FIRST_YEAR <= first_year and last_year <= cached.LAST_YEAR:
+        first, last = f"{first_year:04d}", f"{last_year + 1:04d}"
+        return [date.fromisoformat(day) for day in cached.DATES if first <= day < last]
+    return bank_holidays_from_package(first_year, last_year)
+
+
+def bank_holidays_from_package(first_year: int, last_year: int) -> list[date]:
+    """``england_and_wales_bank_holidays`` straight from the ``holidays`` package (imported only
+    here: it is slow to import)."""
+    import holidays
+
     return sorted(holidays.UK(subdiv="ENG", years=range(first_year, last_year + 1)))
 
 

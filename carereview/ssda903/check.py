@@ -5,8 +5,9 @@ Plain Python (no Django): ``run_check`` gives a ``CheckResult``; ``write_json`` 
 streamed child by child, so a return of 200,000 children never becomes one big object.
 """
 
+import codecs
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ import numpy as np
 
 from ..engine import bulk
 from ..engine.calendar import WorkingCalendar, default_calendar
+from . import jsontext
 from .business_rules import REVIEW_RULES, Rule
 from .reader import Column, Return, read_folder
 
@@ -54,13 +56,14 @@ class CheckResult:
         for flags in self.flags:
             table = self.data.tables[flags.table]
             children = table["CHILD"].values(flags.rows)
-            for row, child in zip(flags.rows.tolist(), children, strict=True):
+            messages = flags.rule.messages(self.data, flags.table, flags.rows)
+            for row, child, message in zip(flags.rows.tolist(), children, messages, strict=True):
                 yield {
                     "rule": flags.rule.code,
                     "table": flags.table,
                     "row": row,
                     "child": child,
-                    "message": flags.rule.message(self.data, flags.table, row),
+                    "message": message,
                 }
 
     def data_errors(self) -> Iterator[dict]:
@@ -134,30 +137,6 @@ def run_check(
 # --- Output ------------------------------------------------------------------------------
 
 
-class _DayText:
-    """ISO text of the days in a range, made once: ``prefix + text + suffix`` per day."""
-
-    def __init__(self, days: np.ndarray, prefix: str = "", suffix: str = "") -> None:
-        known = days[~np.isnat(days)]
-        self.low = known.min() if known.size else np.datetime64("2000-01-01", "D")
-        high = known.max() if known.size else self.low
-        span = np.arange(self.low, high + 1, dtype="datetime64[D]")
-        texts = np.datetime_as_string(span).tolist()
-        self.texts = [prefix + t + suffix for t in texts]
-        self.texts.append(None)  # NaT
-
-    def of(self, days: np.ndarray) -> list:
-        index = (days - self.low).astype(np.int64)
-        index[np.isnat(days)] = len(self.texts) - 1
-        texts = self.texts
-        return [texts[i] for i in index.tolist()]
-
-
-def _iso(days: np.ndarray) -> list[str | None]:
-    """ISO dates of a ``datetime64[D]`` array (None for NaT)."""
-    return _DayText(days).of(days)
-
-
 def _child_reviews(result: CheckResult) -> tuple[np.ndarray, np.ndarray]:
     """Counted review rows sorted by (child, date), and each child's start offset in them.
 
@@ -182,89 +161,212 @@ def _child_reviews(result: CheckResult) -> tuple[np.ndarray, np.ndarray]:
     return counted, offsets
 
 
-def _review_json(result: CheckResult, rows: np.ndarray) -> list[str]:
-    """Each counted review's JSON object, in the order of ``rows``."""
+class _Names:
+    """Each child's identifier as JSON text (UTF-8), by child code: the opening of its member
+    of ``children`` (``, "id": {"reviews": [``, ASCII-escaped as ``json.dumps`` does by
+    default) and its string in findings (not escaped), each table made on first use."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        #: ASCII letters and digits (the same escaped or not, and only quoted), as bytes.
+        self._plain = np.array(names, dtype=bytes) if jsontext.plain(names) else None
+        self._tables: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _table(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
+        if kind not in self._tables:
+            opening = kind == "opening"
+            if self._plain is not None:
+                before, after = (b', "', b'": {"reviews": [') if opening else (b'"', b'"')
+                strings = jsontext.wrapped(self._plain, before, after)
+            else:
+                strings = jsontext.json_strings(self.names, ensure_ascii=opening)
+                if opening:
+                    strings = jsontext.wrapped(strings, b", ", b': {"reviews": [')
+            self._tables[kind] = (strings, jsontext.lengths(strings))
+        return self._tables[kind]
+
+    def openings(self, children: np.ndarray) -> jsontext.Lookup:
+        """``, "id": {"reviews": [`` of each of the given children."""
+        table, lengths = self._table("opening")
+        return jsontext.Lookup(table, children, lengths)
+
+    def strings(self, children: np.ndarray) -> jsontext.Lookup:
+        """The JSON string of each of the given children, as in findings."""
+        table, lengths = self._table("string")
+        return jsontext.Lookup(table, children, lengths)
+
+
+def _review_tails(result: CheckResult, rows: np.ndarray) -> jsontext.Lookup:
+    """The end of each review's object, from ``", "on_time": `` on: one text per distinct
+    (on time, regime, sequence)."""
     s = result.schedules
-    held_days, due_days = result.review_dates[rows], s.review_due[rows]
-    held = _DayText(held_days, '{"date": "', '", "due": "').of(held_days)
-    due = _DayText(due_days, "", '", "on_time": ').of(due_days)
-    tails: dict[int, str] = {}
-    key = (s.review_on_time[rows].astype(np.int64) * 4 + s.review_regime[rows] + 1) * 100000
+    regime = s.review_regime[rows].astype(np.int64)
+    key = (s.review_on_time[rows].astype(np.int64) * 4 + regime + 1) << 32
     key += s.review_sequence[rows]
-    for k in np.unique(key).tolist():
-        on_time, regime, sequence = k // 100000 // 4, k // 100000 % 4 - 1, k % 100000
-        tails[k] = (
-            f'{"true" if on_time else "false"}, "regime": "{bulk.REGIMES[regime]}", '
-            f'"sequence": {sequence}}}'
+    distinct, index = np.unique(key, return_inverse=True)
+    tails = []
+    for k in distinct.tolist():
+        on_time, regime_code, sequence = k >> 34, (k >> 32) % 4 - 1, k & 0xFFFFFFFF
+        tails.append(
+            f'", "on_time": {"true" if on_time else "false"}, '
+            f'"regime": "{bulk.REGIMES[regime_code]}", "sequence": {sequence}}}'.encode()
         )
-    tail = [tails[k] for k in key.tolist()]
-    return list(map("".join, zip(held, due, tail, strict=True)))
+    return jsontext.Lookup(tails, index.reshape(-1))
 
 
 def _children_json(
-    result: CheckResult, rows: np.ndarray, offsets: np.ndarray, start: int, stop: int, lead: str
-) -> str:
-    """The ``"id": {...}`` members of children ``start .. stop - 1``, each after ``lead`` or
-    a comma; built with list and numpy operations rather than a loop over children."""
+    result: CheckResult,
+    rows: np.ndarray,
+    offsets: np.ndarray,
+    kids: np.ndarray,
+    first: bool,
+    names: _Names,
+) -> bytearray:
+    """The ``"id": {...}`` members of the children ``kids`` (consecutive codes, the blank
+    CHILD left out), each after a comma unless ``first``: three kinds of rows, a child's
+    opening, each of its reviews and its closing, laid out by ``jsontext``."""
     s = result.schedules
-    names = result.children
-    kids = np.array([c for c in range(start, stop) if names[c]], dtype=np.int64)
-    if kids.size == 0:
-        return ""
     counts = offsets[kids + 1] - offsets[kids]
-    lo, hi = int(offsets[start]), int(offsets[stop])
-    reviews = _review_json(result, rows[lo:hi])
+    lo, hi = int(offsets[kids[0]]), int(offsets[kids[-1] + 1])
+    mine = rows[lo:hi]
     rank = np.arange(lo, hi) - np.repeat(offsets[kids], counts)
-    separators = ("", ", ")
-    reviews = list(map(str.__add__, [separators[r > 0] for r in rank.tolist()], reviews))
-    heads = [f', {_json_string(names[k])}: {{"reviews": [' for k in kids.tolist()]
-    heads[0] = lead + heads[0][2:]
-    due = s.next_due[kids]
-    tails = _DayText(due, '], "next_due": "', '", "overdue": ').of(due)
-    tails = [t or '], "next_due": null, "overdue": ' for t in tails]
-    flags = ("false}", "true}")
-    tails = list(map(str.__add__, tails, [flags[o] for o in s.overdue[kids].tolist()]))
     head_at = np.cumsum(2 + counts) - (2 + counts)
-    parts = np.empty(int(kids.size * 2 + counts.sum()), dtype=object)
-    parts[head_at] = heads
-    parts[np.repeat(head_at + 1, counts) + rank] = reviews
-    parts[head_at + counts + 1] = tails
-    return "".join(parts.tolist())
+
+    opening = jsontext.Rows([names.openings(kids)], head_at)
+    held, due = result.review_dates[mine], s.review_due[mine]
+    days, day_index = jsontext.day_table(np.concatenate([held, due]), missing=b"")
+    held_texts = np.concatenate(  # the first review of a child, then the others
+        [jsontext.wrapped(days, b'{"date": "', b""), jsontext.wrapped(days, b', {"date": "', b"")]
+    )
+    review = jsontext.Rows(
+        [
+            jsontext.Lookup(held_texts, day_index[: mine.size] + np.where(rank > 0, days.size, 0)),
+            jsontext.Lookup(jsontext.wrapped(days, b'", "due": "', b""), day_index[mine.size :]),
+            _review_tails(result, mine),
+        ],
+        np.repeat(head_at + 1, counts) + rank,
+    )
+    next_due, next_index = jsontext.day_table(s.next_due[kids], missing=b"")
+    closings = [
+        b'], "next_due": ' + (b'"' + day + b'"' if day else b"null") + b', "overdue": ' + flag
+        for day in next_due.tolist()
+        for flag in (b"false}", b"true}")
+    ]
+    closing = jsontext.Rows(
+        [jsontext.Lookup(closings, next_index * 2 + s.overdue[kids])], head_at + counts + 1
+    )
+    text = jsontext.render([opening, review, closing])
+    if first:
+        del text[:2]  # no comma before the first member
+    return text
 
 
-def _json_string(text: str) -> str:
-    return f'"{text}"' if text.isalnum() and text.isascii() else json.dumps(text)
+def _items_json(
+    prefix: dict, rows: np.ndarray, children: np.ndarray, messages: list[str], first: bool,
+    names: _Names,
+) -> bytearray:  # fmt: skip
+    """``json.dumps({**prefix, "row": row, "child": child, "message": message},
+    ensure_ascii=False)`` for each row, comma-separated (a comma first unless ``first``)."""
+    n = rows.size
+    distinct = {message: i for i, message in enumerate(dict.fromkeys(messages))}
+    endings = [f', "message": {json.dumps(m, ensure_ascii=False)}}}'.encode() for m in distinct]
+    if len(endings) == 1:
+        ending: jsontext.Piece = jsontext.Constant(endings[0], n)
+    else:
+        index = np.array([distinct[m] for m in messages], dtype=np.int64)
+        ending = jsontext.Lookup(endings, index)
+    head = ", " + json.dumps(prefix, ensure_ascii=False)[:-1] + ', "row": '
+    item = jsontext.Rows(
+        [
+            jsontext.Constant(head.encode(), n),
+            jsontext.Decimal(rows),
+            jsontext.Constant(b', "child": ', n),
+            names.strings(children),
+            ending,
+        ],
+        np.arange(n),
+    )
+    text = jsontext.render([item])
+    if first:
+        del text[:2]  # no comma before the first item
+    return text
+
+
+def _findings_json(result: CheckResult, names: _Names) -> Iterator[bytearray]:
+    """The findings' objects, comma-separated, one ``Flags`` at a time (as ``findings``)."""
+    first = True
+    for flags in result.flags:
+        table = result.data.tables[flags.table]
+        messages = flags.rule.messages(result.data, flags.table, flags.rows)
+        prefix = {"rule": flags.rule.code, "table": flags.table}
+        children = table["CHILD"].codes[flags.rows]
+        yield _items_json(prefix, flags.rows, children, messages, first, names)
+        first = False
+
+
+def _data_errors_json(result: CheckResult, names: _Names) -> Iterator[bytearray]:
+    """The data errors' objects, comma-separated (as ``data_errors``)."""
+    reviews = result.data.get("Reviews")
+    if reviews is None:
+        return
+    status = result.schedules.review_status
+    first = True
+    for code, (check, message) in DATA_ERRORS.items():
+        rows = np.flatnonzero(status == code)
+        if rows.size:
+            prefix = {"check": check, "table": "Reviews"}
+            children = reviews["CHILD"].codes[rows]
+            yield _items_json(prefix, rows, children, [message] * rows.size, first, names)
+            first = False
+
+
+def _utf8_writer(out: TextIO) -> Callable[[bytearray], None]:
+    """A function writing UTF-8 text to ``out``: straight to the bytes under it where it
+    encodes as UTF-8 (no decoding and encoding again), else decoded."""
+    raw = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None)
+    if raw is not None and encoding and codecs.lookup(encoding).name == "utf-8":
+
+        def write(text: bytearray) -> None:
+            out.flush()
+            raw.write(text)
+
+        return write
+    return lambda text: out.write(text.decode("utf-8"))
 
 
 def write_json(result: CheckResult, out: TextIO, block: int = 20000) -> None:
     """The contract's JSON object: ``as_at``, ``children``, ``findings`` (and the system's own
-    ``data_errors``), streamed a block of children at a time."""
+    ``data_errors``), streamed a block of children at a time. The same text as
+    ``json.dumps`` of the objects ``findings`` and ``data_errors`` give, built with numpy."""
     rows, offsets = _child_reviews(result)
     n = len(result.children)
+    names = _Names(result.children)
+    blank = result.data.children.find("")
+    write = _utf8_writer(out)
     out.write(f'{{"as_at": "{result.as_at.isoformat()}", "children": {{')
-    lead = ""
+    first = True
     for start in range(0, n, block):
-        text = _children_json(result, rows, offsets, start, min(start + block, n), lead)
-        if text:
-            out.write(text)
-            lead = ", "
+        kids = np.arange(start, min(start + block, n))
+        if blank is not None:
+            kids = kids[kids != blank]
+        if kids.size:
+            write(_children_json(result, rows, offsets, kids, first, names))
+            first = False
     out.write('}, "findings": [')
-    _write_list(out, result.findings())
+    for text in _findings_json(result, names):
+        write(text)
     out.write('], "data_errors": [')
-    _write_list(out, result.data_errors())
+    for text in _data_errors_json(result, names):
+        write(text)
     out.write("]}\n")
 
 
-def _write_list(out: TextIO, items: Iterator[dict], block: int = 10000) -> None:
-    buffer: list[str] = []
-    first = True
-    for item in items:
-        buffer.append(("" if first else ", ") + json.dumps(item, ensure_ascii=False))
-        first = False
-        if len(buffer) >= block:
-            out.write("".join(buffer))
-            buffer.clear()
-    out.write("".join(buffer))
+def _iso(days: np.ndarray) -> list[str | None]:
+    """ISO dates of a ``datetime64[D]`` array (None for NaT)."""
+    table, index = jsontext.day_table(days, missing=b"")
+    texts = [text.decode() or None for text in table.tolist()]
+    return [texts[i] for i in index.tolist()]
 
 
 def _dmy(iso: str | None) -> str:
@@ -282,14 +384,17 @@ def write_text(result: CheckResult, out: TextIO) -> None:
     rows, offsets = _child_reviews(result)
     names = result.children
     next_due = _iso(s.next_due)
-    reviews = _review_json(result, rows)
+    held, due = _iso(result.review_dates[rows]), _iso(s.review_due[rows])
+    on_time = s.review_on_time[rows].tolist()
+    regime = [bulk.REGIMES[r].replace("_", " ") for r in s.review_regime[rows].tolist()]
+    sequence = s.review_sequence[rows].tolist()
     shown = [c for c in range(len(names)) if names[c]]
     n_overdue = int(s.overdue.sum())
     out.write(f"\nChildren: {len(shown)}, {n_overdue} with a review overdue\n")
     width = max((len(names[c]) for c in shown), default=5)
     for child in shown:
-        mine = [json.loads(r) for r in reviews[int(offsets[child]) : int(offsets[child + 1])]]
-        late = sum(not r["on_time"] for r in mine)
+        mine = range(int(offsets[child]), int(offsets[child + 1]))
+        late = sum(not on_time[r] for r in mine)
         if next_due[child] is None:
             status = "no open period of care"
         else:
@@ -299,10 +404,10 @@ def write_text(result: CheckResult, out: TextIO) -> None:
         plural = "" if len(mine) == 1 else "s"
         out.write(f"  {names[child]:<{width}}  {status}; {len(mine)} review{plural}, {late} late\n")
         for r in mine:
-            when = "on time" if r["on_time"] else "LATE"
+            when = "on time" if on_time[r] else "LATE"
             out.write(
-                f"  {'':<{width}}    {_dmy(r['date'])} due {_dmy(r['due'])} {when}, "
-                f"{r['regime'].replace('_', ' ')} #{r['sequence']}\n"
+                f"  {'':<{width}}    {_dmy(held[r])} due {_dmy(due[r])} {when}, "
+                f"{regime[r]} #{sequence[r]}\n"
             )
     out.write(f"\nFindings: {result.n_findings()}\n")
     for f in result.findings():

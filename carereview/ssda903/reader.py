@@ -74,33 +74,58 @@ class ReadError(Exception):
 
 
 class Categories:
-    """Distinct values of a column (stripped, upper-cased) and the code of each."""
+    """Distinct values of a column (stripped, upper-cased) and the code of each.
 
-    __slots__ = ("_by_raw", "_by_value", "by_bytes", "short_keys", "values")
+    The dictionary from value to code is made on first need (``code``): a reader that knows
+    its values are new adds them with ``extend_new``, which costs no dictionary, and ``find``
+    scans the list until there is one."""
+
+    __slots__ = ("_by_raw", "_by_value", "raw_keys", "values")
 
     def __init__(self) -> None:
         self.values: list[str] = []
-        self._by_value: dict[str, int] = {}
+        self._by_value: dict[str, int] | None = {}
         self._by_raw: dict[str, int] = {}
-        #: Raw UTF-8 values already coded (for ``fastcsv``): by bytes, and values of at most
-        #: 8 bytes as sorted uint64 keys with their codes.
-        self.by_bytes: dict[bytes, int] = {}
-        self.short_keys: tuple[np.ndarray, np.ndarray] = (
-            np.zeros(0, np.uint64),
-            np.zeros(0, np.int32),
-        )
+        #: Raw UTF-8 values already coded, as sortable keys with their codes (for ``fastcsv``:
+        #: one index per kind of key).
+        self.raw_keys: dict[str, object] = {}
+
+    def _index(self) -> dict[str, int]:
+        if self._by_value is None:
+            self._by_value = {value: code for code, value in enumerate(self.values)}
+        return self._by_value
 
     def code(self, value: str) -> int:
         """The code of a normalised value, added if new."""
-        code = self._by_value.get(value)
+        by_value = self._index()
+        code = by_value.get(value)
         if code is None:
-            code = self._by_value[value] = len(self.values)
+            code = by_value[value] = len(self.values)
             self.values.append(value)
         return code
 
+    def codes(self, values: list[str]) -> list[int]:
+        """``code`` of each normalised value, in order."""
+        return [self.code(v) for v in values]
+
+    def extend_new(self, values: list[str]) -> range:
+        """Add values known to be distinct and new (unchecked); their codes."""
+        start = len(self.values)
+        self.values.extend(values)
+        if start == 0:
+            self._by_value = None  # made on first need
+        elif self._by_value is not None:
+            self._by_value.update(zip(values, range(start, len(self.values)), strict=True))
+        return range(start, len(self.values))
+
     def find(self, value: str) -> int | None:
         """The code of a normalised value, or None where it never occurs."""
-        return self._by_value.get(value)
+        if self._by_value is not None:
+            return self._by_value.get(value)
+        try:
+            return self.values.index(value)
+        except ValueError:
+            return None
 
     def encode(self, raw_values: list[str]) -> np.ndarray:
         """The codes of raw values (each stripped and upper-cased) as an int32 array."""
@@ -146,12 +171,16 @@ class Column:
 
 @dataclass(slots=True)
 class DateColumn:
-    """A date column: each row's date (NaT where blank or unreadable), whether it is blank, and
-    its text as written (for messages)."""
+    """A date column: each row's date (NaT where blank or unreadable) and whether it is blank.
+
+    A row's text as written (stripped and upper-cased, for messages) is its date as
+    ``dd/mm/YYYY``, or blank, except for the ``odd_rows`` (in order), whose texts are kept in
+    ``odd_texts``: dates written otherwise (``1/2/2020``) and values that are not dates."""
 
     days: np.ndarray
     blanks: np.ndarray
-    raw: np.ndarray
+    odd_rows: np.ndarray
+    odd_texts: list[str]
 
     def dates(self) -> np.ndarray:
         return self.days
@@ -160,33 +189,46 @@ class DateColumn:
         return self.blanks
 
     def values(self, rows: np.ndarray | None = None) -> list[str]:
-        raw = (self.raw if rows is None else self.raw[rows]).tolist()
-        return [_text(v).strip().upper() for v in raw]
+        """The texts of the given rows, or of every row (see the class docstring)."""
+        rows = np.arange(self.days.size) if rows is None else np.asarray(rows, dtype=np.int64)
+        isos = np.datetime_as_string(self.days[rows]).tolist()
+        blanks = self.blanks[rows].tolist()
+        texts = [
+            "" if blank else f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"
+            for iso, blank in zip(isos, blanks, strict=True)
+        ]
+        if self.odd_rows.size:
+            at = np.minimum(np.searchsorted(self.odd_rows, rows), self.odd_rows.size - 1)
+            for i in np.flatnonzero(self.odd_rows[at] == rows).tolist():
+                texts[i] = self.odd_texts[at[i]]
+        return texts
 
     @classmethod
     def from_strings(cls, values: list[str]) -> "DateColumn":
         """Parse raw strings, each distinct value once."""
-        distinct = {v: parse_date(v.strip()) for v in dict.fromkeys(values)}
-        days = np.array([distinct[v] or NAT for v in values], dtype="datetime64[D]")
-        blanks = np.array([not v.strip() for v in values], dtype=bool)
-        return cls(days, blanks, np.array(values, dtype=str))
+        distinct = {}
+        for v in dict.fromkeys(values):
+            text = v.strip().upper()
+            day = parse_date(v.strip())
+            odd = bool(text) and (day is None or day.strftime("%d/%m/%Y") != text)
+            distinct[v] = (day or NAT, not text, text if odd else None)
+        parsed = [distinct[v] for v in values]
+        days = np.array([p[0] for p in parsed], dtype="datetime64[D]")
+        blanks = np.array([p[1] for p in parsed], dtype=bool)
+        odd_rows = np.array([i for i, p in enumerate(parsed) if p[2] is not None], np.int64)
+        return cls(days, blanks, odd_rows, [parsed[i][2] for i in odd_rows.tolist()])
 
     @classmethod
     def concatenate(cls, parts: list["DateColumn"]) -> "DateColumn":
         if not parts:
             return cls.from_strings([])
-        raws = [p.raw for p in parts]
-        if len({r.dtype.kind for r in raws}) > 1:
-            raws = [np.array([_text(v) for v in r.tolist()], dtype=str) for r in raws]
+        offsets = np.cumsum([0] + [p.days.size for p in parts[:-1]]).tolist()
         return cls(
             np.concatenate([p.days for p in parts]),
             np.concatenate([p.blanks for p in parts]),
-            np.concatenate(raws),
+            np.concatenate([p.odd_rows + at for p, at in zip(parts, offsets, strict=True)]),
+            [text for p in parts for text in p.odd_texts],
         )
-
-
-def _text(value: str | bytes) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
 #: The date columns of the used tables.

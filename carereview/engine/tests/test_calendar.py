@@ -7,10 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from carereview.engine import bank_holidays_england_wales as cached
 from carereview.engine.calendar import (
     WorkingCalendar,
     add_months,
     add_months_array,
+    bank_holidays_from_package,
     default_calendar,
     england_and_wales_bank_holidays,
 )
@@ -97,6 +99,23 @@ def test_england_and_wales_bank_holidays():
     assert d("19/09/2022") in CAL.bank_holidays
 
 
+def test_the_cached_bank_holidays_are_the_holidays_package_s():
+    """The module the default calendar reads is ``holidays.UK(subdiv="ENG")``'s output for the
+    years it covers (else rerun ``python tools/bank_holidays.py``)."""
+    years = (cached.FIRST_YEAR, cached.LAST_YEAR)
+    from_package = bank_holidays_from_package(*years)
+    assert [date.fromisoformat(day) for day in cached.DATES] == from_package
+    assert england_and_wales_bank_holidays(*years) == from_package
+    assert england_and_wales_bank_holidays(2022, 2023) == bank_holidays_from_package(2022, 2023)
+    assert CAL.bank_holidays == frozenset(from_package)
+
+
+def test_bank_holidays_outside_the_cached_years_come_from_the_package():
+    after = cached.LAST_YEAR + 1
+    assert england_and_wales_bank_holidays(after, after) == bank_holidays_from_package(after, after)
+    assert date(after, 12, 25) in england_and_wales_bank_holidays(after - 1, after)
+
+
 def test_a_calendar_takes_new_bank_holidays():
     """An administrator adds a bank holiday made by proclamation (rules.md §1)."""
     proclaimed = WorkingCalendar([*CAL.bank_holidays, d("16/11/2026")])
@@ -140,6 +159,32 @@ def test_add_months_array_agrees_with_add_months(starts, data):
     result = add_months_array(array, np.array(n, dtype=np.int64))
     expected = [add_months(s, k) if s else None for s, k in zip(starts, n, strict=True)]
     assert [None if np.isnat(r) else r.astype(date) for r in result] == expected
+
+
+@settings(deadline=None)
+@given(
+    base=days,
+    offsets=st.lists(st.integers(0, 40) | st.none(), min_size=60, max_size=150),
+    n=st.integers(0, 70),
+    months=st.integers(-30, 30),
+)
+def test_array_functions_agree_when_dates_outnumber_the_days_they_span(base, offsets, n, months):
+    """Many dates over few days: each answer is worked out once per day and looked up."""
+    values = [None if k is None else base + timedelta(days=k) for k in offsets]
+    array = np.array([v or "NaT" for v in values], dtype="datetime64[D]")
+
+    def as_dates(result: np.ndarray) -> list:
+        return [None if np.isnat(r) else r.astype(date) for r in result]
+
+    assert as_dates(CAL.add_working_days_array(array, n)) == [
+        CAL.add_working_days(v, n) if v else None for v in values
+    ]
+    assert as_dates(add_months_array(array, months)) == [
+        add_months(v, months) if v else None for v in values
+    ]
+    assert as_dates(CAL.last_working_day_on_or_before_array(array)) == [
+        CAL.last_working_day_on_or_before(v) if v else None for v in values
+    ]
 
 
 @given(due=days)

@@ -10,7 +10,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..reader import Return, Table
+from ..reader import Return
 
 #: Participation codes (spec/ssda903.md): PN0 under 4; PN1-PN7 aged 4 or over.
 UNDER_FOUR = ("PN0",)
@@ -33,7 +33,7 @@ class Rule(ABC):
         """The sorted rows flagged in each table (none where a needed table is missing)."""
         if not self.applies(data):
             return {}
-        return {table: np.unique(rows) for table, rows in self.check(data).items()}
+        return {table: _sorted_distinct(rows) for table, rows in self.check(data).items()}
 
     @abstractmethod
     def check(self, data: Return) -> dict[str, np.ndarray]:
@@ -41,12 +41,29 @@ class Rule(ABC):
 
     def message(self, data: Return, table: str, row: int) -> str:
         """Why the row is flagged, in words a person can act on."""
-        return self.description
+        return self.messages(data, table, np.array([row]))[0]
+
+    def messages(self, data: Return, table: str, rows: np.ndarray) -> list[str]:
+        """``message`` of each of the rows, worked out for all of them at once (a rule whose
+        message quotes values reads them once, column by column)."""
+        return [self.description] * rows.size
 
 
-def value(table: Table, column: str, row: int) -> str:
-    """One (normalised) value, for messages."""
-    return table[column].values(np.array([row]))[0]
+def _sorted_distinct(rows: np.ndarray) -> np.ndarray:
+    """``np.unique(rows)``, without sorting rows that are already in order (as those of
+    ``np.flatnonzero``)."""
+    if rows.size < 2 or bool((rows[1:] > rows[:-1]).all()):
+        return rows
+    rows = np.sort(rows)
+    return rows[np.append(True, rows[1:] != rows[:-1])]
+
+
+def children_in(data: Return, table: str) -> np.ndarray:
+    """True for each child code that has a row in ``table`` (``np.isin`` by direct address:
+    every code is below the number of children)."""
+    present = np.zeros(len(data.children.values), dtype=bool)
+    present[data.tables[table]["CHILD"].codes] = True
+    return present
 
 
 def per_child(n_children: int, child: np.ndarray, flag: np.ndarray | None = None) -> np.ndarray:

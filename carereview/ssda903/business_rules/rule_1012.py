@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..reader import Return
-from .base import Rule
+from .base import Rule, children_in
 
 
 class Rule1012(Rule):
@@ -20,9 +20,9 @@ class Rule1012(Rule):
     )
 
     def check(self, data: Return) -> dict[str, np.ndarray]:
-        episodes, reviews = data.tables["Episodes"], data.tables["Reviews"]
-        has_episode = np.isin(reviews["CHILD"].codes, episodes["CHILD"].codes)
+        has_episode = children_in(data, "Episodes")[data.tables["Reviews"]["CHILD"].codes]
         return {"Reviews": np.flatnonzero(~has_episode)}
 
-    def message(self, data: Return, table: str, row: int) -> str:
-        return "This child has reviews but no episode in this return's Episodes table."
+    def messages(self, data: Return, table: str, rows: np.ndarray) -> list[str]:
+        message = "This child has reviews but no episode in this return's Episodes table."
+        return [message] * rows.size

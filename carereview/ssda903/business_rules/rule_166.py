@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..reader import Return
-from .base import Rule, value
+from .base import Rule
 
 
 class Rule166(Rule):
@@ -17,8 +17,10 @@ class Rule166(Rule):
         reviews = data.tables["Reviews"]
         return {"Reviews": np.flatnonzero(np.isnat(reviews["REVIEW"].dates()))}
 
-    def message(self, data: Return, table: str, row: int) -> str:
-        review = value(data.tables["Reviews"], "REVIEW", row)
-        if not review:
-            return "The date of the review (REVIEW) is blank."
-        return f"The date of the review (REVIEW) {review!r} is not a valid dd/mm/YYYY date."
+    def messages(self, data: Return, table: str, rows: np.ndarray) -> list[str]:
+        return [
+            f"The date of the review (REVIEW) {review!r} is not a valid dd/mm/YYYY date."
+            if review
+            else "The date of the review (REVIEW) is blank."
+            for review in data.tables["Reviews"]["REVIEW"].values(rows)
+        ]

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..reader import Return
-from .base import PARTICIPATION_CODES, Rule, value
+from .base import PARTICIPATION_CODES, Rule
 
 
 class Rule167(Rule):
@@ -21,11 +21,19 @@ class Rule167(Rule):
         valid = (~review_blank & code.isin(PARTICIPATION_CODES)) | (review_blank & code.blank())
         return {"Reviews": np.flatnonzero(~valid)}
 
-    def message(self, data: Return, table: str, row: int) -> str:
+    def messages(self, data: Return, table: str, rows: np.ndarray) -> list[str]:
         reviews = data.tables["Reviews"]
-        review, code = value(reviews, "REVIEW", row), value(reviews, "REVIEW_CODE", row)
-        if not review:
-            return f"Participation code (REVIEW_CODE) {code!r} is given without a review date."
-        if not code:
-            return "The review has no participation code (REVIEW_CODE): use PN0 to PN7."
-        return f"Participation code (REVIEW_CODE) {code!r} is not one of PN0 to PN7."
+        return [
+            _message(review, code)
+            for review, code in zip(
+                reviews["REVIEW"].values(rows), reviews["REVIEW_CODE"].values(rows), strict=True
+            )
+        ]
+
+
+def _message(review: str, code: str) -> str:
+    if not review:
+        return f"Participation code (REVIEW_CODE) {code!r} is given without a review date."
+    if not code:
+        return "The review has no participation code (REVIEW_CODE): use PN0 to PN7."
+    return f"Participation code (REVIEW_CODE) {code!r} is not one of PN0 to PN7."

@@ -47,8 +47,8 @@ class Rule399(Rule):
             "Reviews": np.flatnonzero(only_short[rv_child] & (review | any_mother[rv_child])),
         }
 
-    def message(self, data: Return, table: str, row: int) -> str:
-        return (
+    def messages(self, data: Return, table: str, rows: np.ndarray) -> list[str]:
+        message = (
             "Every episode of this child is a short break (LS V3 or V4), so the return gives no "
             "reviews, participation codes or MOTHER for the child: "
             + {
@@ -57,3 +57,4 @@ class Rule399(Rule):
                 "Reviews": "remove this review.",
             }[table]
         )
+        return [message] * rows.size

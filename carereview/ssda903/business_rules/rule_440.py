@@ -4,7 +4,7 @@ import numpy as np
 
 from ...engine.calendar import add_months_array
 from ..reader import Return
-from .base import UNDER_FOUR, Rule, value
+from .base import UNDER_FOUR, Rule
 
 
 def fourth_birthday(dob: np.ndarray) -> np.ndarray:
@@ -26,14 +26,16 @@ class Rule440(Rule):
 
     def check(self, data: Return) -> dict[str, np.ndarray]:
         reviews = data.tables["Reviews"]
-        held = reviews["REVIEW"].dates()
-        birthday = fourth_birthday(reviews["DOB"].dates())
-        late = reviews["REVIEW_CODE"].isin(UNDER_FOUR) & (held > birthday)
-        return {"Reviews": np.flatnonzero(late)}
+        pn0 = np.flatnonzero(reviews["REVIEW_CODE"].isin(UNDER_FOUR))
+        birthday = fourth_birthday(reviews["DOB"].dates()[pn0])
+        return {"Reviews": pn0[reviews["REVIEW"].dates()[pn0] > birthday]}
 
-    def message(self, data: Return, table: str, row: int) -> str:
+    def messages(self, data: Return, table: str, rows: np.ndarray) -> list[str]:
         reviews = data.tables["Reviews"]
-        return (
-            f"PN0 (under 4) is used for the review on {value(reviews, 'REVIEW', row)}, after the "
-            f"4th birthday of a child born {value(reviews, 'DOB', row)}: use PN1 to PN7."
-        )
+        return [
+            f"PN0 (under 4) is used for the review on {review}, after the 4th birthday of a "
+            f"child born {dob}: use PN1 to PN7."
+            for review, dob in zip(
+                reviews["REVIEW"].values(rows), reviews["DOB"].values(rows), strict=True
+            )
+        ]

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..reader import Return
-from .base import FOUR_OR_OVER, Rule, value
+from .base import FOUR_OR_OVER, Rule
 from .rule_440 import fourth_birthday
 
 
@@ -20,15 +20,15 @@ class Rule441(Rule):
 
     def check(self, data: Return) -> dict[str, np.ndarray]:
         reviews = data.tables["Reviews"]
-        held = reviews["REVIEW"].dates()
-        birthday = fourth_birthday(reviews["DOB"].dates())
-        early = reviews["REVIEW_CODE"].isin(FOUR_OR_OVER) & (held < birthday)
-        return {"Reviews": np.flatnonzero(early)}
+        pn1_to_7 = np.flatnonzero(reviews["REVIEW_CODE"].isin(FOUR_OR_OVER))
+        birthday = fourth_birthday(reviews["DOB"].dates()[pn1_to_7])
+        return {"Reviews": pn1_to_7[reviews["REVIEW"].dates()[pn1_to_7] < birthday]}
 
-    def message(self, data: Return, table: str, row: int) -> str:
+    def messages(self, data: Return, table: str, rows: np.ndarray) -> list[str]:
         reviews = data.tables["Reviews"]
-        return (
-            f"{value(reviews, 'REVIEW_CODE', row)} is used for the review on "
-            f"{value(reviews, 'REVIEW', row)}, before the 4th birthday of a child born "
-            f"{value(reviews, 'DOB', row)}: use PN0."
-        )
+        columns = (reviews[c].values(rows) for c in ("REVIEW_CODE", "REVIEW", "DOB"))
+        return [
+            f"{code} is used for the review on {review}, before the 4th birthday of a child "
+            f"born {dob}: use PN0."
+            for code, review, dob in zip(*columns, strict=True)
+        ]

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..reader import Return
-from .base import Rule
+from .base import Rule, children_in
 
 
 class RuleINT08(Rule):
@@ -14,9 +14,8 @@ class RuleINT08(Rule):
     description = "Internal Check: Child in Reviews does not exist in Header."
 
     def check(self, data: Return) -> dict[str, np.ndarray]:
-        header, reviews = data.tables["Header"], data.tables["Reviews"]
-        in_header = np.isin(reviews["CHILD"].codes, header["CHILD"].codes)
+        in_header = children_in(data, "Header")[data.tables["Reviews"]["CHILD"].codes]
         return {"Reviews": np.flatnonzero(~in_header)}
 
-    def message(self, data: Return, table: str, row: int) -> str:
-        return "This review's child (CHILD) has no row in the Header table."
+    def messages(self, data: Return, table: str, rows: np.ndarray) -> list[str]:
+        return ["This review's child (CHILD) has no row in the Header table."] * rows.size

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..reader import Return
-from .base import Rule, value
+from .base import Rule
 
 
 class RuleINT17(Rule):
@@ -35,8 +35,8 @@ class RuleINT17(Rule):
         )
         return {"Reviews": np.flatnonzero(differs)}
 
-    def message(self, data: Return, table: str, row: int) -> str:
-        return (
-            f"The review's DOB {value(data.tables['Reviews'], 'DOB', row)} differs from the "
-            "child's DOB in the Header table."
-        )
+    def messages(self, data: Return, table: str, rows: np.ndarray) -> list[str]:
+        return [
+            f"The review's DOB {dob} differs from the child's DOB in the Header table."
+            for dob in data.tables["Reviews"]["DOB"].values(rows)
+        ]
