@@ -360,7 +360,9 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     expect(page.get_by_role("heading", name="Record of the review", level=1)).to_be_visible()
     expect(page.get_by_label("Date the review was completed")).to_have_value(iso(t))
     page.get_by_role("combobox", name="Jamie Pebblecombe (The child)").select_option(label="Came")
-    page.get_by_role("combobox", name="Morgan Pebblecombe (Mother)").select_option(label="Sent apologies")
+    page.get_by_role("combobox", name="Morgan Pebblecombe (Mother)").select_option(
+        label="Sent apologies"
+    )
     matters = {
         "Changes since the last review, and whether its decisions were carried out": (
             "First review: Jamie has settled well with the foster family."
