@@ -40,6 +40,13 @@ def _refused(form, refused: services.ReviewRefused, field=None):
         form.add_error(field, reason)
 
 
+def _form_page(request, review, form, *, title: str, intro: str, button: str):
+    """One form on a page of its own, for a step of the review."""
+    context = {"review": review, "child": review.child, "form": form}
+    context |= {"title": title, "intro": intro, "button": button}
+    return render(request, "reviews/form_page.html", context)
+
+
 def _to_review(review):
     return redirect("reviews:detail", review_id=review.pk)
 
@@ -239,17 +246,13 @@ def choices(request, review_id: int):
         )
         messages.success(request, f"{review.child.first_name}'s choices saved.")
         return _to_review(review)
-    return render(
+    return _form_page(
         request,
-        "reviews/form_page.html",
-        {
-            "review": review,
-            "child": review.child,
-            "form": form,
-            "title": f"{review.child.first_name}'s choices for the review",
-            "intro": "Who comes, what is talked about, where and when, and who chairs.",
-            "button": "Save the choices",
-        },
+        review,
+        form,
+        title=f"{review.child.first_name}'s choices for the review",
+        intro="Who comes, what is talked about, where and when, and who chairs.",
+        button="Save the choices",
     )
 
 
@@ -292,17 +295,13 @@ def consultation_send(request, review_id: int):
         else:
             messages.success(request, f"“{c.form.title}” sent to {c.respondent}.")
             return _to_review(review)
-    return render(
+    return _form_page(
         request,
-        "reviews/form_page.html",
-        {
-            "review": review,
-            "child": review.child,
-            "form": form,
-            "title": "Send a consultation form",
-            "intro": "The child gets the form for their age: under 8, 8 to 11, or 12 and over.",
-            "button": "Send the form",
-        },
+        review,
+        form,
+        title="Send a consultation form",
+        intro="The child gets the form for their age: under 8, 8 to 11, or 12 and over.",
+        button="Send the form",
     )
 
 
@@ -328,17 +327,13 @@ def consultation_answers(request, consultation_id: int):
         )
         messages.success(request, f"Answers from {consultation.respondent} recorded.")
         return _to_review(review)
-    return render(
+    return _form_page(
         request,
-        "reviews/form_page.html",
-        {
-            "review": review,
-            "child": review.child,
-            "form": form,
-            "title": f"{consultation.form.title}: {consultation.respondent}",
-            "intro": consultation.form.introduction,
-            "button": "Save the answers",
-        },
+        review,
+        form,
+        title=f"{consultation.form.title}: {consultation.respondent}",
+        intro=consultation.form.introduction,
+        button="Save the answers",
     )
 
 
@@ -369,18 +364,14 @@ def invitations(request, review_id: int):
                 if request.user.has_perm("carereview.view_review")
                 else redirect("caseload:scheduling")
             )
-    return render(
+    return _form_page(
         request,
-        "reviews/form_page.html",
-        {
-            "review": review,
-            "child": review.child,
-            "form": form,
-            "title": "Invite people to the review",
-            "intro": "Invitations go as a letter (PDF) and, where chosen and known, by email. "
-            "A parent who is not invited is not listed: their letter gives the reason.",
-            "button": "Send invitations",
-        },
+        review,
+        form,
+        title="Invite people to the review",
+        intro="Invitations go as a letter (PDF) and, where chosen and known, by email. "
+        "A parent who is not invited is not listed: their letter gives the reason.",
+        button="Send invitations",
     )
 
 
@@ -413,18 +404,14 @@ def exclude(request, review_id: int):
         else:
             messages.success(request, f"{person} is not invited. Their letter is ready.")
             return redirect("reviews:exclusion", exclusion_id=exclusion.pk)
-    return render(
+    return _form_page(
         request,
-        "reviews/form_page.html",
-        {
-            "review": review,
-            "child": review.child,
-            "form": form,
-            "title": "Do not invite a parent",
-            "intro": "A parent is invited unless there is a specific reason. The reason is written "
-            "to them, and you offer to meet them separately.",
-            "button": "Record and write the letter",
-        },
+        review,
+        form,
+        title="Do not invite a parent",
+        intro="A parent is invited unless there is a specific reason. The reason is written "
+        "to them, and you offer to meet them separately.",
+        button="Record and write the letter",
     )
 
 
@@ -667,17 +654,13 @@ def care_plan(request, review_id: int):
         services.mark_care_plan(review, by=request.user, **form.cleaned_data)
         messages.success(request, "Recorded.")
         return _to_review(review)
-    return render(
+    return _form_page(
         request,
-        "reviews/form_page.html",
-        {
-            "review": review,
-            "child": review.child,
-            "form": form,
-            "title": "The updated care plan and the parents",
-            "intro": "The updated care plan is explained to the parents, and they get a copy.",
-            "button": "Save",
-        },
+        review,
+        form,
+        title="The updated care plan and the parents",
+        intro="The updated care plan is explained to the parents, and they get a copy.",
+        button="Save",
     )
 
 
