@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from datetime import time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -12,7 +14,7 @@ from carereview.allocation.models import IROAllocation, SocialWorkerAllocation
 from carereview.children.models import Child, Episode, Person, Relationship
 from carereview.children.services import refresh_summary
 from carereview.core.calendar import working_calendar
-from carereview.reviews.models import Review
+from carereview.reviews.models import ChecklistEntry, Meeting, Review
 
 from .generator import Authority
 
@@ -176,6 +178,7 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
         refresh_summary(child, as_at=authority.as_at, calendar=calendar)
         if progress and (i % 100 == 0 or i == total):
             progress(i, total)
+    booked = book_upcoming(children, as_at=authority.as_at, calendar=calendar)
     return {
         "staff": len(users),
         "teams": len(teams),
@@ -183,4 +186,43 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
         "people": len(people),
         "reviews": sum(len(c.reviews) for c in authority.children),
         "episodes": sum(len(c.episodes) for c in authority.children),
+        "booked": booked,
     }
+
+
+def book_upcoming(children, *, as_at, calendar, horizon_days: int = 42, seed: int = 0) -> int:
+    """Book most reviews due in the next six weeks, as a service would have: a meeting on a
+    working day shortly before the due date, the social worker contacted where that was due."""
+    rng = random.Random(seed)
+    booked = 0
+    for child in children:
+        due = child.next_review_due
+        if not (child.in_care and child.current_iro_id and due):
+            continue
+        if not (as_at < due <= as_at + timedelta(days=horizon_days)) or rng.random() < 0.25:
+            continue
+        on = calendar.last_working_day_on_or_before(due - timedelta(days=rng.choice([0, 1, 3, 7])))
+        if on <= as_at:
+            continue
+        review = Review.objects.create(
+            child=child,
+            due_when_booked=due,
+            booked_by=child.current_iro,
+            chaired_by=child.current_iro,
+        )
+        Meeting.objects.create(
+            review=review,
+            on=on,
+            at=time(rng.choice([9, 10, 11, 14, 15]), 30),
+            venue=rng.choice(["The child's home", "School", "Family centre", "Northmoor House"]),
+        )
+        contact_by = calendar.subtract_working_days(on, 15)
+        if contact_by <= as_at:
+            ChecklistEntry.objects.create(
+                review=review,
+                item=ChecklistEntry.Item.SOCIAL_WORKER_CONTACT,
+                done_on=min(as_at, contact_by + timedelta(days=rng.choice([-3, -1, 0, 2]))),
+                recorded_by=child.current_iro,
+            )
+        booked += 1
+    return booked

@@ -73,8 +73,15 @@ def test_synth_command_loads_and_writes_903(tmp_path, capsys):
     with open(tmp_path / "reviews.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert set(rows[0]) == {"CHILD", "DOB", "REVIEW", "REVIEW_CODE"}
-    assert len(rows) == Review.objects.count()
+    assert len(rows) == Review.objects.filter(held_on__isnull=False).count()
     assert Child.objects.filter(in_care=True, current_iro__isnull=True).exists()
+    # Most reviews due in the next six weeks are booked, before their due date.
+    from carereview.reviews.models import Meeting
+
+    meetings = list(Meeting.objects.select_related("review__child"))
+    assert meetings
+    assert all(m.on <= m.review.child.next_review_due for m in meetings)
+    assert all(m.on > AS_AT for m in meetings)
     with pytest.raises(CommandError, match="already holds 40 children"):
         call_command("synth", children=5)
 

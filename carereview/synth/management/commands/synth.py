@@ -104,7 +104,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Loaded {counts['children']} children, {counts['episodes']} episodes, "
                     f"{counts['reviews']} reviews, {counts['people']} related people, "
-                    f"{counts['staff']} staff in {counts['teams']} teams."
+                    f"{counts['staff']} staff in {counts['teams']} teams; "
+                    f"{counts['booked']} upcoming reviews booked."
                 )
             )
             if not opts["password"]:
