@@ -28,3 +28,15 @@ def cppcr_part8_independence_conflicts(iro, child) -> list[str]:
     if case_manager is not None and case_manager.line_manager_id == iro.pk:
         reasons.append(f"{iro} line-manages the team manager who manages the case, {case_manager}.")
     return reasons
+
+
+def conflicts_if_social_worker(worker, child) -> list[str]:
+    """The reasons the child's IRO would lose independence were `worker` their social worker."""
+    if child.current_iro is None:
+        return []
+    previous = child.current_social_worker
+    child.current_social_worker = worker
+    try:
+        return cppcr_part8_independence_conflicts(child.current_iro, child)
+    finally:
+        child.current_social_worker = previous

@@ -6,7 +6,10 @@ from datetime import date
 from django.db import transaction
 
 from carereview.accounts.models import Role
-from carereview.allocation.independence import cppcr_part8_independence_conflicts
+from carereview.allocation.independence import (
+    conflicts_if_social_worker,
+    cppcr_part8_independence_conflicts,
+)
 from carereview.allocation.models import IROAllocation, SocialWorkerAllocation
 from carereview.children.models import Child
 from carereview.core import audit
@@ -83,14 +86,9 @@ def appoint_iro(child: Child, iro, *, by, reason: str = "", on: date | None = No
 @transaction.atomic
 def allocate_social_worker(child: Child, worker, *, by, reason: str = "", on: date | None = None):
     """Allocate `worker`; refused where it would leave the child's IRO without independence."""
-    iro = child.current_iro
-    if iro is not None:
-        previous = child.current_social_worker
-        child.current_social_worker = worker
-        conflicts = cppcr_part8_independence_conflicts(iro, child)
-        child.current_social_worker = previous
-        if conflicts:
-            raise AllocationRefused(
-                [f"The child's IRO would no longer be independent: {c}" for c in conflicts]
-            )
+    conflicts = conflicts_if_social_worker(worker, child)
+    if conflicts:
+        raise AllocationRefused(
+            [f"The child's IRO would no longer be independent: {c}" for c in conflicts]
+        )
     return _allocate(SOCIAL_WORKER, child, worker, by=by, reason=reason, on=on)

@@ -4,7 +4,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from carereview.accounts.models import Role, User
 from carereview.allocation import selectors, services
 from carereview.allocation.forms import AppointForm
-from carereview.allocation.independence import cppcr_part8_independence_conflicts
+from carereview.allocation.independence import (
+    conflicts_if_social_worker,
+    cppcr_part8_independence_conflicts,
+)
 from carereview.children.models import Child
 from carereview.core import audit
 from carereview.core.calendar import today, working_calendar
@@ -82,18 +85,6 @@ def appoint_iro(request, pk: int):
     )
 
 
-def _social_worker_conflicts(worker, child):
-    """Allocating `worker` must not leave the child's IRO without independence."""
-    if child.current_iro is None:
-        return []
-    previous = child.current_social_worker
-    child.current_social_worker = worker
-    try:
-        return cppcr_part8_independence_conflicts(child.current_iro, child)
-    finally:
-        child.current_social_worker = previous
-
-
 def appoint_social_worker(request, pk: int):
     people = User.objects.filter(role=Role.SOCIAL_WORKER, is_active=True)
     if request.user.role == Role.TEAM_MANAGER:
@@ -103,7 +94,7 @@ def appoint_social_worker(request, pk: int):
         pk,
         role=Role.SOCIAL_WORKER,
         child_field="current_social_worker",
-        conflicts_for=_social_worker_conflicts,
+        conflicts_for=conflicts_if_social_worker,
         allocate=services.allocate_social_worker,
         template_label="social worker",
         people=people,

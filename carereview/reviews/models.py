@@ -346,6 +346,13 @@ class Invitation(models.Model):
             return self.review.child.full_name
         return str(self.person or self.staff or "")
 
+    @property
+    def email(self) -> str:
+        """Where an emailed copy goes: the child's, the person's or the staff member's address."""
+        if self.for_child:
+            return self.review.child.email
+        return (self.person or self.staff).email
+
 
 class Exclusion(models.Model):
     """A parent not invited, with the reason in writing and a separate meeting offered (seeds)."""

@@ -469,26 +469,11 @@ def send_invitations(review: Review, *, by) -> int:
     for invitation in review.invitations.filter(sent_on__isnull=True).select_related(
         "person", "staff"
     ):
-        email = (
-            review.child.email
-            if invitation.for_child
-            else (invitation.person.email if invitation.person else invitation.staff.email)
-        )
-        if invitation.method in {"email", "both"} and email:
-            send_document_email(review, "invitation", invitation, email)
+        if invitation.method in {"email", "both"} and invitation.email:
+            send_document_email(review, "invitation", invitation, invitation.email)
         invitation.sent_on = today()
         invitation.save(update_fields=["sent_on"])
-        Dispatch.objects.create(
-            review=review,
-            kind=Dispatch.Kind.INVITATION,
-            recipient=invitation.name,
-            person=invitation.person,
-            staff=invitation.staff,
-            for_child=invitation.for_child,
-            method=invitation.method,
-            sent_on=today(),
-            sent_by=by,
-        )
+        _log_dispatch(review, invitation, Dispatch.Kind.INVITATION, invitation.method, by)
         sent += 1
     audit.record_change(by, "review.send_invitations", review, {"sent": sent})
     return sent
@@ -579,6 +564,20 @@ def save_record(review: Review, *, by, version: int, data: RecordInput) -> Revie
 # --- after the review -----------------------------------------------------------------
 
 
+def _log_dispatch(review: Review, invitation: Invitation, kind: str, method: str, by) -> Dispatch:
+    return Dispatch.objects.create(
+        review=review,
+        kind=kind,
+        recipient=invitation.name,
+        person=invitation.person,
+        staff=invitation.staff,
+        for_child=invitation.for_child,
+        method=method,
+        sent_on=today(),
+        sent_by=by,
+    )
+
+
 def _recipients(review: Review) -> list[Invitation]:
     return list(review.invitations.select_related("person", "staff"))
 
@@ -608,24 +607,9 @@ def _send(review: Review, *, by, kind: str, field: str) -> int:
         raise ReviewRefused("Record the decisions first")
     count = 0
     for invitation in _recipients(review):
-        email = (
-            review.child.email
-            if invitation.for_child
-            else (invitation.person.email if invitation.person else invitation.staff.email)
-        )
-        if email:
-            send_document_email(review, kind, invitation, email)
-        Dispatch.objects.create(
-            review=review,
-            kind=kind,
-            recipient=invitation.name,
-            person=invitation.person,
-            staff=invitation.staff,
-            for_child=invitation.for_child,
-            method="email" if email else "letter",
-            sent_on=today(),
-            sent_by=by,
-        )
+        if invitation.email:
+            send_document_email(review, kind, invitation, invitation.email)
+        _log_dispatch(review, invitation, kind, "email" if invitation.email else "letter", by)
         count += 1
     setattr(review, field, today())
     review.save(update_fields=[field])
