@@ -47,7 +47,10 @@ def _form_page(request, review, form, *, title: str, intro: str, button: str):
     return render(request, "reviews/form_page.html", context)
 
 
-def _to_review(review):
+def _to_review(request, review):
+    """Back to the review's page; business support, who may not read it, to their list."""
+    if not request.user.has_perm("carereview.view_review"):
+        return redirect("caseload:scheduling")
     return redirect("reviews:detail", review_id=review.pk)
 
 
@@ -79,9 +82,7 @@ def book(request, pk: int):
             messages.success(
                 request, f"Meeting booked for {meeting.on:%-d %B %Y} at {meeting.at:%H:%M}."
             )
-            if request.user.has_perm("carereview.view_review"):
-                return _to_review(meeting.review)
-            return redirect("caseload:scheduling")
+            return _to_review(request, meeting.review)
     elif request.method == "GET":
         form = forms.BookMeetingForm(initial={"on": child.next_review_due, "at": "10:00"})
     return render(
@@ -123,9 +124,7 @@ def meeting_change(request, meeting_id: int):
                 )
             else:
                 messages.success(request, "Done. The due date does not change.")
-            if not request.user.has_perm("carereview.view_review"):
-                return redirect("caseload:scheduling")
-            return _to_review(meeting.review)
+            return _to_review(request, meeting.review)
     return render(
         request,
         "reviews/meeting_change.html",
@@ -215,7 +214,7 @@ def checklist(request, review_id: int, item: str):
             _refused(form, refused)
         else:
             messages.success(request, f"{labels[item]}: recorded.")
-            return _to_review(review)
+            return _to_review(request, review)
     return render(
         request,
         "reviews/checklist.html",
@@ -245,7 +244,7 @@ def choices(request, review_id: int):
             chairing=d["choice_chairing"],
         )
         messages.success(request, f"{review.child.first_name}'s choices saved.")
-        return _to_review(review)
+        return _to_review(request, review)
     return _form_page(
         request,
         review,
@@ -294,7 +293,7 @@ def consultation_send(request, review_id: int):
             _refused(form, refused)
         else:
             messages.success(request, f"“{c.form.title}” sent to {c.respondent}.")
-            return _to_review(review)
+            return _to_review(request, review)
     return _form_page(
         request,
         review,
@@ -326,7 +325,7 @@ def consultation_answers(request, consultation_id: int):
             share_with_social_worker=form.cleaned_data.get("share_with_social_worker", False),
         )
         messages.success(request, f"Answers from {consultation.respondent} recorded.")
-        return _to_review(review)
+        return _to_review(request, review)
     return _form_page(
         request,
         review,
@@ -359,11 +358,7 @@ def invitations(request, review_id: int):
             _refused(form, refused, "invitees")
         else:
             messages.success(request, f"{sent} invitation{'s' if sent != 1 else ''} sent.")
-            return (
-                _to_review(review)
-                if request.user.has_perm("carereview.view_review")
-                else redirect("caseload:scheduling")
-            )
+            return _to_review(request, review)
     return _form_page(
         request,
         review,
@@ -430,7 +425,7 @@ def exclusion(request, exclusion_id: int):
             note=form.cleaned_data["outcome_note"],
         )
         messages.success(request, "The separate meeting's outcome is recorded.")
-        return _to_review(review)
+        return _to_review(request, review)
     return render(
         request,
         "reviews/exclusion.html",
@@ -505,7 +500,7 @@ def record(request, review_id: int):
                 _refused(form, refused, "participation_code")
             else:
                 messages.success(request, "The record is saved.")
-                return _to_review(review)
+                return _to_review(request, review)
     else:
         form = forms.RecordForm(
             review=review,
@@ -561,11 +556,7 @@ def send(request, review_id: int, kind: str):
             messages.success(
                 request, f"The {kind} went to {sent} {'person' if sent == 1 else 'people'}."
             )
-            return (
-                _to_review(review)
-                if request.user.has_perm("carereview.view_review")
-                else redirect("caseload:scheduling")
-            )
+            return _to_review(request, review)
     from carereview.documents.records import (
         recipient_for_invitation,
         recipients_for,
@@ -633,7 +624,7 @@ def child_letter(request, review_id: int):
     if request.method == "POST" and form.is_valid():
         services.save_child_letter(review, by=request.user, text=form.cleaned_data["text"])
         messages.success(request, f"The letter to {review.child.first_name} is saved.")
-        return _to_review(review)
+        return _to_review(request, review)
     return render(
         request,
         "reviews/child_letter.html",
@@ -653,7 +644,7 @@ def care_plan(request, review_id: int):
     if request.method == "POST" and form.is_valid():
         services.mark_care_plan(review, by=request.user, **form.cleaned_data)
         messages.success(request, "Recorded.")
-        return _to_review(review)
+        return _to_review(request, review)
     return _form_page(
         request,
         review,
