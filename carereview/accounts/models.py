@@ -73,6 +73,9 @@ class User(AbstractUser):
     )
     job_title = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # How children and families reach their IRO (the portal, issue 5).
+    mobile = models.CharField("mobile, for text messages", max_length=40, blank=True)
+    photo = models.ImageField(upload_to="staff-photos/", blank=True)
     # Full-time equivalence, for caseload per FTE (IRO Handbook: 50-70 children per full-time IRO).
     fte = models.DecimalField(
         "full-time equivalence",

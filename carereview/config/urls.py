@@ -1,9 +1,15 @@
 from django.urls import include, path
 
+from carereview.portal.urls import access_patterns, requests_patterns
+
 urlpatterns = [
     path("", include("carereview.core.urls")),
     path("children/", include("carereview.children.urls")),
     path("allocation/", include("carereview.allocation.urls")),
     path("caseload/", include("carereview.caseload.urls")),
     path("reviews/", include("carereview.reviews.urls")),
+    path("portal/", include("carereview.portal.urls")),
+    path("portal-access/", include(access_patterns)),
+    path("requests/", include(requests_patterns)),
+    path("representations/", include("carereview.representations.urls")),
 ]

@@ -11,6 +11,7 @@ def authority(request):
 # (route, label) in the order they appear; each shown only to those the policy lets use it.
 NAVIGATION = [
     ("caseload:mine", "My caseload"),
+    ("requests:list", "Requests"),
     ("caseload:social-worker", "My children"),
     ("caseload:managers", "IRO caseloads"),
     ("allocation:unallocated", "Children without an IRO"),
@@ -18,6 +19,9 @@ NAVIGATION = [
     ("caseload:scheduling", "Reviews to book"),
     ("core:staff", "Staff and teams"),
     ("core:bank-holidays", "Bank holidays"),
+    ("representations:list", "Representations"),
+    ("representations:advocacy-list", "Advocacy requests"),
+    ("core:profile", "Your profile"),
 ]
 
 

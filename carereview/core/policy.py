@@ -19,7 +19,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from carereview.accounts.models import STAFF_ROLES, Role
+from carereview.accounts.models import PORTAL_ROLES, STAFF_ROLES, Role
 
 PUBLIC = "public"
 STAFF = "staff"
@@ -39,6 +39,8 @@ is_social_worker = _role(Role.SOCIAL_WORKER, name="is_social_worker")
 is_team_manager = _role(Role.TEAM_MANAGER, name="is_team_manager")
 is_business_support = _role(Role.BUSINESS_SUPPORT, name="is_business_support")
 is_administrator = _role(Role.ADMINISTRATOR, name="is_administrator")
+is_complaints_manager = _role(Role.COMPLAINTS_MANAGER, name="is_complaints_manager")
+is_portal_user = _role(*PORTAL_ROLES, name="is_portal_user")
 
 # Role-level permissions. Object-level scope for child data is `child_scope`, below.
 PERMISSIONS = {
@@ -61,6 +63,14 @@ PERMISSIONS = {
     "download_review_document": is_iro | is_iro_manager | is_business_support,
     "approve_meeting_change": is_iro_manager,
     "require_earlier_review": is_iro | is_iro_manager | is_social_worker,
+    # The portal (issue 5): staff let people in; people use their own part of it.
+    "manage_portal_access": is_iro | is_iro_manager | is_social_worker | is_team_manager,
+    "answer_portal_requests": is_iro,
+    "use_portal": is_portal_user,
+    "edit_own_profile": is_staff,
+    # Representations and advocacy (rules.md §6).
+    "manage_representations": is_complaints_manager,
+    "arrange_advocacy": is_complaints_manager,
 }
 
 for _name, _predicate in PERMISSIONS.items():
@@ -102,6 +112,40 @@ ROUTES: dict[str, str] = {
     "reviews:document": "download_review_document",
     "reviews:child-letter": "prepare_review",
     "reviews:care-plan": "prepare_review",
+    "reviews:consultation-read": "view_review",
+    # Staff side of the portal (issue 5).
+    "core:profile": "edit_own_profile",
+    "access:list": "manage_portal_access",
+    "access:invite": "manage_portal_access",
+    "access:revoke": "manage_portal_access",
+    "requests:list": "answer_portal_requests",
+    "requests:visit": "answer_portal_requests",
+    "representations:list": "manage_representations",
+    "representations:detail": "manage_representations",
+    "representations:advocacy-list": "arrange_advocacy",
+    "representations:advocacy-detail": "arrange_advocacy",
+    # The portal: public ways in, then the person's own pages.
+    "portal:sign-in": PUBLIC,
+    "portal:accept": PUBLIC,
+    "portal:sign-in-code": PUBLIC,
+    "portal:sign-out": "use_portal",
+    "portal:home": "use_portal",
+    "portal:second-factor": "use_portal",
+    "portal:iro-photo": "use_portal",
+    "portal:child": "use_portal",
+    "portal:visit": "use_portal",
+    "portal:review": "use_portal",
+    "portal:choices": "use_portal",
+    "portal:consultation": "use_portal",
+    "portal:consultation-question": "use_portal",
+    "portal:consultation-check": "use_portal",
+    "portal:after": "use_portal",
+    "portal:record-pdf": "use_portal",
+    "portal:separate-meeting": "use_portal",
+    "portal:help": "use_portal",
+    "portal:advocate": "use_portal",
+    "portal:representation": "use_portal",
+    "portal:representation-done": "use_portal",
 }
 
 
@@ -123,6 +167,27 @@ def child_scope(user, purpose: str = "case") -> Q:
     if not getattr(user, "is_authenticated", False):
         return nothing
     role = user.role
+    if purpose == "portal":
+        # A portal user: the children they hold an active access for, and nothing once revoked.
+        if role not in PORTAL_ROLES or not user.is_active:
+            return nothing
+        from carereview.portal.models import PortalAccess
+
+        live = PortalAccess.objects.filter(
+            user=user, activated_at__isnull=False, revoked_at__isnull=True
+        )
+        return Q(pk__in=live.values("child_id"))
+    if role in PORTAL_ROLES:
+        return nothing
+    if purpose == "representations":
+        # The complaints manager: children with a representation or an advocacy request.
+        if role == Role.COMPLAINTS_MANAGER:
+            from carereview.representations.models import AdvocacyRequest, Representation
+
+            return Q(pk__in=Representation.objects.values("child_id")) | Q(
+                pk__in=AdvocacyRequest.objects.values("child_id")
+            )
+        return nothing
     if purpose == "scheduling" and role == Role.BUSINESS_SUPPORT:
         return Q()
     if role == Role.IRO:
@@ -159,6 +224,8 @@ class PolicyMiddleware:
         if need == PUBLIC:
             return None
         if not request.user.is_authenticated:
+            if name.startswith("portal:"):
+                return redirect_to_login(request.get_full_path(), "portal:sign-in")
             return redirect_to_login(request.get_full_path())
         if not allows(request.user, name):
             raise PermissionDenied("Your role does not give you access to this page.")

@@ -5,6 +5,7 @@ from . import views
 core_patterns = (
     [
         path("staff/", views.staff, name="staff"),
+        path("profile/", views.profile, name="profile"),
         path("bank-holidays/", views.bank_holidays, name="bank-holidays"),
         path(
             "bank-holidays/<int:pk>/delete/",

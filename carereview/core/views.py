@@ -85,3 +85,33 @@ def bank_holiday_delete(request, pk: int):
         )
         return redirect(reverse("core:bank-holidays"))
     return render(request, "core/bank_holiday_delete.html", {"holiday": holiday})
+
+
+def profile(request):
+    """A member of staff's contact details and photo, as children and families see them."""
+    from carereview.portal.forms import ProfileForm
+
+    user = request.user
+    form = ProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"phone": user.phone, "mobile": user.mobile, "email": user.email},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            user.phone, user.mobile, user.email = data["phone"], data["mobile"], data["email"]
+            if data["remove_photo"] and user.photo:
+                user.photo.delete(save=False)
+                user.photo = ""
+            elif data["photo"]:
+                if user.photo:
+                    user.photo.delete(save=False)
+                user.photo.save(
+                    f"{user.pk}.{data['photo'].image.format.lower()}", data["photo"], save=False
+                )
+            user.save(update_fields=["phone", "mobile", "email", "photo"])
+            audit.record_change(user, "profile.update", user, {"photo": bool(user.photo)})
+        messages.success(request, "Your details are saved.")
+        return redirect("core:profile")
+    return render(request, "core/profile.html", {"form": form})

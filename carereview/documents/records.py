@@ -169,6 +169,14 @@ def recipient_for_invitation(review: Review, invitation: Invitation) -> Recipien
     return Recipient("full", invitation.name, staff=invitation.staff)
 
 
+def recipient_for_person(review: Review, person: Person | None) -> Recipient:
+    """The recipient a related person is (parent over carer over other); the child for None."""
+    if person is None:
+        return Recipient("child", review.child.full_name)
+    kind, person = _person_kinds(review).get(person.pk, ("other", person))
+    return Recipient(kind, str(person), person=person)
+
+
 def is_excluded(review: Review, recipient: Recipient) -> bool:
     return recipient.person is not None and (
         review.exclusions.filter(person=recipient.person).exists()

@@ -3,6 +3,7 @@
 from django import forms
 
 from carereview.children import codes
+from carereview.core.forms import GovukDateInput
 from carereview.reviews.models import (
     ChecklistEntry,
     Consultation,
@@ -167,8 +168,21 @@ class ChecklistForm(forms.Form):
 class ChoicesForm(forms.ModelForm):
     class Meta:
         model = Review
-        fields = ["choice_who", "choice_topics", "choice_where", "choice_when", "choice_chairing"]
+        fields = [
+            "choice_who",
+            "choice_topics",
+            "choice_where",
+            "choice_when",
+            "choice_chairing",
+            "choices_cutoff",
+        ]
         labels = {"choice_chairing": "Who chairs the review?"}
+        help_texts = {
+            "choices_cutoff": "In the portal. If you leave this empty, it is a few working days "
+            "before the first meeting (a setting)."
+        }
+        widgets = {"choices_cutoff": GovukDateInput}
+        error_messages = {"choices_cutoff": {"invalid": "Enter a real date"}}
 
     choice_chairing = forms.ChoiceField(
         label="Who chairs the review?",
@@ -368,3 +382,11 @@ class ChildLetterForm(forms.Form):
 class CarePlanForm(forms.Form):
     explained_on = date_field("Updated care plan explained to the parents on", required=False)
     copied_on = date_field("Copy given to the parents on", required=False)
+    for_parents = forms.CharField(
+        label="The updated care plan, as given to the parents",
+        help_text="Parents read this in the portal once a copy has been given. A confidential "
+        "placement address is taken out before they see it.",
+        widget=forms.Textarea,
+        required=False,
+        max_length=20000,
+    )

@@ -50,6 +50,15 @@ class Review(models.Model):
     choice_where = models.CharField("where the child wants it", max_length=200, blank=True)
     choice_when = models.CharField("when the child wants it", max_length=200, blank=True)
     choice_chairing = models.CharField(max_length=10, choices=Chairing.choices, blank=True)
+    # The child may change their choices in the portal until this day (set by the IRO; if empty,
+    # a setting's number of working days before the first meeting).
+    choices_cutoff = models.DateField(
+        "the child can change their choices until", null=True, blank=True
+    )
+    choices_updated_at = models.DateTimeField(null=True, blank=True)
+    choices_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     # The meeting record (rules.md §4 "matters", "participation", "decisions").
     wishes_and_feelings = models.TextField(
@@ -69,6 +78,10 @@ class Review(models.Model):
     child_letter = models.TextField("letter to the child", blank=True)
     care_plan_explained_on = models.DateField(null=True, blank=True)
     care_plan_copied_on = models.DateField(null=True, blank=True)
+    # The updated care plan as copied to the parents (seeds), which they read in the portal.
+    care_plan_for_parents = models.TextField(
+        "the updated care plan, as given to parents", blank=True
+    )
     participation_code = models.CharField(
         max_length=3, blank=True, choices=codes.choices(codes.PARTICIPATION)
     )
@@ -273,6 +286,11 @@ class Consultation(models.Model):
     sent_on = models.DateField()
     method = models.CharField(max_length=10, choices=Method.choices, default=Method.PAPER)
     returned_on = models.DateField(null=True, blank=True)
+    # Online (issue 5): answers are saved as the person goes, then submitted to the IRO.
+    last_saved_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # A child chooses whether their social worker may also read what they wrote (issue 5).
     share_with_social_worker = models.BooleanField(default=False)
     sent_by = models.ForeignKey(
@@ -373,6 +391,9 @@ class Exclusion(models.Model):
     separate_meeting_offered_on = models.DateField()
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
     outcome_note = models.TextField(blank=True)
+    # The parent asked for the separate meeting through the portal (issue 5); the IRO answers.
+    separate_meeting_requested_at = models.DateTimeField(null=True, blank=True)
+    separate_meeting_request_note = models.TextField(blank=True)
 
     objects = ReviewScopedQuerySet.as_manager()
 

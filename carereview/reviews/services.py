@@ -320,21 +320,27 @@ def record_answers(
 
 @transaction.atomic
 def save_choices(
-    review: Review, *, by, who: str, topics: str, where: str, when: str, chairing: str
+    review: Review,
+    *,
+    by,
+    who: str,
+    topics: str,
+    where: str,
+    when: str,
+    chairing: str,
+    cutoff: date | None | type(...) = ...,
 ) -> Review:
-    """The child's choices: who comes, what is talked about, where and when, who chairs."""
+    """The child's choices: who comes, what is talked about, where and when, who chairs. The IRO
+    also sets the last day the child may change them in the portal (`cutoff`; left as it is when
+    not given)."""
     review.choice_who, review.choice_topics = who.strip(), topics.strip()
     review.choice_where, review.choice_when = where.strip(), when.strip()
     review.choice_chairing = chairing
-    review.save(
-        update_fields=[
-            "choice_who",
-            "choice_topics",
-            "choice_where",
-            "choice_when",
-            "choice_chairing",
-        ]
-    )
+    fields = ["choice_who", "choice_topics", "choice_where", "choice_when", "choice_chairing"]
+    if cutoff is not ...:
+        review.choices_cutoff = cutoff
+        fields.append("choices_cutoff")
+    review.save(update_fields=fields)
     audit.record_change(by, "review.choices", review, {"chairing": chairing})
     return review
 
@@ -626,11 +632,23 @@ def save_child_letter(review: Review, *, by, text: str) -> Review:
 
 
 @transaction.atomic
-def mark_care_plan(review: Review, *, by, explained_on: date | None, copied_on: date | None):
-    """The updated care plan explained to the parents, who get a copy (seeds)."""
+def mark_care_plan(
+    review: Review,
+    *,
+    by,
+    explained_on: date | None,
+    copied_on: date | None,
+    for_parents: str | None = None,
+):
+    """The updated care plan explained to the parents, who get a copy (seeds), and the text of
+    that copy, which they read in the portal."""
     review.care_plan_explained_on = explained_on
     review.care_plan_copied_on = copied_on
-    review.save(update_fields=["care_plan_explained_on", "care_plan_copied_on"])
+    fields = ["care_plan_explained_on", "care_plan_copied_on"]
+    if for_parents is not None:
+        review.care_plan_for_parents = for_parents.strip()
+        fields.append("care_plan_for_parents")
+    review.save(update_fields=fields)
     audit.record_change(
         by,
         "review.care_plan",

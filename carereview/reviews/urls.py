@@ -18,6 +18,11 @@ urlpatterns = [
         views.consultation_answers,
         name="consultation-answers",
     ),
+    path(
+        "consultations/<int:consultation_id>/read/",
+        views.consultation_read,
+        name="consultation-read",
+    ),
     path("<int:review_id>/invitations/", views.invitations, name="invitations"),
     path("<int:review_id>/exclude/", views.exclude, name="exclude"),
     path("exclusions/<int:exclusion_id>/", views.exclusion, name="exclusion"),

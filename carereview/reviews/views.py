@@ -242,6 +242,7 @@ def choices(request, review_id: int):
             where=d["choice_where"],
             when=d["choice_when"],
             chairing=d["choice_chairing"],
+            cutoff=d["choices_cutoff"],
         )
         messages.success(request, f"{review.child.first_name}'s choices saved.")
         return _to_review(request, review)
@@ -310,6 +311,14 @@ def consultation_answers(request, consultation_id: int):
         pk=consultation_id,
     )
     review = consultation.review
+    if consultation.last_saved_at and not consultation.returned_on:
+        # Being filled in online (issue 5): the person's own until they send it.
+        messages.success(
+            request,
+            f"{consultation.respondent} is filling this form in online and has not sent "
+            "it yet. You will see the answers once it is sent.",
+        )
+        return _to_review(request, review)
     audit.record_access(request, review.child, "read consultation answers")
     initial = {
         "returned_on": consultation.returned_on or today(),
@@ -639,6 +648,7 @@ def care_plan(request, review_id: int):
         initial={
             "explained_on": review.care_plan_explained_on,
             "copied_on": review.care_plan_copied_on,
+            "for_parents": review.care_plan_for_parents,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -657,3 +667,46 @@ def care_plan(request, review_id: int):
 
 def review_url(review: Review) -> str:
     return reverse("reviews:detail", kwargs={"review_id": review.pk})
+
+
+def consultation_read(request, consultation_id: int):
+    """A consultation form's answers, read only (issue 5, item 4).
+
+    The IRO service (the child's IRO, IRO managers) reads any form. A social worker or team
+    manager reads only a child's own form, once sent back, and only if the child said their social
+    worker may; parents' and carers' forms are for the IRO service. Anything else is not found.
+    """
+    from carereview.core import policy
+
+    consultation = get_object_or_404(
+        Consultation.objects.visible_to(request.user).select_related(
+            "review__child", "form", "person", "submitted_by"
+        ),
+        pk=consultation_id,
+    )
+    review, user = consultation.review, request.user
+    if policy.is_iro(user):
+        allowed = review.child.current_iro_id == user.pk
+    elif policy.is_iro_manager(user):
+        allowed = True
+    elif policy.is_social_worker(user) or policy.is_team_manager(user):
+        allowed = (
+            consultation.for_child
+            and consultation.share_with_social_worker
+            and consultation.returned_on is not None
+        )
+    else:
+        allowed = False
+    if not allowed:
+        raise Http404("No such consultation")
+    audit.record_access(request, review.child, "read consultation answers (read only)")
+    # Answers being written online are the person's own until they send them.
+    rows = []
+    if consultation.returned_on is not None:
+        answers = {a.question_id: a.answer for a in consultation.answers.all()}
+        rows = [(q, answers.get(q.pk)) for q in consultation.form.questions.all()]
+    return render(
+        request,
+        "reviews/consultation_read.html",
+        {"review": review, "child": review.child, "consultation": consultation, "rows": rows},
+    )

@@ -23,6 +23,10 @@ INSTALLED_APPS = [
     "carereview.caseload",
     "carereview.synth",
     "carereview.ssda903",
+    "carereview.portal",
+    "carereview.representations",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -31,6 +35,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "carereview.core.policy.PolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -130,6 +135,36 @@ CAREREVIEW.update(
     }
 )
 
+CAREREVIEW.update(
+    {
+        # The portal (issue 5). A child may be invited from this age; younger only with an adult's
+        # help, which the member of staff confirms (ours).
+        "PORTAL_CHILD_MIN_AGE": 8,
+        # An invitation link works once, for this many days (ours).
+        "PORTAL_INVITATION_DAYS": 7,
+        # Unless the IRO sets another, a child may change their choices until this many working
+        # days before the first meeting (ours).
+        "PORTAL_CHOICES_CUTOFF_WORKING_DAYS": 3,
+        # Who arranges advocacy (s26A) and how a child reaches them (ours: the authority's
+        # commissioned service, reached through the complaints and representations team).
+        "ADVOCACY_SERVICE_NAME": "Northmoor Advocacy for Children",
+        "ADVOCACY_SERVICE_PHONE": "01632 960111",
+        # The advocacy service gets in touch with a child who asks within this many working days
+        # (ours; s26A sets no time).
+        "ADVOCACY_REFERRAL_WORKING_DAYS": 2,
+        "COMPLAINTS_PHONE": "01632 960222",
+        "COMPLAINTS_EMAIL": "complaints@northmoor.example.org",
+    }
+)
+
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+# Text messages: printed locally; issue 6 adds GOV.UK Notify and the outbox.
+TEXT_BACKEND = "carereview.notifications.backends.ConsoleTextBackend"
+
 # Local and demo: messages are printed. Production configures its own mailer (issue 6).
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = "iro-service@northmoor.example.org"
+
+# The portal's optional second step (issue 5): the authenticator app shows the authority's name.
+OTP_TOTP_ISSUER = CAREREVIEW["AUTHORITY_NAME"]

@@ -29,6 +29,8 @@ CHILD_DATA_MODELS = [
     "MatterConsidered",
     "Decision",
     "Dispatch",
+    "Representation",
+    "AdvocacyRequest",
 ]
 UNSCOPED = re.compile(r"\b(" + "|".join(CHILD_DATA_MODELS) + r")\.objects\b(?!\.visible_to\()")
 ROOT = Path(carereview.__file__).parent

@@ -63,6 +63,17 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {role.label:<32} username {user.username:<14} password {password}"
                 )
+        portal = User.objects.filter(role__in=[Role.CHILD, Role.PARENT, Role.CARER], is_active=True)
+        portal = portal.filter(username__startswith="demo.").order_by("role")
+        if portal:
+            self.stdout.write(
+                self.style.SUCCESS("\nThe portal for children, parents and carers, at /portal/:")
+            )
+            for user in portal:
+                self.stdout.write(
+                    f"  {user.get_role_display():<32} username {user.username:<14} "
+                    f"password {password}"
+                )
         if opts["no_serve"]:
             return
         address = f"127.0.0.1:{opts['port']}"

@@ -8,6 +8,7 @@ from carereview.children.models import Child
 from carereview.core.calendar import today, working_calendar
 from carereview.synth import loader, ssda903
 from carereview.synth.generator import generate
+from carereview.synth.portal import open_portal
 
 
 def progress_bar(label: str, stream=None):
@@ -108,6 +109,11 @@ class Command(BaseCommand):
                     f"{counts['booked']} upcoming reviews booked."
                 )
             )
+            portal_users = open_portal(password=password, as_at=authority.as_at)
+            if portal_users:
+                self.stdout.write(
+                    f"Portal sign-ins made for {portal_users[0][2]}, a parent and a carer."
+                )
             if not opts["password"]:
                 self.stdout.write(f"Every staff sign-in uses the password: {password}")
 

@@ -1,0 +1,167 @@
+"""Who may use the portal for which child, how they were let in, and what they asked for.
+
+Nobody signs up: a member of staff grants a `PortalAccess` for one child to the child, a parent or
+a carer, and sends a `PortalInvitation`, a single-use link that expires. Accepting it makes (or
+links) the person's sign-in. Revoking the access ends it at once: the scope in core.policy only
+counts accesses that are active, and a user left with none is deactivated.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from carereview.accounts.models import Role
+from carereview.reviews.models import ScopedQuerySet
+
+
+class PortalAccessQuerySet(ScopedQuerySet):
+    def active(self):
+        return self.filter(activated_at__isnull=False, revoked_at__isnull=True)
+
+    def of(self, user):
+        """A portal user's own active accesses (the children whose portal they may use)."""
+        return self.active().filter(user=user, user__is_active=True).visible_to(user, "portal")
+
+
+class PortalAccess(models.Model):
+    """One person's access to the portal for one child: the child themself, a parent or a carer."""
+
+    ROLES = [(Role.CHILD, "The child"), (Role.PARENT, "Parent"), (Role.CARER, "Carer")]
+
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.CASCADE, related_name="portal_accesses"
+    )
+    # Empty when the access is the child's own.
+    person = models.ForeignKey(
+        "children.Person",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="portal_accesses",
+    )
+    role = models.CharField(max_length=10, choices=ROLES)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="portal_accesses",
+    )
+    # A child younger than the setting's age is invited only with an adult's help (ours).
+    with_help_from = models.CharField(max_length=200, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoke_reason = models.TextField(blank=True)
+
+    objects = PortalAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child", "granted_at"]
+        constraints = [
+            # One live access per person (or the child) per child.
+            models.UniqueConstraint(
+                fields=["child", "person"],
+                condition=models.Q(revoked_at__isnull=True, person__isnull=False),
+                name="one_live_access_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=models.Q(revoked_at__isnull=True, person__isnull=True),
+                name="one_live_access_for_the_child",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def name(self) -> str:
+        return self.child.full_name if self.person_id is None else str(self.person)
+
+    @property
+    def first_name(self) -> str:
+        if self.person_id is None:
+            return self.child.preferred_name or self.child.first_name
+        return self.person.first_name
+
+    @property
+    def is_child(self) -> bool:
+        return self.person_id is None
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "Access ended"
+        if self.activated_at:
+            return "Using the portal"
+        return "Invited"
+
+
+class InvitationScopedQuerySet(ScopedQuerySet):
+    child_path = "access__child"
+
+
+class PortalInvitation(models.Model):
+    """A single-use link to set up a sign-in, sent by email or text. Only its hash is kept."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        TEXT = "text", "Text message"
+
+    access = models.ForeignKey(PortalAccess, on_delete=models.CASCADE, related_name="invitations")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    sent_to = models.CharField(max_length=254)
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # A newer invitation, or revoking the access, cancels any link not yet used.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["access", "sent_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.access.name} by {self.get_channel_display().lower()}"
+
+
+class VisitRequest(models.Model):
+    """A child or family member asks the IRO to visit outside reviews; the IRO answers."""
+
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.CASCADE, related_name="visit_requests"
+    )
+    access = models.ForeignKey(
+        PortalAccess, on_delete=models.PROTECT, related_name="visit_requests"
+    )
+    iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="visit_requests"
+    )
+    asked_at = models.DateTimeField(auto_now_add=True)
+    why = models.TextField("what you want to talk about")
+    when_suits = models.CharField("when suits you", max_length=300, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer = models.TextField("the IRO's answer", blank=True)
+    visit_on = models.DateField("visit arranged for", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-asked_at"]
+
+    def __str__(self) -> str:
+        return f"Visit asked for by {self.access.name}"

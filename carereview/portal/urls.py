@@ -1,0 +1,58 @@
+"""The portal's routes (namespace "portal") and the staff pages that serve it ("access",
+"requests"). Every route has its rule in core.policy.ROUTES."""
+
+from django.urls import path
+
+from .views import access, consultation, help, pages, requests, security
+
+app_name = "portal"
+urlpatterns = [
+    # Ways in.
+    path("sign-in/", access.sign_in, name="sign-in"),
+    path("sign-in/code/", security.sign_in_code, name="sign-in-code"),
+    path("invitation/<str:token>/", access.accept, name="accept"),
+    path("sign-out/", access.sign_out, name="sign-out"),
+    path("", access.home, name="home"),
+    path("security/", security.second_factor, name="second-factor"),
+    # One child's part of the portal.
+    path("<int:child_id>/", pages.child, name="child"),
+    path("<int:child_id>/iro-photo/", pages.iro_photo, name="iro-photo"),
+    path("<int:child_id>/visit/", pages.visit, name="visit"),
+    path("<int:child_id>/review/", pages.review, name="review"),
+    path("<int:child_id>/review/choices/", pages.choices, name="choices"),
+    path("<int:child_id>/say/", consultation.start, name="consultation"),
+    path("<int:child_id>/say/<int:position>/", consultation.question, name="consultation-question"),
+    path("<int:child_id>/say/check/", consultation.check, name="consultation-check"),
+    path("<int:child_id>/after/", pages.after, name="after"),
+    path("<int:child_id>/after/<int:review_id>/record.pdf", pages.record_pdf, name="record-pdf"),
+    path(
+        "<int:child_id>/after/<int:review_id>/separate-meeting/",
+        pages.separate_meeting,
+        name="separate-meeting",
+    ),
+    path("<int:child_id>/help/", help.help_page, name="help"),
+    path("<int:child_id>/help/advocate/", help.advocate, name="advocate"),
+    path("<int:child_id>/help/tell-us/", help.representation, name="representation"),
+    path(
+        "<int:child_id>/help/tell-us/<int:representation_id>/",
+        help.representation_done,
+        name="representation-done",
+    ),
+]
+
+access_patterns = (
+    [
+        path("children/<int:pk>/", access.staff_list, name="list"),
+        path("children/<int:pk>/invite/", access.staff_invite, name="invite"),
+        path("<int:access_id>/revoke/", access.staff_revoke, name="revoke"),
+    ],
+    "access",
+)
+
+requests_patterns = (
+    [
+        path("", requests.work_list, name="list"),
+        path("visits/<int:visit_id>/", requests.visit_answer, name="visit"),
+    ],
+    "requests",
+)

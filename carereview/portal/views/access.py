@@ -1,0 +1,188 @@
+"""Getting in and out: the portal's sign-in, the invitation link, and staff granting and ending
+access (issue 5, item 1)."""
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from carereview.children.models import Child
+from carereview.core import audit
+from carereview.portal import services
+from carereview.portal.forms import InviteForm, PortalSignInForm, RevokeForm, SetUpForm
+from carereview.portal.models import PortalAccess
+from carereview.portal.second_factor import has_second_factor
+from carereview.portal.views.common import render_portal
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _safe_next(request, url: str) -> str:
+    ok = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if url and ok else ""
+
+
+def sign_in(request):
+    """Children, parents and carers sign in here; a second step follows if they turned it on."""
+    if request.user.is_authenticated:
+        return redirect("portal:home" if request.user.is_portal_user else "home")
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    form = PortalSignInForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        if has_second_factor(user):
+            request.session["portal_pending_user"] = user.pk
+            request.session["portal_pending_next"] = next_url
+            request.session["portal_pending_at"] = int(time.time())
+            return redirect("portal:sign-in-code")
+        login(request, user, backend=BACKEND)
+        return redirect(next_url or "portal:home")
+    return render_portal(request, "portal/sign_in.html", None, {"form": form, "next": next_url})
+
+
+def sign_out(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    logout(request)
+    messages.success(request, "You have signed out.")
+    return redirect("portal:sign-in")
+
+
+def accept(request, token: str):
+    """The invitation link: choose a username and password (or, for someone who already uses the
+    portal, sign in to add this child)."""
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        return render_portal(request, "portal/link_not_working.html", None, status=410)
+    access = invitation.access
+    existing = services.existing_user(access)
+    if existing is not None:
+        # Someone already using the portal: they prove it is them by signing in.
+        form = PortalSignInForm(request, data=request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if form.get_user() != existing:
+                form.add_error(None, "Sign in as the person this link was sent to.")
+            else:
+                services.accept(invitation, user=existing)
+                login(request, existing, backend=BACKEND)
+                messages.success(request, f"You can now see {access.child.first_name}'s reviews.")
+                return redirect("portal:child", child_id=access.child_id)
+        return render_portal(
+            request, "portal/accept_existing.html", None, {"form": form, "access": access}
+        )
+    form = SetUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept(
+                invitation,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+            )
+        except services.PortalRefused as refused:
+            form.add_error("username", str(refused))
+        else:
+            login(request, user, backend=BACKEND)
+            return redirect(reverse("portal:second-factor") + "?welcome=1")
+    return render_portal(request, "portal/accept.html", None, {"form": form, "access": access})
+
+
+def home(request):
+    """The person's children. With one, straight to that child's first screen."""
+    accesses = list(PortalAccess.objects.of(request.user).select_related("child", "person"))
+    if len(accesses) == 1:
+        return redirect("portal:child", child_id=accesses[0].child_id)
+    return render_portal(request, "portal/home.html", None, {"accesses": accesses})
+
+
+# --- staff: who has access to a child's portal -----------------------------------------------
+
+
+def _child(request, pk: int) -> Child:
+    return get_object_or_404(Child.objects.visible_to(request.user), pk=pk)
+
+
+def _people(child: Child) -> list[tuple[str, str]]:
+    """Who may be invited: the child, and each parent and carer (once each)."""
+    people = [("child", f"{child.full_name} (the child)")]
+    seen = set()
+    for rel in child.relationships.select_related("person"):
+        if rel.person_id in seen:
+            continue
+        if rel.is_parent or rel.kind == rel.Kind.CARER:
+            seen.add(rel.person_id)
+            people.append((f"person-{rel.person_id}", f"{rel.person} ({rel.get_kind_display()})"))
+    return people
+
+
+def staff_list(request, pk: int):
+    child = _child(request, pk)
+    audit.record_access(request, child, "viewed portal access")
+    accesses = child.portal_accesses.select_related(
+        "person", "user", "granted_by"
+    ).prefetch_related("invitations")
+    return render(
+        request,
+        "portal/staff_access.html",
+        {
+            "child": child,
+            "accesses": accesses,
+            "min_age": services._cfg("PORTAL_CHILD_MIN_AGE"),
+            "invitation_days": services._cfg("PORTAL_INVITATION_DAYS"),
+        },
+    )
+
+
+def staff_invite(request, pk: int):
+    child = _child(request, pk)
+    people = _people(child)
+    form = InviteForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = None
+        if data["who"] != "child":
+            person = child.relationships.get(person_id=int(data["who"].split("-")[1])).person
+        who = person or child
+        sent_to = data["sent_to"].strip() or (
+            who.email if data["channel"] == "email" else who.phone
+        )
+        try:
+            sent = services.grant_and_invite(
+                child,
+                by=request.user,
+                person=person,
+                channel=data["channel"],
+                sent_to=sent_to,
+                base_url=request.build_absolute_uri("/"),
+                with_help_from=data["with_help_from"],
+            )
+        except services.PortalRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            how = "email" if data["channel"] == "email" else "text message"
+            messages.success(request, f"Link sent to {sent.access.name} by {how}.")
+            return redirect("access:list", pk=child.pk)
+    return render(request, "portal/staff_invite.html", {"child": child, "form": form})
+
+
+def staff_revoke(request, access_id: int):
+    access = get_object_or_404(
+        PortalAccess.objects.visible_to(request.user).select_related("child", "person"),
+        pk=access_id,
+    )
+    if access.revoked_at:
+        messages.success(request, f"{access.name}'s access had already ended.")
+        return redirect("access:list", pk=access.child_id)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.revoke(access, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"{access.name} can no longer use the portal for this child.")
+        return redirect("access:list", pk=access.child_id)
+    return render(
+        request, "portal/staff_revoke.html", {"access": access, "child": access.child, "form": form}
+    )

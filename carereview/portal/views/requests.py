@@ -1,0 +1,87 @@
+"""The IRO's work list of what children and families asked for through the portal (issue 5):
+visits to answer, separate meetings asked for, choices changed, forms sent in, and advocacy and
+representations made (handled by the complaints team, shown so the IRO knows)."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from carereview.accounts.models import PORTAL_ROLES
+from carereview.core import audit
+from carereview.portal.forms import VisitAnswerForm
+from carereview.portal.models import VisitRequest
+from carereview.representations.models import AdvocacyRequest, Representation
+from carereview.reviews.models import Consultation, Exclusion, Review
+
+RECENT_DAYS = 30
+
+
+def work_list(request):
+    user = request.user
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    visits = VisitRequest.objects.visible_to(user).select_related(
+        "child", "access", "access__person"
+    )
+    context = {
+        "waiting_visits": visits.filter(answered_at__isnull=True).order_by("asked_at"),
+        "answered_visits": visits.filter(answered_at__gte=since).order_by("-answered_at")[:20],
+        "separate_meetings": Exclusion.objects.visible_to(user)
+        .filter(separate_meeting_requested_at__isnull=False, outcome="")
+        .select_related("review__child", "person")
+        .order_by("separate_meeting_requested_at"),
+        "choices_changed": Review.objects.visible_to(user)
+        .filter(held_on__isnull=True, choices_updated_at__gte=since)
+        .select_related("child")
+        .order_by("-choices_updated_at"),
+        "forms_sent_in": Consultation.objects.visible_to(user)
+        .filter(
+            review__held_on__isnull=True,
+            returned_on__isnull=False,
+            submitted_by__role__in=PORTAL_ROLES,
+        )
+        .select_related("review__child", "person", "form")
+        .order_by("-returned_on"),
+        "advocacy": AdvocacyRequest.objects.visible_to(user)
+        .filter(closed_on__isnull=True)
+        .select_related("child")
+        .order_by("requested_on"),
+        "representations": Representation.objects.visible_to(user)
+        .filter(responded_on__isnull=True)
+        .select_related("child")
+        .order_by("received_on"),
+        "recent_days": RECENT_DAYS,
+    }
+    return render(request, "portal/staff_requests.html", context)
+
+
+def visit_answer(request, visit_id: int):
+    visit = get_object_or_404(
+        VisitRequest.objects.visible_to(request.user).select_related("child", "access__person"),
+        pk=visit_id,
+    )
+    audit.record_access(request, visit.child, "read a visit request")
+    form = VisitAnswerForm(
+        request.POST or None, initial={"answer": visit.answer, "visit_on": visit.visit_on}
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            visit.answer = form.cleaned_data["answer"].strip()
+            visit.visit_on = form.cleaned_data["visit_on"]
+            visit.answered_at = timezone.now()
+            visit.answered_by = request.user
+            visit.save(update_fields=["answer", "visit_on", "answered_at", "answered_by"])
+            audit.record_change(
+                request.user, "portal.visit_answer", visit, {"visit_on": str(visit.visit_on)}
+            )
+        messages.success(
+            request, f"Answer sent to {visit.access.name}. They read it in the portal."
+        )
+        return redirect("requests:list")
+    return render(
+        request,
+        "portal/staff_visit_answer.html",
+        {"visit": visit, "child": visit.child, "form": form},
+    )
