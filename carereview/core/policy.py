@@ -15,7 +15,9 @@ Two halves, both declared here and nowhere else:
 from __future__ import annotations
 
 import rules
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
@@ -227,6 +229,21 @@ class PolicyMiddleware:
             if name.startswith("portal:"):
                 return redirect_to_login(request.get_full_path(), "portal:sign-in")
             return redirect_to_login(request.get_full_path())
+        if request.user.is_portal_user:
+            if name == "home":
+                return redirect("portal:home")
+            if need == "use_portal" and not _second_step_done(request):
+                # A session opened before the person turned on the second step: sign in again.
+                logout(request)
+                return redirect_to_login(request.get_full_path(), "portal:sign-in")
         if not allows(request.user, name):
             raise PermissionDenied("Your role does not give you access to this page.")
         return None
+
+
+def _second_step_done(request) -> bool:
+    """A portal user who turned on the second step (issue 5) has used it in this session."""
+    from carereview.portal.second_factor import has_second_factor
+
+    verified = getattr(request.user, "is_verified", None)
+    return not has_second_factor(request.user) or bool(verified and verified())

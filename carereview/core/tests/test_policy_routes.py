@@ -199,7 +199,18 @@ def test_portal_roles_reach_no_staff_page(client, service, in_scope_child, objec
         for route, pattern in all_routes().items():
             if ROUTES[route] == PUBLIC or route.startswith("portal:"):
                 continue
+            if route == "home":
+                continue  # sent on to the portal: test_a_portal_user_at_home_goes_to_the_portal
             client.force_login(user)
             url = reverse(route, kwargs=_kwargs(route, pattern, in_scope_child, service, objects))
             assert _request(client, route, url).status_code == 403, (role, route)
         client.logout()
+
+
+@pytest.mark.django_db
+def test_a_portal_user_at_home_goes_to_the_portal(client, service):
+    from carereview.core.testing import make_user
+
+    client.force_login(make_user("portal.someone", "parent"))
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")

@@ -219,18 +219,15 @@ def test_turning_it_off_asks_first(client, portal_user):
     assert "This is off." in client.get(SECURITY).content.decode()
 
 
-def test_a_session_without_the_code_needs_one_to_turn_it_off(signed_in, portal_user):
-    device = turned_on(portal_user)
-    assert 'name="code"' in signed_in.get(SECURITY + "?turn-off=1").content.decode()
-    wrong = wrong_code(device)
-    response = signed_in.post(SECURITY + "?turn-off=1", {"action": "off", "code": wrong})
-    assert response.status_code == 200 and WRONG_CODE in response.content.decode()
-    assert second_factor.has_second_factor(portal_user)
-    device.refresh_from_db()
-    device.throttle_reset()
-    response = signed_in.post(SECURITY + "?turn-off=1", {"action": "off", "code": code_for(device)})
+def test_a_session_opened_before_it_was_turned_on_must_sign_in_again(signed_in, portal_user):
+    """Another session, opened with the password alone before the second step was turned on,
+    is signed out at its next portal page (core.policy.PolicyMiddleware)."""
+    turned_on(portal_user)
+    response = signed_in.get(SECURITY + "?turn-off=1")
     assert response.status_code == 302
-    assert not second_factor.has_second_factor(portal_user)
+    assert response["Location"].startswith(reverse("portal:sign-in"))
+    assert "_auth_user_id" not in signed_in.session
+    assert second_factor.has_second_factor(portal_user)
 
 
 # --- the code after the password ----------------------------------------------------------------
