@@ -17,9 +17,9 @@ from __future__ import annotations
 import rules
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.shortcuts import redirect
 
 from carereview.accounts.models import PORTAL_ROLES, STAFF_ROLES, Role
 
