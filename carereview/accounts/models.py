@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     IRO_MANAGER = "iro_manager", "IRO manager"
     SOCIAL_WORKER = "social_worker", "Social worker"
     TEAM_MANAGER = "team_manager", "Team manager"
+    # Service managers, heads of service and the director: the upper rungs of the dispute
+    # resolution ladder (rules.md §5), reached through line management.
+    SENIOR_MANAGER = "senior_manager", "Senior manager"
     BUSINESS_SUPPORT = "business_support", "Business support"
     COMPLAINTS_MANAGER = "complaints_manager", "Complaints manager"
     ADMINISTRATOR = "administrator", "Administrator"
@@ -32,6 +35,7 @@ STAFF_ROLES = frozenset(
         Role.IRO_MANAGER,
         Role.SOCIAL_WORKER,
         Role.TEAM_MANAGER,
+        Role.SENIOR_MANAGER,
         Role.BUSINESS_SUPPORT,
         Role.COMPLAINTS_MANAGER,
         Role.ADMINISTRATOR,
@@ -76,6 +80,15 @@ class User(AbstractUser):
     # How children and families reach their IRO (the portal, issue 5).
     mobile = models.CharField("mobile, for text messages", max_length=40, blank=True)
     photo = models.ImageField(upload_to="staff-photos/", blank=True)
+
+    # Reminders and messages (issue 6): by email or by text, where the person has both.
+    class Contact(models.TextChoices):
+        EMAIL = "email", "Email"
+        TEXT = "text", "Text message"
+
+    contact_by = models.CharField(
+        "send me reminders by", max_length=10, choices=Contact.choices, default=Contact.EMAIL
+    )
     # Full-time equivalence, for caseload per FTE (IRO Handbook: 50-70 children per full-time IRO).
     fte = models.DecimalField(
         "full-time equivalence",

@@ -91,4 +91,9 @@ def allocate_social_worker(child: Child, worker, *, by, reason: str = "", on: da
         raise AllocationRefused(
             [f"The child's IRO would no longer be independent: {c}" for c in conflicts]
         )
-    return _allocate(SOCIAL_WORKER, child, worker, by=by, reason=reason, on=on)
+    from carereview.followup.services import record_social_worker_change  # issue 6
+
+    previous_id = child.current_social_worker_id
+    allocation = _allocate(SOCIAL_WORKER, child, worker, by=by, reason=reason, on=on)
+    record_social_worker_change(child, allocation, previous_id=previous_id, by=by)
+    return allocation

@@ -5,10 +5,14 @@ from carereview.allocation.selectors import caseloads
 from carereview.caseload.selectors import caseload
 from carereview.children.models import Child
 from carereview.core.calendar import today, working_calendar
+from carereview.followup.selectors import overdue_decisions_by_iro, overdue_decisions_count
 from carereview.reviews.presenters import latest_review_stages
 
 
 def _render_caseload(request, queryset, *, title, intro, person=None, scheduling=False):
+    if not scheduling:
+        # Issue 6: each row's overdue decisions, counted in the same query as the page.
+        queryset = queryset.annotate(overdue_decisions=overdue_decisions_count(today()))
     view = caseload(queryset, request.GET, today())
     stages = latest_review_stages(
         request.user,
@@ -85,11 +89,15 @@ def managers(request):
     )
     waiting = Child.objects.visible_to(request.user).in_care().filter(current_iro__isnull=True)
     total = sum(r.children for r in rows)
+    # Issue 6: overdue decisions across each IRO's children (those this manager may see).
+    decisions = overdue_decisions_by_iro(Child.objects.visible_to(request.user).in_care(), today())
     return render(
         request,
         "caseload/managers.html",
         {
             "rows": rows,
+            "table": [(r, decisions.get(r.person.pk, 0)) for r in rows],
+            "decisions_overdue": sum(decisions.values()),
             "visible": visible,
             "waiting": waiting.count(),
             "total": total,

@@ -21,6 +21,12 @@ class ChildPresenter:
     user: object
 
     @cached_property
+    def disputes(self):
+        from carereview.disputes.selectors import child_disputes
+
+        return child_disputes(self.user, self.child, self.today)
+
+    @cached_property
     def age(self) -> int:
         dob = self.child.date_of_birth
         t = self.today
@@ -82,6 +88,30 @@ class ChildPresenter:
         if not self.next_due or self.calendar.is_working_day(self.next_due):
             return None
         return self.calendar.last_working_day_on_or_before(self.next_due)
+
+    @cached_property
+    def overdue_decisions(self) -> int:
+        """Decisions of the child's reviews not done and past their date (issue 6)."""
+        from carereview.reviews.models import Decision
+
+        return (
+            Decision.objects.visible_to(self.user)
+            .filter(review__child=self.child, due_on__lt=self.today)
+            .exclude(status=Decision.Status.DONE)
+            .count()
+        )
+
+    @cached_property
+    def midway_check(self):
+        """The IRO's midway check still to do for the child, if any (issue 6)."""
+        from carereview.followup.models import MidwayCheck
+
+        return (
+            MidwayCheck.objects.visible_to(self.user)
+            .filter(child=self.child, done_on__isnull=True)
+            .order_by("-after_review__held_on", "-id")
+            .first()
+        )
 
     @cached_property
     def placement_address(self):

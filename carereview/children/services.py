@@ -100,6 +100,11 @@ def refresh_summary(
             "next_review_due",
         ]
     )
+    from carereview.followup.services import refresh_between_reviews  # issue 6 (no cycle)
+
+    refresh_between_reviews(
+        child, as_at=as_at, calendar=calendar, episodes=episodes, reviews=reviews
+    )
     return result
 
 

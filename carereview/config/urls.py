@@ -12,4 +12,7 @@ urlpatterns = [
     path("portal-access/", include(access_patterns)),
     path("requests/", include(requests_patterns)),
     path("representations/", include("carereview.representations.urls")),
+    path("between-reviews/", include("carereview.followup.urls")),
+    path("disputes/", include("carereview.disputes.urls")),
+    path("admin/messages/", include("carereview.notifications.urls")),
 ]

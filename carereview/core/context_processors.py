@@ -12,15 +12,20 @@ def authority(request):
 NAVIGATION = [
     ("caseload:mine", "My caseload"),
     ("requests:list", "Requests"),
+    ("followup:work", "Between reviews"),
     ("caseload:social-worker", "My children"),
     ("caseload:managers", "IRO caseloads"),
     ("allocation:unallocated", "Children without an IRO"),
     ("reviews:approvals", "Changes to approve"),
     ("caseload:scheduling", "Reviews to book"),
+    ("disputes:mine", "Disputes"),
+    ("disputes:overview", "Disputes"),
+    ("followup:my-decisions", "My decisions"),
     ("core:staff", "Staff and teams"),
     ("core:bank-holidays", "Bank holidays"),
     ("representations:list", "Representations"),
     ("representations:advocacy-list", "Advocacy requests"),
+    ("notifications:outbox", "Messages"),
     ("core:profile", "Your profile"),
 ]
 

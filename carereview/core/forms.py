@@ -10,6 +10,14 @@ class SignInForm(AuthenticationForm):
         "inactive": "This account has been closed. Ask your administrator.",
     }
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.is_portal_user:
+            raise forms.ValidationError(
+                "This sign-in is for staff. Children, parents and carers sign in at /portal/.",
+                code="portal",
+            )
+
 
 class GovukDateInput(forms.DateInput):
     input_type = "date"

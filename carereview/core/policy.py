@@ -41,6 +41,7 @@ is_social_worker = _role(Role.SOCIAL_WORKER, name="is_social_worker")
 is_team_manager = _role(Role.TEAM_MANAGER, name="is_team_manager")
 is_business_support = _role(Role.BUSINESS_SUPPORT, name="is_business_support")
 is_administrator = _role(Role.ADMINISTRATOR, name="is_administrator")
+is_senior_manager = _role(Role.SENIOR_MANAGER, name="is_senior_manager")
 is_complaints_manager = _role(Role.COMPLAINTS_MANAGER, name="is_complaints_manager")
 is_portal_user = _role(*PORTAL_ROLES, name="is_portal_user")
 
@@ -70,6 +71,23 @@ PERMISSIONS = {
     "answer_portal_requests": is_iro,
     "use_portal": is_portal_user,
     "edit_own_profile": is_staff,
+    # Between reviews (issue 6).
+    "update_decisions": is_iro
+    | is_iro_manager
+    | is_social_worker
+    | is_team_manager
+    | is_senior_manager,
+    "follow_up": is_iro,
+    "report_significant_event": is_social_worker | is_team_manager | is_iro,
+    "raise_dispute": is_iro,
+    "view_disputes": is_iro
+    | is_iro_manager
+    | is_social_worker
+    | is_team_manager
+    | is_senior_manager,
+    "respond_to_dispute": is_social_worker | is_team_manager | is_senior_manager,
+    "view_dispute_overview": is_iro_manager,
+    "view_outbox": is_administrator,
     # Representations and advocacy (rules.md §6).
     "manage_representations": is_complaints_manager,
     "arrange_advocacy": is_complaints_manager,
@@ -120,12 +138,30 @@ ROUTES: dict[str, str] = {
     "access:list": "manage_portal_access",
     "access:invite": "manage_portal_access",
     "access:revoke": "manage_portal_access",
+    "access:new-link": "manage_portal_access",
     "requests:list": "answer_portal_requests",
     "requests:visit": "answer_portal_requests",
     "representations:list": "manage_representations",
     "representations:detail": "manage_representations",
     "representations:advocacy-list": "arrange_advocacy",
     "representations:advocacy-detail": "arrange_advocacy",
+    # Between reviews (issue 6).
+    "followup:work": "follow_up",
+    "followup:my-decisions": "update_decisions",
+    "followup:decision": "update_decisions",
+    "followup:child-decisions": "view_child",
+    "followup:midway": "follow_up",
+    "followup:event-new": "report_significant_event",
+    "followup:event": "follow_up",
+    "disputes:raise": "raise_dispute",
+    "disputes:detail": "view_disputes",
+    "disputes:escalate": "raise_dispute",
+    "disputes:resolve": "raise_dispute",
+    "disputes:cafcass": "raise_dispute",
+    "disputes:respond": "respond_to_dispute",
+    "disputes:mine": "respond_to_dispute",
+    "disputes:overview": "view_dispute_overview",
+    "notifications:outbox": "view_outbox",
     # The portal: public ways in, then the person's own pages.
     "portal:sign-in": PUBLIC,
     "portal:accept": PUBLIC,
@@ -190,6 +226,12 @@ def child_scope(user, purpose: str = "case") -> Q:
                 pk__in=AdvocacyRequest.objects.values("child_id")
             )
         return nothing
+    if purpose == "disputes":
+        # Everyone a dispute step is addressed to, as well as those who see the case.
+        from carereview.disputes.models import DisputeStep
+
+        addressed = Q(pk__in=DisputeStep.objects.filter(addressee=user).values("dispute__child"))
+        return addressed | child_scope(user, "case")
     if purpose == "scheduling" and role == Role.BUSINESS_SUPPORT:
         return Q()
     if role == Role.IRO:

@@ -41,6 +41,10 @@ class Service:
     social_worker2: User
     other_team_manager: User
     other_social_worker: User
+    # The upper rungs of the dispute ladder: tara.manager's line manager, theirs, and theirs.
+    service_manager: User
+    head_of_service: User
+    director: User
     business_support: User
     complaints_manager: User
     administrator: User
@@ -51,6 +55,7 @@ class Service:
             Role.IRO_MANAGER: self.iro_manager,
             Role.SOCIAL_WORKER: self.social_worker,
             Role.TEAM_MANAGER: self.team_manager,
+            Role.SENIOR_MANAGER: self.service_manager,
             Role.BUSINESS_SUPPORT: self.business_support,
             Role.COMPLAINTS_MANAGER: self.complaints_manager,
             Role.ADMINISTRATOR: self.administrator,
@@ -74,8 +79,19 @@ def make_service() -> Service:
     conflicted = make_user(
         "connor.iro", Role.IRO, iro_team, line_manager=manager, last_name="Cobblewick"
     )
+    director = make_user("dara.director", Role.SENIOR_MANAGER, last_name="Elmsworth")
+    head = make_user("hal.head", Role.SENIOR_MANAGER, line_manager=director, last_name="Fairholm")
+    service_manager = make_user(
+        "sian.service", Role.SENIOR_MANAGER, line_manager=head, last_name="Gorsedale"
+    )
     sw_team = Team.objects.create(name="Children in Care North", kind=Team.Kind.SOCIAL_WORK)
-    tm = make_user("tara.manager", Role.TEAM_MANAGER, sw_team, last_name="Dapplegrove")
+    tm = make_user(
+        "tara.manager",
+        Role.TEAM_MANAGER,
+        sw_team,
+        last_name="Dapplegrove",
+        line_manager=service_manager,
+    )
     sw_team.manager = tm
     sw_team.save()
     # The conflicted IRO line-manages this social worker (a dual role): CPPCR Part 8 conflict.
@@ -97,6 +113,9 @@ def make_service() -> Service:
         social_worker2=sw2,
         other_team_manager=other_tm,
         other_social_worker=other_sw,
+        service_manager=service_manager,
+        head_of_service=head,
+        director=director,
         business_support=make_user("bea.support", Role.BUSINESS_SUPPORT, support),
         complaints_manager=make_user("cal.complaints", Role.COMPLAINTS_MANAGER, support),
         administrator=make_user("ada.admin", Role.ADMINISTRATOR, support),

@@ -1,5 +1,8 @@
+import io
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -87,6 +90,23 @@ def bank_holiday_delete(request, pk: int):
     return render(request, "core/bank_holiday_delete.html", {"holiday": holiday})
 
 
+def clean_photo(upload) -> ContentFile:
+    """The photo as families will see it: turned the right way up, at most 600 pixels, and
+    saved again without its metadata (a phone photo's EXIF can hold where it was taken)."""
+    from PIL import Image, ImageOps
+
+    upload.seek(0)
+    with Image.open(upload) as image:
+        fmt = image.format
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((600, 600))
+        if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        out = io.BytesIO()
+        image.save(out, format=fmt)
+    return ContentFile(out.getvalue())
+
+
 def profile(request):
     """A member of staff's contact details and photo, as children and families see them."""
     from carereview.portal.forms import ProfileForm
@@ -95,12 +115,18 @@ def profile(request):
     form = ProfileForm(
         request.POST or None,
         request.FILES or None,
-        initial={"phone": user.phone, "mobile": user.mobile, "email": user.email},
+        initial={
+            "phone": user.phone,
+            "mobile": user.mobile,
+            "email": user.email,
+            "contact_by": user.contact_by,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
             user.phone, user.mobile, user.email = data["phone"], data["mobile"], data["email"]
+            user.contact_by = data["contact_by"]
             if data["remove_photo"] and user.photo:
                 user.photo.delete(save=False)
                 user.photo = ""
@@ -108,9 +134,11 @@ def profile(request):
                 if user.photo:
                     user.photo.delete(save=False)
                 user.photo.save(
-                    f"{user.pk}.{data['photo'].image.format.lower()}", data["photo"], save=False
+                    f"{user.pk}.{data['photo'].image.format.lower()}",
+                    clean_photo(data["photo"]),
+                    save=False,
                 )
-            user.save(update_fields=["phone", "mobile", "email", "photo"])
+            user.save(update_fields=["phone", "mobile", "email", "photo", "contact_by"])
             audit.record_change(user, "profile.update", user, {"photo": bool(user.photo)})
         messages.success(request, "Your details are saved.")
         return redirect("core:profile")

@@ -75,6 +75,14 @@ class SetUpForm(forms.Form):
         return data
 
 
+class NewPasswordForm(SetUpForm):
+    """A new password from a new-sign-in link: the username stays."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["username"]
+
+
 class InviteForm(forms.Form):
     who = forms.ChoiceField(
         label="Who to invite", widget=forms.RadioSelect, error_messages={"required": "Choose who"}
@@ -118,6 +126,15 @@ class InviteForm(forms.Form):
             elif len(digits.lstrip("+")) not in (11, 12):
                 self.add_error("sent_to", "Enter a UK mobile number, like 07700 900123")
         return data
+
+
+class NewLinkForm(InviteForm):
+    """Where to send a new sign-in link: the person is already known."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, people=[], **kwargs)
+        del self.fields["who"]
+        del self.fields["with_help_from"]
 
 
 class RevokeForm(forms.Form):
@@ -229,6 +246,20 @@ class ProfileForm(forms.Form):
         error_messages={"invalid_image": "Upload a JPEG or PNG photo"},
     )
     remove_photo = forms.BooleanField(label="Remove my photo", required=False)
+    contact_by = forms.ChoiceField(
+        label="Send me reminders by",
+        help_text="A text message goes to your mobile number.",
+        choices=[("email", "Email"), ("text", "Text message")],
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("contact_by") == "text" and not data.get("mobile", "").strip():
+            self.add_error("mobile", "Enter a mobile number, or choose email for reminders")
+        if data.get("contact_by") == "email" and not data.get("email", "").strip():
+            self.add_error("email", "Enter an email address, or choose text for reminders")
+        return data
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

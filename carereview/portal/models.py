@@ -124,6 +124,8 @@ class PortalInvitation(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # A link to choose a new password, for someone already using the portal.
+    resets_password = models.BooleanField(default=False)
     # A newer invitation, or revoking the access, cancels any link not yet used.
     cancelled_at = models.DateTimeField(null=True, blank=True)
 

@@ -18,14 +18,14 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from carereview.accounts.models import Role, User
 from carereview.children.models import Child, Person, Relationship
 from carereview.core import audit
 from carereview.engine.calendar import add_months
-from carereview.notifications import send_text
+from carereview.notifications import NotSent, send_text
 from carereview.portal.models import PortalAccess, PortalInvitation
 
 
@@ -140,19 +140,94 @@ def grant_and_invite(
         expires_at=expires_at,
     )
     body = _message(access, _link(token, base_url), timezone.localdate(expires_at))
-    if channel == PortalInvitation.Channel.EMAIL:
-        send_mail(
-            f"Your IRO and your reviews: set up your sign-in ({_cfg('AUTHORITY_NAME')})",
-            body,
-            None,
-            [sent_to],
-        )
-    else:
-        send_text(sent_to, body)
+    _send(
+        channel,
+        sent_to,
+        f"Your IRO and your reviews: set up your sign-in ({_cfg('AUTHORITY_NAME')})",
+        body,
+    )
     audit.record_change(
         by, "portal.invite", access, {"role": role, "channel": channel, "invitation": invitation.pk}
     )
     return Sent(access, invitation, token)
+
+
+@transaction.atomic
+def send_new_sign_in_link(
+    access: PortalAccess, *, by: User, channel: str, sent_to: str, base_url: str
+) -> Sent:
+    """For someone already using the portal who forgot their password or lost the phone with
+    their second step: a single-use link to choose a new password. Using it also turns the
+    second step off, so they can set it up again."""
+    access = PortalAccess.objects.select_for_update().get(pk=access.pk)
+    if access.revoked_at or not access.activated_at or access.user is None:
+        raise PortalRefused("Only someone already using the portal can be sent a new sign-in link")
+    sent_to = sent_to.strip()
+    if channel not in PortalInvitation.Channel.values:
+        raise PortalRefused("Choose email or text message")
+    if not sent_to:
+        raise PortalRefused("Enter where to send the link")
+    now = timezone.now()
+    access.invitations.filter(used_at__isnull=True, cancelled_at__isnull=True).update(
+        cancelled_at=now
+    )
+    token = secrets.token_urlsafe(32)
+    expires_at = now + timedelta(days=_cfg("PORTAL_INVITATION_DAYS"))
+    invitation = PortalInvitation.objects.create(
+        access=access,
+        channel=channel,
+        sent_to=sent_to,
+        token_hash=hash_token(token),
+        sent_by=by,
+        expires_at=expires_at,
+        resets_password=True,
+    )
+    body = (
+        f"Hello {access.first_name}. Here is a link to choose a new password for the "
+        f"{_cfg('AUTHORITY_NAME')} portal: {_link(token, base_url)}\nIt works once, until "
+        f"{timezone.localdate(expires_at):%-d %B %Y}. If you did not ask for it, call the IRO "
+        f"service on {_cfg('IRO_SERVICE_PHONE')}."
+    )
+    _send(channel, sent_to, f"A new sign-in link ({_cfg('AUTHORITY_NAME')})", body)
+    audit.record_change(by, "portal.new_sign_in_link", access, {"channel": channel})
+    return Sent(access, invitation, token)
+
+
+@transaction.atomic
+def reset_password(invitation: PortalInvitation, *, password: str) -> User:
+    """Use a new-sign-in link: the person's new password, and their second step turned off."""
+    from carereview.portal.second_factor import remove_devices
+
+    invitation = PortalInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.used_at or invitation.cancelled_at or not invitation.resets_password:
+        raise PortalRefused("This link has already been used")
+    user = invitation.access.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    remove_devices(user)
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    audit.record_change(user, "portal.password_reset", invitation.access, {})
+    return user
+
+
+def _send(channel: str, to: str, subject: str, body: str) -> None:
+    """Send a link now. It is not stored (only its hash is), so it does not go through the
+    outbox: a failure is reported to the member of staff, and the grant is rolled back."""
+    if channel == PortalInvitation.Channel.EMAIL:
+        try:
+            send_mail(subject, body, None, [to])
+        except Exception as error:
+            raise PortalRefused(
+                f"The email could not be sent ({type(error).__name__}). Try again, or send a text."
+            ) from error
+    else:
+        try:
+            send_text(to, body)
+        except NotSent as error:
+            raise PortalRefused(
+                "The text message could not be sent. Try again, or send an email."
+            ) from error
 
 
 def find_invitation(token: str) -> PortalInvitation | None:
@@ -214,7 +289,11 @@ def accept(
             role=access.role,
         )
         user.set_password(password)
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as taken:  # someone took the name a moment ago
+            raise PortalRefused("That username is taken: choose another") from taken
         if person is None:
             child.portal_user = user
             child.save(update_fields=["portal_user"])

@@ -45,6 +45,7 @@ access_patterns = (
         path("children/<int:pk>/", access.staff_list, name="list"),
         path("children/<int:pk>/invite/", access.staff_invite, name="invite"),
         path("<int:access_id>/revoke/", access.staff_revoke, name="revoke"),
+        path("<int:access_id>/new-link/", access.staff_new_link, name="new-link"),
     ],
     "access",
 )

@@ -208,6 +208,9 @@ def make_representation(
         stage=1,
         response_due_on=rules.reg14_stage1_response_due(received, working_calendar()),
     )
+    from carereview.followup.services import record_complaint  # issue 6: tells the IRO
+
+    record_complaint(representation)
     email = _email_of(access)
     emailed = bool(email) and _send(
         f"We have your {representation.get_kind_display().removeprefix('A ').lower()}: "

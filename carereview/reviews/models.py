@@ -449,7 +449,11 @@ class Decision(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField("decision")
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_decisions",
     )
     owner_description = models.CharField(
         "who is responsible",
@@ -459,8 +463,26 @@ class Decision(models.Model):
     )
     due_on = models.DateField("by when")
 
+    # Tracked between reviews (issue 6): the owner (or the IRO for an owner outside the system)
+    # records progress and marks it done with a note.
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    progress_note = models.TextField(blank=True)
+    done_on = models.DateField(null=True, blank=True)
+    progress_updated_at = models.DateTimeField(null=True, blank=True)
+    progress_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ReviewScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["review", "due_on", "id"]
+        indexes = [models.Index(fields=["owner", "status", "due_on"])]
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -468,6 +490,30 @@ class Decision(models.Model):
     @property
     def owner_label(self) -> str:
         return str(self.owner) if self.owner else self.owner_description
+
+    def is_overdue(self, on) -> bool:
+        return self.status != self.Status.DONE and self.due_on < on
+
+
+class DecisionUpdate(models.Model):
+    """One update of a decision's progress: the history the IRO reads."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(max_length=12, choices=Decision.Status.choices)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class DecisionScoped(ScopedQuerySet):
+        child_path = "decision__review__child"
+
+    objects = DecisionScoped.as_manager()
+
+    class Meta:
+        ordering = ["decision", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} at {self.at:%d/%m/%Y}"
 
 
 class Dispatch(models.Model):

@@ -542,15 +542,53 @@ def save_record(review: Review, *, by, version: int, data: RecordInput) -> Revie
             )
         else:
             MatterConsidered.objects.filter(review=review, matter=matter).delete()
-    review.decisions.all().delete()
-    for d in data.decisions:
-        Decision.objects.create(
-            review=review,
-            text=d["text"].strip(),
-            owner=d.get("owner"),
-            owner_description=d.get("owner_description", "").strip(),
-            due_on=d["due_on"],
-        )
+    # Saving the record again keeps each decision already made, with its id, status and history
+    # (issue 6). A row is matched by the id it carries, if any; else by the same text; else by
+    # its place in the list as the form showed it (so an edited wording keeps its progress).
+    # Decisions no row matched were removed from the record and go.
+    existing = list(review.decisions.all())
+    unmatched = {x.pk: x for x in existing}
+    rows = [
+        {
+            **d,
+            "text": d["text"].strip(),
+            "owner_description": d.get("owner_description", "").strip(),
+        }
+        for d in data.decisions
+    ]
+    matched: list[Decision | None] = [unmatched.pop(d.get("id"), None) for d in rows]
+    for i, d in enumerate(rows):
+        if matched[i] is None:
+            same = next((x for x in unmatched.values() if x.text == d["text"]), None)
+            matched[i] = unmatched.pop(same.pk) if same else None
+    for i in range(len(rows)):
+        if matched[i] is None and i < len(existing) and existing[i].pk in unmatched:
+            matched[i] = unmatched.pop(existing[i].pk)
+    Decision.objects.filter(pk__in=list(unmatched)).delete()
+    for d, decision in zip(rows, matched, strict=True):
+        values = {
+            "text": d["text"],
+            "owner": d.get("owner"),
+            "owner_description": d["owner_description"],
+            "due_on": d["due_on"],
+        }
+        if decision is None:
+            Decision.objects.create(review=review, **values)
+            continue
+        owner = values["owner"]
+        changed = [
+            k
+            for k, v in values.items()
+            if (
+                decision.owner_id != (owner.pk if owner else None)
+                if k == "owner"
+                else getattr(decision, k) != v
+            )
+        ]
+        for k in changed:
+            setattr(decision, k, values[k])
+        if changed:
+            decision.save(update_fields=changed)
     for invitation_id, status in data.attendance.items():
         review.invitations.filter(pk=invitation_id).update(attendance=status)
     review.meetings.filter(status=Meeting.Status.SCHEDULED, on__lte=data.held_on).update(
@@ -562,7 +600,12 @@ def save_record(review: Review, *, by, version: int, data: RecordInput) -> Revie
         by,
         "review.record",
         review,
-        {"version": review.version, "held_on": str(data.held_on), "decisions": len(data.decisions)},
+        {
+            "version": review.version,
+            "held_on": str(data.held_on),
+            "decisions": len(data.decisions),
+            "decisions_kept": sum(m is not None for m in matched),
+        },
     )
     return review
 

@@ -231,6 +231,7 @@ def checklist(request, review_id: int, item: str):
 
 def choices(request, review_id: int):
     review = _review(request, review_id)
+    audit.record_access(request, review.child, "child's choices")
     form = forms.ChoicesForm(request.POST or None, instance=review)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -643,6 +644,7 @@ def child_letter(request, review_id: int):
 
 def care_plan(request, review_id: int):
     review = _review(request, review_id)
+    audit.record_access(request, review.child, "updated care plan")
     form = forms.CarePlanForm(
         request.POST or None,
         initial={

@@ -169,6 +169,7 @@ class _Builder:
         n_social_workers: int,
         n_teams: int,
     ):
+        self.seed = seed
         self.rng = random.Random(seed)
         self.as_at = as_at
         self.calendar = calendar
@@ -229,6 +230,28 @@ class _Builder:
         # social worker, so iro1 cannot be the IRO of that worker's children (CPPCR Part 8).
         newly_qualified = next(s for s in staff if s.key == "sw1")
         newly_qualified.line_manager = "iro1"
+        # The upper rungs of the dispute ladder (rules.md §5): two service managers over the team
+        # managers, a head of service and the director. Named from a generator of their own, so
+        # adding them leaves everyone else's names (and the children) as they were.
+        own = random.Random(f"senior-managers-{self.seed}")
+
+        def senior(key, line_manager=None):
+            while True:
+                first = own.choice(names.FIRST_NAMES_F + names.FIRST_NAMES_M)
+                last = own.choice(names.SURNAMES)
+                if (first, last) not in self.used_names:
+                    self.used_names.add((first, last))
+                    break
+            person = Staff(key, first, last, "senior_manager", None, line_manager, 1.0)
+            staff.append(person)
+            return person
+
+        director = senior("director")
+        head_of_service = senior("head.of.service", director.key)
+        managers = [senior(f"service.manager{n}", head_of_service.key) for n in (1, 2)]
+        for t in range(1, len(sw_teams) + 1):
+            tm = next(s for s in staff if s.key == f"tm{t}")
+            tm.line_manager = managers[(t - 1) % 2].key
         return teams, staff
 
     # --- people ----------------------------------------------------------------------------

@@ -27,6 +27,10 @@ INSTALLED_APPS = [
     "carereview.representations",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "carereview.followup",
+    "carereview.disputes",
+    "carereview.notifications",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -159,8 +163,6 @@ CAREREVIEW.update(
 
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
-# Text messages: printed locally; issue 6 adds GOV.UK Notify and the outbox.
-TEXT_BACKEND = "carereview.notifications.backends.ConsoleTextBackend"
 
 # Local and demo: messages are printed. Production configures its own mailer (issue 6).
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
@@ -168,3 +170,94 @@ DEFAULT_FROM_EMAIL = "iro-service@northmoor.example.org"
 
 # The portal's optional second step (issue 5): the authenticator app shows the authority's name.
 OTP_TOTP_ISSUER = CAREREVIEW["AUTHORITY_NAME"]
+
+CAREREVIEW.update(
+    {
+        # Between reviews (issue 6). rules.md §4 "follow-up": the IRO's midway check falls at this
+        # fraction of the time between a review and the next due date (ours: the midpoint).
+        "MIDWAY_FRACTION": 0.5,
+        # rules.md §5: the dispute resolution ladder, each stage addressed to a person and with a
+        # response time in working days (ours: 10 per stage). "addressee" is how the person is
+        # found: the child's social worker, their team manager, then up the line management.
+        "DISPUTE_LADDER": [
+            {
+                "code": "informal",
+                "label": "Informal: the social worker",
+                "addressee": "social_worker",
+                "working_days": 10,
+            },
+            {
+                "code": "team_manager",
+                "label": "Stage 1: team manager",
+                "addressee": "team_manager",
+                "working_days": 10,
+            },
+            {
+                "code": "service_manager",
+                "label": "Stage 2: service manager",
+                "addressee": "line_manager",
+                "working_days": 10,
+            },
+            {
+                "code": "head_of_service",
+                "label": "Stage 3: head of service",
+                "addressee": "line_manager",
+                "working_days": 10,
+            },
+            {
+                "code": "director",
+                "label": "Stage 4: director of children's services",
+                "addressee": "line_manager",
+                "working_days": 10,
+            },
+        ],
+        # Reminders (ours): working days before a review is due that an unbooked one is flagged;
+        # before a decision is due that its owner is reminded; before a dispute response is due.
+        "REMIND_UNBOOKED_WORKING_DAYS": 20,
+        "REMIND_DECISION_WORKING_DAYS": 5,
+        "REMIND_DISPUTE_WORKING_DAYS": 2,
+        # The outbox: a failed send is tried again after 1, 2, 4 ... minutes, at most this many.
+        "OUTBOX_MAX_BACKOFF_MINUTES": 360,
+    }
+)
+
+# Messages (issue 6): the notifications interface's backend. Locally they are printed; production
+# sets "notify" (GOV.UK Notify, NOTIFY_API_KEY and template ids) or "smtp" (EMAIL_HOST etc.).
+# Each template has the placeholders ((subject)) and ((body)) (email) or ((body)) (text).
+NOTIFICATIONS = {
+    "BACKEND": "console",  # "console", "locmem" (tests), "smtp" or "notify"
+    "NOTIFY_API_KEY": "",
+    "NOTIFY_BASE_URL": "",  # empty: the client's own default
+    "NOTIFY_EMAIL_TEMPLATE_ID": "",
+    "NOTIFY_TEXT_TEMPLATE_ID": "",
+    # The SMTP backend's server: options of Django's SMTP EmailBackend (Django 6.1 mailers; the old
+    # EMAIL_HOST settings are deprecated). Email only: a text on this backend is refused, and the
+    # error is kept on the message. Keep the timeout well under SENDING_LEASE_MINUTES.
+    "SMTP": {
+        "host": "localhost",
+        "port": 25,
+        "username": "",
+        "password": "",
+        "use_tls": False,
+        "use_ssl": False,
+        "timeout": 30,
+    },
+    "FROM_EMAIL": DEFAULT_FROM_EMAIL,
+    # Reminders link to pages here.
+    "SITE_URL": "http://127.0.0.1:8000",
+    # A message being sent for longer than this is taken to be lost with a stopped worker, and
+    # is tried again (so it may arrive twice: see notifications/outbox.py).
+    "SENDING_LEASE_MINUTES": 10,
+    # A reminder whose day was missed (the worker was down) is still sent on the next run, up to
+    # this many working days late; older ones are left to the pages that show what is late.
+    "CATCH_UP_WORKING_DAYS": 10,
+    # `carereview worker`: how often it sends what is waiting in the outbox; the local time after
+    # which each day's jobs run; how long finished background task results are kept.
+    "WORKER_INTERVAL_SECONDS": 15,
+    "NIGHTLY_REFRESH_AT": "01:00",
+    "REMINDERS_AT": "07:00",
+    "KEEP_TASK_RESULTS_DAYS": 14,
+}
+
+# Background work: Django's tasks framework with the database backend (`carereview worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

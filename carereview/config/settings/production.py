@@ -33,3 +33,22 @@ SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Messages (issue 6): GOV.UK Notify or SMTP, configured from the environment.
+NOTIFICATIONS = {
+    **NOTIFICATIONS,  # noqa: F405
+    "BACKEND": os.environ.get("NOTIFICATIONS_BACKEND", "notify"),
+    "NOTIFY_API_KEY": os.environ.get("NOTIFY_API_KEY", ""),
+    "NOTIFY_EMAIL_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", ""),
+    "NOTIFY_TEXT_TEMPLATE_ID": os.environ.get("NOTIFY_TEXT_TEMPLATE_ID", ""),
+    "SITE_URL": os.environ.get("SITE_URL", ""),
+}
+if os.environ.get("SMTP_HOST"):
+    NOTIFICATIONS["SMTP"] = {
+        **NOTIFICATIONS.get("SMTP", {}),
+        "host": os.environ["SMTP_HOST"],
+        "port": int(os.environ.get("SMTP_PORT", "587")),
+        "username": os.environ.get("SMTP_USERNAME", ""),
+        "password": os.environ.get("SMTP_PASSWORD", ""),
+        "use_tls": os.environ.get("SMTP_USE_TLS", "true").lower() != "false",
+    }

@@ -22,4 +22,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-TEXT_BACKEND = "carereview.notifications.backends.LocmemTextBackend"
+NOTIFICATIONS = {**NOTIFICATIONS, "BACKEND": "locmem"}  # noqa: F405

@@ -12,6 +12,8 @@ from carereview.accounts.models import STAFF_ROLES
 from carereview.core.models import BankHoliday
 from carereview.core.policy import PUBLIC, ROUTES, allows
 from carereview.core.testing import make_child, make_review_objects
+from carereview.disputes import services as disputes
+from carereview.followup.testing import make_followup_objects
 from carereview.portal.testing import make_portal_objects
 
 
@@ -51,6 +53,11 @@ OBJECT_KWARGS = {
     "visit_id",
     "representation_id",
     "advocacy_id",
+    "decision_id",
+    "check_id",
+    "event_id",
+    "dispute_id",
+    "step_id",
 }
 
 
@@ -82,6 +89,16 @@ def _kwargs(route: str, pattern: URLPattern, child, service, objects=None) -> di
                 "advocacy_id": portal.advocacy.pk,
                 "token": portal.token,
             }
+        followup = getattr(objects, "followup", None)
+        if followup is not None:
+            values |= {
+                "decision_id": followup.decision.pk,
+                "check_id": followup.midway.pk,
+                "event_id": followup.event.pk,
+            }
+        dispute = getattr(objects, "dispute", None)
+        if dispute is not None:
+            values |= {"dispute_id": dispute.pk, "step_id": dispute.steps.order_by("-id")[0].pk}
     missing = names - set(values)
     assert not missing, f"{route}: teach this test which object {missing} names"
     return {name: values[name] for name in names}
@@ -108,6 +125,22 @@ def objects(service, in_scope_child):
     objects.consultation.share_with_social_worker = True
     objects.consultation.returned_on = objects.consultation.sent_on
     objects.consultation.save()
+    # Between reviews (issue 6): a held review with a decision the service manager owns (the
+    # only way that role reaches one), its midway check, an event; and a dispute escalated to
+    # the service manager, so each role the policy allows reaches the dispute pages.
+    objects.followup = make_followup_objects(
+        in_scope_child, reporter=service.social_worker, owner=service.service_manager
+    )
+    objects.dispute = disputes.raise_dispute(
+        in_scope_child, by=service.iro, summary="Drift", message="m", themes=["drift"]
+    )
+    disputes.escalate(
+        objects.dispute,
+        by=service.iro,
+        message="m",
+        to_stage="service_manager",
+        skip_reason="Urgent",
+    )
     return objects
 
 
@@ -155,6 +188,12 @@ def test_a_child_out_of_scope_is_not_found_for_every_role(client, service):
     stranger = make_child(iro=service.iro2, social_worker=service.other_social_worker)
     theirs = make_review_objects(stranger, service.iro2)
     theirs.portal = make_portal_objects(stranger, service)
+    theirs.followup = make_followup_objects(
+        stranger, reporter=service.other_social_worker, owner_description="The foster carer"
+    )
+    theirs.dispute = disputes.raise_dispute(
+        stranger, by=service.iro2, summary="Drift", message="m", themes=["drift"]
+    )
     routes = {
         r: p
         for r, p in all_routes().items()

@@ -31,6 +31,11 @@ CHILD_DATA_MODELS = [
     "Dispatch",
     "Representation",
     "AdvocacyRequest",
+    "MidwayCheck",
+    "SignificantEvent",
+    "DecisionUpdate",
+    "Dispute",
+    "DisputeStep",
 ]
 UNSCOPED = re.compile(r"\b(" + "|".join(CHILD_DATA_MODELS) + r")\.objects\b(?!\.visible_to\()")
 ROOT = Path(carereview.__file__).parent

@@ -112,3 +112,12 @@ def test_a_parent_of_two_children_keeps_one_sign_in(service, child):
     user.refresh_from_db()
     assert user.is_active
     assert [a.child for a in PortalAccess.objects.of(user)] == [child]
+
+
+def test_a_link_that_cannot_be_sent_grants_nothing(service, child, settings):
+    """The backend fails: the member of staff is told, and no access or link is left behind."""
+    settings.NOTIFICATIONS = {**settings.NOTIFICATIONS, "BACKEND": "smtp"}
+    settings.NOTIFICATIONS["SMTP"] = {**settings.NOTIFICATIONS["SMTP"], "port": 1, "timeout": 2}
+    with pytest.raises(services.PortalRefused, match="could not be sent"):
+        _invite(child, service.iro, channel="text", to="07700900123")
+    assert not PortalAccess.objects.filter(child=child).exists()

@@ -10,10 +10,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from carereview.accounts.models import User
 from carereview.children.models import Child
 from carereview.core import audit
 from carereview.portal import services
-from carereview.portal.forms import InviteForm, PortalSignInForm, RevokeForm, SetUpForm
+from carereview.portal.forms import (
+    InviteForm,
+    NewLinkForm,
+    NewPasswordForm,
+    PortalSignInForm,
+    RevokeForm,
+    SetUpForm,
+)
 from carereview.portal.models import PortalAccess
 from carereview.portal.second_factor import has_second_factor
 from carereview.portal.views.common import render_portal
@@ -61,6 +69,8 @@ def accept(request, token: str):
     if invitation is None:
         return render_portal(request, "portal/link_not_working.html", None, status=410)
     access = invitation.access
+    if invitation.resets_password:
+        return _new_password(request, invitation)
     existing = services.existing_user(access)
     if existing is not None:
         # Someone already using the portal: they prove it is them by signing in.
@@ -69,14 +79,26 @@ def accept(request, token: str):
             if form.get_user() != existing:
                 form.add_error(None, "Sign in as the person this link was sent to.")
             else:
-                services.accept(invitation, user=existing)
+                try:
+                    services.accept(invitation, user=existing)
+                except services.PortalRefused:
+                    return render_portal(request, "portal/link_not_working.html", None, status=410)
                 login(request, existing, backend=BACKEND)
                 messages.success(request, f"You can now see {access.child.first_name}'s reviews.")
                 return redirect("portal:child", child_id=access.child_id)
         return render_portal(
             request, "portal/accept_existing.html", None, {"form": form, "access": access}
         )
-    form = SetUpForm(request.POST or None)
+    source = access.child if access.person_id is None else access.person
+    form = SetUpForm(
+        request.POST or None,
+        user_for_checks=User(
+            username=request.POST.get("username", ""),
+            first_name=source.first_name,
+            last_name=source.last_name,
+            email=source.email,
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept(
@@ -85,11 +107,32 @@ def accept(request, token: str):
                 password=form.cleaned_data["password1"],
             )
         except services.PortalRefused as refused:
+            invitation.refresh_from_db()
+            if invitation.used_at or invitation.cancelled_at:  # used in another tab meanwhile
+                return render_portal(request, "portal/link_not_working.html", None, status=410)
             form.add_error("username", str(refused))
         else:
             login(request, user, backend=BACKEND)
             return redirect(reverse("portal:second-factor") + "?welcome=1")
     return render_portal(request, "portal/accept.html", None, {"form": form, "access": access})
+
+
+def _new_password(request, invitation):
+    """A new-sign-in link: choose a new password (the second step is turned off)."""
+    access = invitation.access
+    user = access.user
+    form = NewPasswordForm(request.POST or None, user_for_checks=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reset_password(invitation, password=form.cleaned_data["password1"])
+        except services.PortalRefused:
+            return render_portal(request, "portal/link_not_working.html", None, status=410)
+        login(request, user, backend=BACKEND)
+        messages.success(request, "Your new password is set.")
+        return redirect(reverse("portal:second-factor") + "?welcome=1")
+    return render_portal(
+        request, "portal/new_password.html", None, {"form": form, "access": access, "who": user}
+    )
 
 
 def home(request):
@@ -140,13 +183,15 @@ def staff_list(request, pk: int):
 
 def staff_invite(request, pk: int):
     child = _child(request, pk)
+    audit.record_access(request, child, "invite to the portal")
     people = _people(child)
     form = InviteForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = None
         if data["who"] != "child":
-            person = child.relationships.get(person_id=int(data["who"].split("-")[1])).person
+            rel = child.relationships.filter(person_id=int(data["who"].split("-")[1])).first()
+            person = rel.person
         who = person or child
         sent_to = data["sent_to"].strip() or (
             who.email if data["channel"] == "email" else who.phone
@@ -175,6 +220,7 @@ def staff_revoke(request, access_id: int):
         PortalAccess.objects.visible_to(request.user).select_related("child", "person"),
         pk=access_id,
     )
+    audit.record_access(request, access.child, "end portal access")
     if access.revoked_at:
         messages.success(request, f"{access.name}'s access had already ended.")
         return redirect("access:list", pk=access.child_id)
@@ -185,4 +231,38 @@ def staff_revoke(request, access_id: int):
         return redirect("access:list", pk=access.child_id)
     return render(
         request, "portal/staff_revoke.html", {"access": access, "child": access.child, "form": form}
+    )
+
+
+def staff_new_link(request, access_id: int):
+    """Send someone already using the portal a link to choose a new password."""
+    access = get_object_or_404(
+        PortalAccess.objects.visible_to(request.user).select_related("child", "person", "user"),
+        pk=access_id,
+    )
+    audit.record_access(request, access.child, "new portal sign-in link")
+    who = access.person or access.child
+    form = NewLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        sent_to = data["sent_to"].strip() or (
+            who.email if data["channel"] == "email" else who.phone
+        )
+        try:
+            services.send_new_sign_in_link(
+                access,
+                by=request.user,
+                channel=data["channel"],
+                sent_to=sent_to,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except services.PortalRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"A new sign-in link was sent to {access.name}.")
+            return redirect("access:list", pk=access.child_id)
+    return render(
+        request,
+        "portal/staff_new_link.html",
+        {"access": access, "child": access.child, "form": form},
     )

@@ -125,7 +125,13 @@ def _base_context(access, review, consultation) -> dict:
         )
         form = ConsultationForm.objects.filter(audience=audience).first()
     meeting = None
-    if review is not None:
+    excluded = (
+        review is not None
+        and access.person_id is not None
+        and review.exclusions.filter(person_id=access.person_id).exists()
+    )
+    if review is not None and not excluded:
+        # A parent not invited is still heard, but is not told when the meeting is.
         meeting = (
             review.meetings.filter(status=Meeting.Status.SCHEDULED).order_by("on", "at").first()
         )

@@ -43,6 +43,15 @@ def _sees_address(access: PortalAccess) -> bool:
     return access.role in {"child", "carer"}
 
 
+def _for(access: PortalAccess, text: str) -> str:
+    """`text` as this person may read it: any confidential placement address taken out for
+    those who must not see it (staff and the child type freely)."""
+    if _sees_address(access) or not text:
+        return text
+    guard = AddressGuard.for_child(access.child)
+    return guard.redact(text)[0] if guard else text
+
+
 def _next_meeting(review: Review | None) -> Meeting | None:
     if review is None:
         return None
@@ -146,8 +155,15 @@ def visit(request, child_id: int):
         request,
         "portal/visit.html",
         access,
-        {"form": form, "iro": iro, "asked": access.visit_requests.select_related("answered_by")},
+        {"form": form, "iro": iro, "asked": _visits(access)},
     )
+
+
+def _visits(access: PortalAccess) -> list[VisitRequest]:
+    asked = list(access.visit_requests.select_related("answered_by"))
+    for a in asked:
+        a.answer_for_them = _for(access, a.answer)
+    return asked
 
 
 def review(request, child_id: int):
@@ -176,6 +192,7 @@ def review(request, child_id: int):
             "invitations": invitations,
             "excluded": excluded,
             "talked_about": TALKED_ABOUT,
+            "topics": _for(access, open_review.choice_topics) if open_review else "",
             "cutoff": choices_cutoff(open_review) if open_review else None,
             "can_change": access.is_child and can_change_choices(open_review),
         },
@@ -259,7 +276,7 @@ def after(request, child_id: int):
     held = list(_held_reviews(access))
     chosen = held[0] if held else None
     wanted = request.GET.get("review", "")
-    if wanted.isdigit():
+    if wanted.isascii() and wanted.isdigit():
         chosen = next((r for r in held if r.pk == int(wanted)), None)
         if chosen is None:
             raise Http404("No such review")

@@ -54,6 +54,19 @@ def work_list(request):
         .order_by("received_on"),
         "recent_days": RECENT_DAYS,
     }
+    # One access event for each child whose requests are shown.
+    shown = {}
+    for key in ("waiting_visits", "answered_visits", "advocacy", "representations"):
+        for row in context[key]:
+            shown[row.child.pk] = row.child
+    for row in context["separate_meetings"]:
+        shown[row.review.child.pk] = row.review.child
+    for row in context["forms_sent_in"]:
+        shown[row.review.child.pk] = row.review.child
+    for row in context["choices_changed"]:
+        shown[row.child.pk] = row.child
+    for child in shown.values():
+        audit.record_access(request, child, "requests from children and families")
     return render(request, "portal/staff_requests.html", context)
 
 

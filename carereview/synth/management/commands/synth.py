@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from carereview.children.models import Child
 from carereview.core.calendar import today, working_calendar
 from carereview.synth import loader, ssda903
+from carereview.synth.followup import add_decisions, complete_midway_checks
 from carereview.synth.generator import generate
 from carereview.synth.portal import open_portal
 
@@ -108,6 +109,12 @@ class Command(BaseCommand):
                     f"{counts['staff']} staff in {counts['teams']} teams; "
                     f"{counts['booked']} upcoming reviews booked."
                 )
+            )
+            decided = add_decisions(as_at=authority.as_at, seed=opts["seed"])
+            checked = complete_midway_checks(as_at=authority.as_at, seed=opts["seed"])
+            self.stdout.write(
+                f"{decided} decisions of the latest reviews, most done on time; "
+                f"{checked} midway checks done."
             )
             portal_users = open_portal(password=password, as_at=authority.as_at)
             if portal_users:

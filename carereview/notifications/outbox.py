@@ -1,0 +1,208 @@
+"""The outbox: `notify` stores a message; `deliver_due` sends what is waiting.
+
+**Once only.** A message's `key` is unique: `notify` with a key already used makes nothing, so a
+reminder run twice, or by two workers at once, makes one message.
+
+**Never lost.** A message is stored before anything is sent and is never deleted. A failed send
+is tried again after 1, 2, 4 ... minutes (at most `OUTBOX_MAX_BACKOFF_MINUTES`), for as long as
+it takes: the outbox page shows each message's attempts and last error.
+
+**Not sent twice.** `deliver_due` claims each message (status "sending") and commits that
+*before* the network call, so no other worker takes it: rows are locked with `SKIP LOCKED` where
+the database has it, and every claim is a compare-and-set on the status (which is all SQLite
+needs). While a message is "sending", `next_attempt_at` is when the claim lapses
+(`SENDING_LEASE_MINUTES`, far longer than a send may take: the SMTP and Notify timeouts are 30s).
+
+**The one gap, decided.** If the worker dies after the provider took the message but before
+"sent" is written, the claim lapses and the message is sent again: *at least once* in that
+window, which is milliseconds wide. For statutory reminders a lost message is the worse failure
+(the brief: "never lost"), so a message is never given up on. SMTP offers no idempotency (a
+server that took the message and dropped the connection cannot be asked), so this cannot be
+closed: the Message-ID stays the same on every attempt, so a mail system that drops duplicates by
+Message-ID drops it, and Notify's `reference` (carereview-<id>) finds both in Notify's records.
+The message's last error says it may have gone already.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .backends import EMAIL, TEXT, Backend, backend_class, get_backend
+from .models import Message
+
+log = logging.getLogger(__name__)
+
+CLAIMABLE = (Message.Status.QUEUED, Message.Status.RETRYING)
+INTERRUPTED = (
+    "Interrupted while sending (the worker stopped): it may have gone already. Sending again."
+)
+
+
+def _notifications(name: str, default=None):
+    return settings.NOTIFICATIONS.get(name, default)
+
+
+def choose_address(user, channels: frozenset[str]) -> tuple[str, str] | None:
+    """(channel, address) for a user: their choice where they have both an email address and a
+    mobile; otherwise whichever they have. A channel the backend cannot deliver comes second."""
+    have = {EMAIL: (user.email or "").strip(), TEXT: (user.mobile or "").strip()}
+    preferred = getattr(user, "contact_by", EMAIL) or EMAIL
+    order = [preferred] + [c for c in (EMAIL, TEXT) if c != preferred]
+    available = [c for c in order if have.get(c)]
+    if not available:
+        return None
+    supported = [c for c in available if c in channels]
+    channel = (supported or available)[0]
+    return channel, have[channel]
+
+
+def notify(
+    key: str,
+    *,
+    user=None,
+    to: str | None = None,
+    channel: str | None = None,
+    subject: str,
+    body: str,
+) -> Message | None:
+    """Store a message to send; None when `key` was used before (nothing twice) or there is
+    nowhere to send it (logged). `to` (with `channel`, or guessed: an address with "@" is email)
+    overrides the user's own details; `channel` alone picks which of the user's details."""
+    if Message.objects.filter(key=key).exists():
+        return None
+    if to:
+        channel = channel or (EMAIL if "@" in to else TEXT)
+    elif user is not None:
+        if channel:
+            to = (user.email if channel == EMAIL else user.mobile or "").strip()
+        else:
+            found = choose_address(user, backend_class().channels)
+            channel, to = found if found else (None, "")
+    if not to or channel not in (EMAIL, TEXT):
+        log.warning(
+            "Message %s not stored: user %s has no %s to send it to",
+            key,
+            getattr(user, "pk", None),
+            channel or "email address or mobile",
+        )
+        return None
+    try:
+        with transaction.atomic():
+            return Message.objects.create(
+                key=key,
+                channel=channel,
+                to=to,
+                subject=subject[:200],
+                body=body,
+                user=user,
+            )
+    except IntegrityError:  # made by another worker between the check and now
+        return None
+
+
+def backoff(attempts: int) -> timedelta:
+    """After the n-th failed attempt: 2**(n-1) minutes, at most OUTBOX_MAX_BACKOFF_MINUTES."""
+    limit = settings.CAREREVIEW["OUTBOX_MAX_BACKOFF_MINUTES"]
+    return timedelta(minutes=min(2 ** min(max(attempts - 1, 0), 30), limit))
+
+
+def describe_error(error: BaseException, message: Message) -> str:
+    """The exception's class and message, without the address it was going to, truncated."""
+    text = f"{type(error).__name__}: {error}"
+    for personal in {message.to, message.to.strip()} - {""}:
+        text = text.replace(personal, "[recipient]")
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def release_stale(now: datetime) -> int:
+    """Messages whose claim lapsed (a worker stopped mid-send) wait to be tried again now."""
+    return Message.objects.filter(status=Message.Status.SENDING, next_attempt_at__lte=now).update(
+        status=Message.Status.RETRYING,
+        attempts=F("attempts") + 1,
+        next_attempt_at=now,
+        last_error=INTERRUPTED,
+    )
+
+
+def claim(now: datetime, limit: int) -> list[Message]:
+    """Mark up to `limit` due messages "sending", committed, and return them."""
+    lease = now + timedelta(minutes=_notifications("SENDING_LEASE_MINUTES", 10))
+    due = Q(status__in=CLAIMABLE) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    claimed = []
+    with transaction.atomic():
+        candidates = Message.objects.filter(due).order_by("created_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        for pk in list(candidates.values_list("pk", flat=True)[:limit]):
+            # Compare-and-set: only one worker moves a message out of queued/retrying.
+            won = Message.objects.filter(pk=pk, status__in=CLAIMABLE).update(
+                status=Message.Status.SENDING, next_attempt_at=lease
+            )
+            if won:
+                claimed.append(pk)
+    return list(Message.objects.filter(pk__in=claimed).order_by("created_at", "id"))
+
+
+@dataclass
+class Delivery:
+    sent: int = 0
+    failed: int = 0
+    released: int = 0
+
+    def __str__(self) -> str:
+        text = f"{self.sent} sent, {self.failed} failed (will try again)"
+        return text + (f", {self.released} interrupted sends to retry" if self.released else "")
+
+
+def send_one(backend: Backend, message: Message, now: datetime | None = None) -> bool:
+    """Send one claimed message and record how it went. True when sent."""
+    attempts = message.attempts + 1
+    try:
+        reference = backend.send(message)
+    except Exception as error:  # any failure: keep it and try again later
+        at = now or timezone.now()
+        message.status = Message.Status.RETRYING
+        message.attempts = attempts
+        message.next_attempt_at = at + backoff(attempts)
+        message.last_error = describe_error(error, message)
+        log.warning("Message %s not sent (attempt %s): %s", message.pk, attempts, type(error))
+        ok = False
+    else:
+        at = now or timezone.now()
+        message.status = Message.Status.SENT
+        message.attempts = attempts
+        message.sent_at = at
+        message.next_attempt_at = None
+        message.provider_reference = str(reference or "")[:200]
+        ok = True
+    Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+        status=message.status,
+        attempts=message.attempts,
+        next_attempt_at=message.next_attempt_at,
+        last_error=message.last_error,
+        sent_at=message.sent_at,
+        provider_reference=message.provider_reference,
+    )
+    return ok
+
+
+def deliver_due(now: datetime | None = None, limit: int = 100) -> Delivery:
+    """Send up to `limit` messages that are waiting and due. Call it outside a transaction, so
+    each claim is committed before its message goes out."""
+    at = now or timezone.now()
+    backend = get_backend()  # before claiming: a backend that cannot start claims nothing
+    delivery = Delivery(released=release_stale(at))
+    messages = claim(at, limit)
+    for message in messages:
+        if send_one(backend, message, now):
+            delivery.sent += 1
+        else:
+            delivery.failed += 1
+    return delivery

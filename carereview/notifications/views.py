@@ -1,0 +1,78 @@
+"""The outbox page (administrators): every message, its status, attempts and last error.
+
+It shows who a message is for and what kind of reminder it is, never its subject or text: those
+name a child, and the administrator sees no case content (core.policy).
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import render
+
+from .models import Message
+
+PAGE_SIZE = 50
+
+#: What each reminder is, from the first part of its key (reminders.py).
+KINDS = {
+    "unbooked": "Review coming due, not booked",
+    "unbooked-overdue": "Review overdue, not booked",
+    "papers-late": "Papers late",
+    "decisions-late": "Decisions not sent",
+    "record-late": "Record not sent",
+    "decision-due": "Decision due soon",
+    "decision-overdue": "Decision overdue",
+    "dispute-due": "Dispute response due",
+    "dispute-overdue": "Dispute response overdue",
+}
+TAGS = {
+    Message.Status.QUEUED: "grey",
+    Message.Status.SENDING: "blue",
+    Message.Status.SENT: "green",
+    Message.Status.RETRYING: "orange",
+}
+
+
+def kind(message: Message) -> str:
+    return KINDS.get(message.key.split(":", 1)[0], "Message")
+
+
+def masked(address: str) -> str:
+    """An address shown only in part (for a message to someone who is not a user)."""
+    if "@" in address:
+        name, _, domain = address.partition("@")
+        return f"{name[:1]}•••@{domain}"
+    return "•••" + address[-4:]
+
+
+def outbox(request):
+    status = request.GET.get("status", "")
+    if status not in Message.Status.values:
+        status = ""
+    counts = dict(Message.objects.values_list("status").annotate(n=Count("id")).order_by())
+    messages = Message.objects.select_related("user").order_by("-created_at", "-id")
+    if status:
+        messages = messages.filter(status=status)
+    page = Paginator(messages, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "message": m,
+            "kind": kind(m),
+            "to": str(m.user) if m.user else masked(m.to),
+            "tag": TAGS.get(m.status, "grey"),
+        }
+        for m in page
+    ]
+    filters = [("", "All", sum(counts.values()))] + [
+        (value, label, counts.get(value, 0)) for value, label in Message.Status.choices
+    ]
+    return render(
+        request,
+        "notifications/outbox.html",
+        {
+            "rows": rows,
+            "page": page,
+            "status": status,
+            "status_label": Message.Status(status).label if status else "",
+            "filters": filters,
+        },
+    )
