@@ -70,7 +70,12 @@ def _descending(orderings):
     return out
 
 
-def caseload(queryset: QuerySet, params, today: date) -> CaseloadView:
+def caseload(
+    queryset: QuerySet, params, today: date, row_annotations: dict | None = None
+) -> CaseloadView:
+    """Filter, sort and page `queryset`. `row_annotations` are added to the page's rows only, so
+    the count and the filter choices stay plain queries on the children (an annotation that
+    joins reviews and decisions would otherwise join them for every child in the list)."""
     sort = params.get("sort", "due")
     if sort not in SORTS:
         sort = "due"
@@ -105,8 +110,15 @@ def caseload(queryset: QuerySet, params, today: date) -> CaseloadView:
     qs = qs.order_by(*(_descending(orderings) if descending else orderings))
     paginator = Paginator(qs, settings.CAREREVIEW["CASELOAD_PAGE_SIZE"])
     page = paginator.get_page(params.get("page"))
-    present_legal = sorted(set(queryset.values_list("current_legal_status", flat=True)) - {""})
-    present_place = sorted(set(queryset.values_list("current_placement", flat=True)) - {""})
+    if row_annotations:
+        bottom = (page.number - 1) * paginator.per_page
+        page.object_list = qs.annotate(**row_annotations)[bottom : bottom + paginator.per_page]
+    # The legal statuses and placements present, for the filters: one query for both.
+    present = set(
+        queryset.order_by().values_list("current_legal_status", "current_placement").distinct()
+    )
+    present_legal = sorted({legal for legal, _ in present} - {""})
+    present_place = sorted({place for _, place in present} - {""})
     return CaseloadView(
         page=page,
         rows=[CaseloadRow(c, today) for c in page.object_list],

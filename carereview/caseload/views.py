@@ -1,19 +1,68 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, render
 
 from carereview.accounts.models import Role, User
-from carereview.allocation.selectors import caseloads
+from carereview.allocation.selectors import Caseload
 from carereview.caseload.selectors import caseload
 from carereview.children.models import Child
 from carereview.core.calendar import today, working_calendar
-from carereview.followup.selectors import overdue_decisions_by_iro, overdue_decisions_count
-from carereview.reviews.presenters import latest_review_stages
+from carereview.followup.selectors import OPEN, overdue_decisions_count
+from carereview.reports.kept import kept
+from carereview.reviews.models import ChecklistEntry, Consultation, Decision, Meeting, Review
+from carereview.reviews.presenters import ReviewPresenter, Stage
+
+
+def latest_review_stages(user, children, today, calendar, purpose: str = "case") -> dict:
+    """The stage each child's next review has reached (reviews.presenters.latest_review_stages),
+    in four queries for the page whatever its rows: each child's latest review, then the
+    meetings, checklist and consultations of those reviews, one query each, handed to each
+    review's presenter as the reads it would otherwise make itself (its own read of the
+    consultations is one query per review being prepared, so the page's count grew with the
+    reviews booked; and related managers built per review cost more than the queries)."""
+    by_id = {c.pk: c for c in children}
+    latest = (
+        Review.objects.filter(child_id__in=list(by_id))  # scoped: the children passed in
+        .order_by()
+        .values("child_id")
+        .annotate(last=Max("id"))
+        .values("last")
+    )
+    reviews = list(Review.objects.visible_to(user, purpose).filter(pk__in=latest).order_by())
+    ids = [r.pk for r in reviews]
+    related: dict[str, dict[int, list]] = {}
+    for name, objects in (
+        ("meetings", Meeting.objects.all()),  # scoped: filtered to the scoped reviews below
+        ("checklist", ChecklistEntry.objects.all()),  # scoped: filtered to the scoped reviews
+        (
+            "consultations",
+            Consultation.objects.select_related("form", "person"),  # scoped: as above
+        ),
+    ):
+        related[name] = {}
+        for obj in objects.filter(review_id__in=ids).order_by():
+            related[name].setdefault(obj.review_id, []).append(obj)
+    stages: dict[int, Stage] = {}
+    for review in reviews:
+        review.child = by_id[review.child_id]  # already read for the page
+        if review.record_sent_on:
+            stages[review.child_id] = Stage("Not booked")
+            continue
+        presenter = ReviewPresenter(review, today, calendar)
+        presenter.__dict__.update(
+            meetings=related["meetings"].get(review.pk, []),
+            entries={e.item: e for e in related["checklist"].get(review.pk, [])},
+            consultations=related["consultations"].get(review.pk, []),
+        )
+        stages[review.child_id] = presenter.stage
+    return stages
 
 
 def _render_caseload(request, queryset, *, title, intro, person=None, scheduling=False):
-    if not scheduling:
-        # Issue 6: each row's overdue decisions, counted in the same query as the page.
-        queryset = queryset.annotate(overdue_decisions=overdue_decisions_count(today()))
-    view = caseload(queryset, request.GET, today())
+    # Issue 6: each row's overdue decisions, counted in the same query as the page's rows.
+    rows = None if scheduling else {"overdue_decisions": overdue_decisions_count(today())}
+    view = caseload(queryset, request.GET, today(), row_annotations=rows)
     stages = latest_review_stages(
         request.user,
         [row.child for row in view.rows],
@@ -79,28 +128,90 @@ def scheduling(request):
     )
 
 
+def _service_figures(user, now) -> dict:
+    """What the managers' view adds up over the whole service: in-care children with an (active)
+    IRO and those with a review overdue; the overdue decisions of the children `user` may see,
+    by IRO (JSON keys: strings) and in all."""
+    counts = (
+        Child.objects.in_care()  # scoped: counts only, no rows
+        .filter(current_iro__role=Role.IRO, current_iro__is_active=True)
+        .aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(next_review_due__lt=now)))
+    )
+    scoped = Child.objects.visible_to(user).in_care().filter(current_iro__isnull=False)
+    by_iro = {
+        str(row["review__child__current_iro"]): row["n"]
+        for row in Decision.objects.filter(  # scoped: of the scoped children
+            due_on__lt=now, status__in=OPEN, review__child__in=scoped.values("pk")
+        )
+        .order_by()
+        .values("review__child__current_iro")
+        .annotate(n=Count("pk"))
+    }
+    return {**counts, "decisions_by_iro": by_iro, "decisions_overdue": sum(by_iro.values())}
+
+
 def managers(request):
-    rows = caseloads(Role.IRO, today())
+    """Every active IRO's caseload, a page of IROs at a time, with what this manager's teams
+    reach (issue 7: at national scale there are some 1,500 IROs).
+
+    The rows' children and overdue reviews are counted for the IROs on the page only, as is
+    which of them this manager may see; so are the children waiting for an IRO. The overdue
+    decisions by IRO and the totals across the service are kept for
+    CASELOAD_TOTALS_FRESH_MINUTES (default 2; reports.kept): counting every decision of 100,000
+    children on each view would take most of a second.
+    """
+    now = today()
+    people = (
+        User.objects.filter(role=Role.IRO, is_active=True)
+        .select_related("team")
+        .order_by("last_name", "first_name", "pk")
+    )
+    page = Paginator(people, settings.CAREREVIEW.get("IRO_CASELOADS_PAGE_SIZE", 50)).get_page(
+        request.GET.get("page")
+    )
+    on_page = list(page.object_list)
+    ids = [p.pk for p in on_page]
+    counts = {
+        row["current_iro"]: row
+        for row in Child.objects.in_care()  # scoped: counts only, no rows
+        .filter(current_iro__in=ids)
+        .order_by()
+        .values("current_iro")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(next_review_due__lt=now)))
+    }
+    none = {"n": 0, "late": 0}
+    rows = [
+        Caseload(p, counts.get(p.pk, none)["n"], counts.get(p.pk, none)["late"]) for p in on_page
+    ]
+    scoped = Child.objects.visible_to(request.user).in_care()
     visible = set(
-        Child.objects.visible_to(request.user)
-        .in_care()
+        scoped.filter(current_iro__in=ids)
+        .order_by()
         .values_list("current_iro", flat=True)
         .distinct()
     )
-    waiting = Child.objects.visible_to(request.user).in_care().filter(current_iro__isnull=True)
-    total = sum(r.children for r in rows)
-    # Issue 6: overdue decisions across each IRO's children (those this manager may see).
-    decisions = overdue_decisions_by_iro(Child.objects.visible_to(request.user).in_care(), today())
+    # Issue 6: overdue decisions across each IRO's children (those this manager may see), with
+    # the service's totals: kept a few minutes, as counting them takes most of a second.
+    figures, figures_at = kept(
+        f"caseload:iros:v1:user={request.user.pk}:day={now.isoformat()}",
+        settings.CAREREVIEW.get("CASELOAD_TOTALS_FRESH_MINUTES", 2),
+        lambda: _service_figures(request.user, now),
+    )
+    decisions = {int(iro): n for iro, n in figures["decisions_by_iro"].items()}
+    waiting = scoped.filter(current_iro__isnull=True)
     return render(
         request,
-        "caseload/managers.html",
+        # caseload/managers.html with the pages of IROs after it (reports/templates).
+        "reports/iro_caseloads.html",
         {
             "rows": rows,
             "table": [(r, decisions.get(r.person.pk, 0)) for r in rows],
-            "decisions_overdue": sum(decisions.values()),
+            "decisions_overdue": figures["decisions_overdue"],
             "visible": visible,
             "waiting": waiting.count(),
-            "total": total,
-            "overdue": sum(r.overdue for r in rows),
+            "total": figures["total"],
+            "overdue": figures["overdue"],
+            "page": page,
+            "figures_at": figures_at,
         },
     )

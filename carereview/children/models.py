@@ -28,6 +28,8 @@ class Child(models.Model):
     last_name = models.CharField(max_length=80)
     preferred_name = models.CharField(max_length=80, blank=True)
     date_of_birth = models.DateField()
+    # rules.md §7: a child who died before 18 is kept 15 years after death (records.retention).
+    date_of_death = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=1, choices=[("M", "Male"), ("F", "Female"), ("U", "Unknown")])
     ethnicity = models.CharField(max_length=4, choices=codes.choices(codes.ETHNIC))
     first_language = models.CharField(max_length=60, default="English")

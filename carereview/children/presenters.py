@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from django.db.models import Exists, OuterRef
+
 from carereview.children.models import Child
 from carereview.children.services import periods_with_episodes
 from carereview.engine.calendar import WorkingCalendar
@@ -33,17 +35,28 @@ class ChildPresenter:
         return t.year - dob.year - ((t.month, t.day) < (dob.month, dob.day))
 
     @cached_property
+    def episodes(self):
+        """The child's episodes in order (one query, for the periods and the latest placement)."""
+        return list(self.child.episodes.order_by("decom", "id"))
+
+    @cached_property
     def periods(self):
-        episodes = list(self.child.episodes.order_by("decom", "id"))
-        return list(reversed(periods_with_episodes(episodes)))
+        return list(reversed(periods_with_episodes(self.episodes)))
+
+    @cached_property
+    def _all_reviews(self):
+        """Every review of the child, held or not, in one query."""
+        return list(self.child.reviews.all())
 
     @cached_property
     def reviews(self):
-        return list(self.child.reviews.filter(held_on__isnull=False).order_by("-held_on", "-id"))
+        held = [r for r in self._all_reviews if r.held_on is not None]
+        return sorted(held, key=lambda r: (r.held_on, r.pk), reverse=True)
 
     @cached_property
     def open_review(self):
-        return self.child.reviews.filter(held_on__isnull=True).order_by("-id").first()
+        preparing = [r for r in self._all_reviews if r.held_on is None]
+        return max(preparing, key=lambda r: r.pk) if preparing else None
 
     @cached_property
     def relationships(self):
@@ -51,12 +64,12 @@ class ChildPresenter:
 
     @cached_property
     def siblings(self):
-        visible = set(
-            Child.objects.visible_to(self.user)
-            .filter(siblings=self.child)
-            .values_list("pk", flat=True)
+        """Each brother or sister, and whether the user may open their page (one query)."""
+        visible = Child.objects.visible_to(self.user).filter(pk=OuterRef("pk"))
+        siblings = self.child.siblings.select_related("current_iro").annotate(
+            visible_to_user=Exists(visible)
         )
-        return [(s, s.pk in visible) for s in self.child.siblings.select_related("current_iro")]
+        return [(s, s.visible_to_user) for s in siblings]
 
     @cached_property
     def iro_history(self):
@@ -115,7 +128,7 @@ class ChildPresenter:
 
     @cached_property
     def placement_address(self):
-        latest = self.child.episodes.order_by("-decom", "-id").first()
+        latest = self.episodes[-1] if self.episodes else None
         if latest is None or not self.child.in_care:
             return None
         return latest

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("followup:work", "Between reviews"),
     ("caseload:social-worker", "My children"),
     ("caseload:managers", "IRO caseloads"),
+    ("reports:timeliness", "Timeliness"),
     ("allocation:unallocated", "Children without an IRO"),
     ("reviews:approvals", "Changes to approve"),
     ("caseload:scheduling", "Reviews to book"),
@@ -26,6 +27,8 @@ NAVIGATION = [
     ("representations:list", "Representations"),
     ("representations:advocacy-list", "Advocacy requests"),
     ("notifications:outbox", "Messages"),
+    ("accounts:locked", "Locked accounts"),
+    ("breakglass:list", "Break-glass"),
     ("core:profile", "Your profile"),
 ]
 

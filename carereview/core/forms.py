@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from carereview.core.models import BankHoliday
 
@@ -9,6 +10,14 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "Enter a correct username and password.",
         "inactive": "This account has been closed. Ask your administrator.",
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm sets the username's max_length after making the field, so nothing
+        # enforces it: a longer name reached authenticate() and django-axes, whose record of
+        # the attempt cannot hold it (a 500 on PostgreSQL). Refused here instead.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length or 150))
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

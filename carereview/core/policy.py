@@ -88,6 +88,11 @@ PERMISSIONS = {
     "respond_to_dispute": is_social_worker | is_team_manager | is_senior_manager,
     "view_dispute_overview": is_iro_manager,
     "view_outbox": is_administrator,
+    # Hardening (issue 7).
+    "manage_accounts": is_administrator,
+    "break_glass": is_iro_manager,
+    "review_break_glass": is_administrator | is_iro_manager,
+    "view_reports": is_iro_manager,
     # Representations and advocacy (rules.md §6).
     "manage_representations": is_complaints_manager,
     "arrange_advocacy": is_complaints_manager,
@@ -162,6 +167,17 @@ ROUTES: dict[str, str] = {
     "disputes:mine": "respond_to_dispute",
     "disputes:overview": "view_dispute_overview",
     "notifications:outbox": "view_outbox",
+    # Hardening (issue 7).
+    "accounts:two-factor": STAFF,
+    "accounts:two-factor-verify": PUBLIC,
+    "accounts:recovery-codes": STAFF,
+    "accounts:keep-alive": STAFF,
+    "accounts:locked": "manage_accounts",
+    "accounts:unlock": "manage_accounts",
+    "breakglass:open": "break_glass",
+    "breakglass:list": "review_break_glass",
+    "breakglass:review": "review_break_glass",
+    "reports:timeliness": "view_reports",
     # The portal: public ways in, then the person's own pages.
     "portal:sign-in": PUBLIC,
     "portal:accept": PUBLIC,
@@ -243,11 +259,18 @@ def child_scope(user, purpose: str = "case") -> Q:
             current_social_worker__line_manager=user
         )
     if role == Role.IRO_MANAGER:
-        return (
+        own = (
             Q(current_iro__team__manager=user)
             | Q(current_iro__line_manager=user)
             | Q(current_iro__isnull=True)
         )
+        if purpose == "own":  # without break-glass (core.audit marks reads beyond it)
+            return own
+        # Break-glass (issue 7): a child the manager opened with a reason, while the grant lasts.
+        from carereview.breakglass.models import BreakGlassGrant
+
+        granted = BreakGlassGrant.objects.live().filter(user=user).values("child_id")
+        return own | Q(pk__in=granted)
     return nothing
 
 

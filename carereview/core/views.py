@@ -18,9 +18,22 @@ from carereview.core.policy import allows
 
 
 class SignInView(auth_views.LoginView):
+    """Staff sign in with their password; then, if they have set up the app, with its code
+    (accounts.views.two_factor_verify). Failed passwords are counted by django-axes, which the
+    form's authenticate() call reaches with the request."""
+
     template_name = "registration/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        from carereview.accounts import second_factor
+        from carereview.accounts.views import begin_second_step
+
+        user = form.get_user()
+        if second_factor.has_app(user):
+            return begin_second_step(self.request, user, self.get_redirect_url())
+        return super().form_valid(form)
 
 
 class SignOutView(auth_views.LogoutView):

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 
 from carereview.core.forms import GovukDateInput
 from carereview.reviews.models import Review
@@ -16,6 +16,14 @@ class PortalSignInForm(AuthenticationForm):
         "invalid_login": "Your username or password is not right. Check them and try again.",
         "inactive": "You cannot use this any more. Ask your IRO or social worker.",
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm sets the username's max_length after making the field, so nothing
+        # enforces it: a longer name reached authenticate() and django-axes, whose record of
+        # the attempt cannot hold it (a 500 on PostgreSQL). Refused here instead.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length or 150))
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

@@ -105,8 +105,10 @@ def _send(subject: str, body: str, to: str) -> bool:
     them an error: the failure is logged and the record kept."""
     try:
         send_mail(subject, body, None, [to])
-    except Exception:
-        logger.exception("Could not send the email %r", subject)
+    except Exception as error:
+        # Neither the subject, the address nor the error's text (a mail server's refusal quotes
+        # the address) nor its traceback: logs hold no personal data (issue 7).
+        logger.error("Could not send an email (%s)", type(error).__name__)
         return False
     return True
 

@@ -435,6 +435,8 @@ def exclude_parent(
     ).exists()
     if not is_parent:
         raise ReviewRefused("Only a parent of the child can be excluded here")
+    if review.exclusions.filter(person=person).exists():  # a second time: refused, not a 500
+        raise ReviewRefused("This parent is already not invited to this review")
     exclusion = Exclusion.objects.create(
         review=review,
         person=person,

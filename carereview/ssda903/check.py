@@ -380,7 +380,9 @@ def write_text(result: CheckResult, out: TextIO) -> None:
     for note in result.data.files:
         rows = "" if note.n_rows is None else f", {note.n_rows} rows"
         table = f" ({note.table}{rows})" if note.table else ""
-        out.write(f"  {note.path.name}{table}: {note.note}\n")
+        # A file name that is not UTF-8 (its bytes kept as surrogates) is shown escaped.
+        name = note.path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        out.write(f"  {name}{table}: {note.note}\n")
     rows, offsets = _child_reviews(result)
     names = result.children
     next_due = _iso(s.next_due)

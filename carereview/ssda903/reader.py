@@ -445,6 +445,8 @@ def _xml_rows(path: Path) -> dict[str, list[list[str]]]:
             f"is not well-formed XML ({expat.ErrorString(error.code)}) at line {error.lineno}, "
             f"character {error.offset}",
         ) from error
+    except LookupError as error:  # an encoding declaration Python does not know
+        raise ReadError(path, f"is in an encoding that cannot be read ({error})") from error
     return rows
 
 

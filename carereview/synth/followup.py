@@ -5,9 +5,10 @@ overdue flags have something to show."""
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 
 from carereview.accounts.models import User
 from carereview.children.models import Child
@@ -33,19 +34,22 @@ CARER = "The foster carer"
 def add_decisions(*, as_at: date, seed: int = 0) -> int:
     """Two to four decisions for the latest held review of each child in care."""
     rng = random.Random(f"decisions-{seed}")
-    latest = (
-        Review.objects.filter(held_on__isnull=False, child__in_care=True)
+    # Each child's latest held review (one query, in the reviews' own order, which the random
+    # draws follow), with its child and their social worker and IRO.
+    last_held = (
+        Review.objects.filter(child=OuterRef("child"), held_on__isnull=False)
+        .order_by()
         .values("child")
         .annotate(last=Max("held_on"))
+        .values("last")[:1]
     )
-    last_held = {row["child"]: row["last"] for row in latest}
-    reviews = Review.objects.filter(held_on__isnull=False, child__in_care=True).select_related(
-        "child__current_social_worker", "child__current_iro"
+    reviews = (
+        Review.objects.filter(held_on__isnull=False, child__in_care=True)
+        .filter(held_on=Subquery(last_held))
+        .select_related("child__current_social_worker", "child__current_iro")
     )
     made: list[Decision] = []
-    for review in reviews:
-        if last_held.get(review.child_id) != review.held_on:
-            continue
+    for review in reviews.iterator(chunk_size=5000):
         child: Child = review.child
         for text in rng.sample(DECISIONS, rng.choice([2, 3, 3, 4])):
             owner: User | None
@@ -84,24 +88,28 @@ def add_decisions(*, as_at: date, seed: int = 0) -> int:
 
 
 def complete_midway_checks(*, as_at: date, seed: int = 0) -> int:
-    """Most midway checks already due were done, by their IRO, about on time; a few were not."""
+    """Most midway checks already due were done, by their IRO, about on time; a few were not.
+
+    Written as one UPDATE per (date done, outcome), whatever the number of checks: each check's
+    IRO is read from its child in the same statement."""
     from carereview.followup.models import MidwayCheck
 
     rng = random.Random(f"midway-{seed}")
-    done = []
-    for check in MidwayCheck.objects.filter(done_on__isnull=True, due_on__lt=as_at).select_related(
-        "child"
-    ):
+    groups: dict[tuple[date, str], list[int]] = defaultdict(list)
+    due = MidwayCheck.objects.filter(done_on__isnull=True, due_on__lt=as_at)
+    for pk, due_on in due.order_by("due_on", "id").values_list("pk", "due_on").iterator(5000):
         if rng.random() < 0.15:
             continue
-        check.done_on = min(as_at, check.due_on + timedelta(days=rng.choice([-5, -2, 0, 0, 3, 9])))
-        check.done_by_id = check.child.current_iro_id
-        check.outcome = rng.choice(
-            [MidwayCheck.Outcome.ON_TRACK] * 5 + [MidwayCheck.Outcome.CONCERNS]
-        )
-        check.progress_note = "Decisions progressing; spoke with the social worker."
-        done.append(check)
-    MidwayCheck.objects.bulk_update(
-        done, ["done_on", "done_by", "outcome", "progress_note"], batch_size=2000
-    )
-    return len(done)
+        done_on = min(as_at, due_on + timedelta(days=rng.choice([-5, -2, 0, 0, 3, 9])))
+        outcome = rng.choice([MidwayCheck.Outcome.ON_TRACK] * 5 + [MidwayCheck.Outcome.CONCERNS])
+        groups[(done_on, outcome)].append(pk)
+    iro = Child.objects.filter(pk=OuterRef("child_id")).values("current_iro_id")[:1]
+    for (done_on, outcome), ids in groups.items():
+        for start in range(0, len(ids), 5000):
+            MidwayCheck.objects.filter(pk__in=ids[start : start + 5000]).update(
+                done_on=done_on,
+                outcome=outcome,
+                done_by=Subquery(iro),
+                progress_note="Decisions progressing; spoke with the social worker.",
+            )
+    return sum(len(ids) for ids in groups.values())

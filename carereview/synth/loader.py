@@ -1,24 +1,153 @@
-"""Write a generated authority into the database, in one transaction, in bulk."""
+"""Write a generated authority into the database, in one transaction, in bulk.
+
+The database ends exactly as if each child had been created and then passed through
+`children.services.refresh_summary` (schedule, summary, midway check, placement-change events and
+their audit events), but no query is made per child: the schedule engine runs on the generated
+data in memory (`summarise`, the same `compute_schedule` call `refresh_summary` makes) and every
+table is written with `bulk_create` in batches, each row already complete. 100,000 children
+(about half a million reviews) load in a few minutes; `tests/test_synth.py` checks the result
+against `refresh_summary` child by child.
+"""
 
 from __future__ import annotations
 
 import random
-from datetime import time, timedelta
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from carereview.accounts.models import Team, User
 from carereview.allocation.models import IROAllocation, SocialWorkerAllocation
+from carereview.children import codes
 from carereview.children.models import Child, Episode, Person, Relationship
-from carereview.children.services import refresh_summary
 from carereview.core.calendar import working_calendar
+from carereview.core.models import AuditEvent
+from carereview.engine import periods as engine_periods
+from carereview.engine import schedule as engine_schedule
+from carereview.engine.calendar import WorkingCalendar
+from carereview.engine.midway import midway_check_due
+from carereview.followup.models import MidwayCheck, SignificantEvent
+from carereview.followup.services import NO_REVIEW_LOOKBACK_DAYS, PLACEMENT_CHANGE_RNE
 from carereview.reviews.models import ChecklistEntry, Meeting, Review
 
-from .generator import Authority
+from .generator import Authority, SynthChild
 
-BATCH = 2000
+BATCH = 5000
+
+
+@dataclass
+class ReviewSummary:
+    """What `refresh_summary` stores on one held review."""
+
+    counts: bool
+    due_on: date | None
+    on_time: bool | None
+    regime: str
+    sequence: int | None
+    data_error: str
+
+
+@dataclass
+class ChildSummary:
+    """What `refresh_summary` stores on the child, with its reviews' fields in held order, and
+    the index of the review a midway check follows (and its due date), if one is made."""
+
+    in_care: bool
+    looked_after_since: date | None
+    current_legal_status: str
+    current_placement: str
+    next_review_due: date | None
+    reviews: list[ReviewSummary] = field(default_factory=list)
+    midway_after: int | None = None
+    midway_due: date | None = None
+    event_episodes: list[int] = field(default_factory=list)
+
+
+def summarise(child: SynthChild, as_at: date, calendar: WorkingCalendar) -> ChildSummary:
+    """`refresh_summary` and `refresh_between_reviews` for one generated child, without the
+    database: the engine's schedule and the summary, which review a midway check follows, and
+    which episodes tell the IRO of a change of placement. Reviews and episodes are taken in the
+    order the loader writes them (held date, and DECOM, then the order made), as the service
+    reads them back."""
+    order = sorted(range(len(child.episodes)), key=lambda i: child.episodes[i].decom)
+    episodes = [child.episodes[i] for i in order]
+    engine_episodes = [e.engine() for e in episodes]
+    held = [r.held_on for r in child.reviews]
+    result = engine_schedule.compute_schedule(engine_episodes, held, as_at, calendar, [])
+    counted = {r.date: r for r in result.reviews}
+    errors = {e.review_date: e.message for e in result.errors}
+    seen: set[date] = set()
+    reviews = []
+    for day in held:
+        found = counted.get(day) if day not in seen else None
+        seen.add(day)
+        reviews.append(
+            ReviewSummary(
+                counts=found is not None,
+                due_on=found.due if found else None,
+                on_time=found.on_time if found else None,
+                regime=found.regime if found else "",
+                sequence=found.sequence if found else None,
+                data_error="" if found else errors.get(day, "Does not count")[:200],
+            )
+        )
+    periods = engine_periods.periods_of_care(engine_episodes)
+    open_period = next(
+        (p for p in reversed(periods) if p.start <= as_at and (p.end is None or p.end >= as_at)),
+        None,
+    )
+    latest = episodes[-1] if episodes else None
+    summary = ChildSummary(
+        in_care=open_period is not None,
+        looked_after_since=open_period.start if open_period else None,
+        current_legal_status=latest.ls if (latest and open_period) else "",
+        current_placement=latest.place if (latest and open_period) else "",
+        next_review_due=result.next_due,
+        reviews=reviews,
+    )
+    _midway(summary, held, as_at, calendar)
+    # followup.services.record_episode_events: placement changes since the latest review held.
+    done = [d for d in held if d <= as_at]
+    since = max(done) if done else as_at - timedelta(days=NO_REVIEW_LOOKBACK_DAYS)
+    summary.event_episodes = [
+        i
+        for i, e in zip(order, episodes, strict=True)
+        if e.rne in PLACEMENT_CHANGE_RNE and since <= e.decom <= as_at
+    ]
+    return summary
+
+
+def _midway(summary: ChildSummary, held: list[date], as_at: date, calendar) -> None:
+    """followup.services.refresh_midway on a child with no midway check yet."""
+    next_due = summary.next_review_due
+    if next_due is None or not summary.in_care:
+        return
+    since = summary.looked_after_since
+    candidates = [
+        i
+        for i, (day, r) in enumerate(zip(held, summary.reviews, strict=True))
+        if r.counts and day <= as_at and (since is None or day >= since)
+    ]
+    if not candidates:
+        return
+    latest = max(candidates, key=lambda i: (held[i], i))
+    if next_due <= held[latest]:
+        return
+    fraction = settings.CAREREVIEW.get("MIDWAY_FRACTION", 0.5)
+    summary.midway_after = latest
+    summary.midway_due = midway_check_due(held[latest], next_due, fraction, calendar)
+
+
+def _event_details(e) -> str:
+    return (
+        f"New episode from {e.decom:%-d %B %Y}: "
+        f"{codes.RNE.get(e.rne, e.rne)} "
+        f"(placement {e.place}: {codes.PLACE.get(e.place, '')})."
+    )
 
 
 @transaction.atomic
@@ -47,6 +176,15 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
         if t.manager:
             teams[t.name].manager = users[t.manager]
             teams[t.name].save(update_fields=["manager"])
+
+    calendar = working_calendar()
+    as_at = authority.as_at
+    total = len(authority.children)
+    summaries = []
+    for i, c in enumerate(authority.children, start=1):
+        summaries.append(summarise(c, as_at, calendar))
+        if progress and (i % 1000 == 0 or i == total):
+            progress(i, total)
 
     people = Person.objects.bulk_create(
         [
@@ -83,14 +221,20 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
                 current_social_worker=users[c.social_worker[-1].person]
                 if c.social_worker
                 else None,
+                in_care=s.in_care,
+                looked_after_since=s.looked_after_since,
+                current_legal_status=s.current_legal_status,
+                current_placement=s.current_placement,
+                next_review_due=s.next_review_due,
             )
-            for c in authority.children
+            for c, s in zip(authority.children, summaries, strict=True)
         ],
         batch_size=BATCH,
     )
     by_key = {c.key: obj for c, obj in zip(authority.children, children, strict=True)}
 
-    Episode.objects.bulk_create(
+    # Episodes in DECOM order within each child, as the service reads them back (decom, id).
+    episodes = Episode.objects.bulk_create(
         [
             Episode(
                 child=by_key[c.key],
@@ -115,7 +259,7 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
         batch_size=BATCH,
     )
     iro_by_key = {c.key: users[c.iro[-1].person] for c in authority.children if c.iro}
-    Review.objects.bulk_create(
+    reviews = Review.objects.bulk_create(
         [
             Review(
                 child=by_key[c.key],
@@ -124,9 +268,15 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
                 chaired_by=iro_by_key.get(c.key),
                 decisions_sent_on=r.decisions_sent_on,
                 record_sent_on=r.record_sent_on,
+                counts=f.counts,
+                due_on=f.due_on,
+                on_time=f.on_time,
+                regime=f.regime,
+                sequence=f.sequence,
+                data_error=f.data_error,
             )
-            for c in authority.children
-            for r in c.reviews
+            for c, s in zip(authority.children, summaries, strict=True)
+            for r, f in zip(c.reviews, s.reviews, strict=True)
         ],
         batch_size=BATCH,
     )
@@ -153,7 +303,7 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
         ],
         batch_size=BATCH,
     )
-    for model, attr, field in (
+    for model, attr, fk in (
         (IROAllocation, "iro", "iro"),
         (SocialWorkerAllocation, "social_worker", "social_worker"),
     ):
@@ -164,7 +314,7 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
                     started_on=a.started_on,
                     ended_on=a.ended_on,
                     reason=a.reason,
-                    **{field: users[a.person]},
+                    **{fk: users[a.person]},
                 )
                 for c in authority.children
                 for a in getattr(c, attr)
@@ -172,29 +322,97 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
             batch_size=BATCH,
         )
 
-    calendar = working_calendar()
-    total = len(children)
-    for i, child in enumerate(children, start=1):
-        refresh_summary(child, as_at=authority.as_at, calendar=calendar)
-        if progress and (i % 100 == 0 or i == total):
-            progress(i, total)
-    booked = book_upcoming(children, as_at=authority.as_at, calendar=calendar)
+    _between_reviews(authority, summaries, children, episodes, reviews)
+    booked = book_upcoming(children, as_at=as_at, calendar=calendar)
     return {
         "staff": len(users),
         "teams": len(teams),
         "children": len(children),
         "people": len(people),
-        "reviews": sum(len(c.reviews) for c in authority.children),
-        "episodes": sum(len(c.episodes) for c in authority.children),
+        "reviews": len(reviews),
+        "episodes": len(episodes),
         "booked": booked,
     }
+
+
+def _between_reviews(authority, summaries, children, episodes, reviews) -> None:
+    """The midway checks and placement-change events `refresh_between_reviews` makes, with the
+    audit events it records, child by child in the same order (so the same ids)."""
+    checks: list[MidwayCheck] = []
+    events: list[SignificantEvent] = []
+    order: list[tuple[str, int]] = []  # ("midway" | "event", index), in the order made
+    first_episode = first_review = 0
+    for c, s, child in zip(authority.children, summaries, children, strict=True):
+        if s.midway_after is not None:
+            order.append(("midway", len(checks)))
+            checks.append(
+                MidwayCheck(
+                    child=child,
+                    after_review=reviews[first_review + s.midway_after],
+                    due_on=s.midway_due,
+                )
+            )
+        for i in s.event_episodes:
+            e = c.episodes[i]
+            order.append(("event", len(events)))
+            events.append(
+                SignificantEvent(
+                    child=child,
+                    kind=SignificantEvent.Kind.PLACEMENT_CHANGE,
+                    source=SignificantEvent.Source.EPISODE,
+                    occurred_on=e.decom,
+                    details=_event_details(e),
+                    reported_by=None,
+                    episode=episodes[first_episode + i],
+                )
+            )
+        first_episode += len(c.episodes)
+        first_review += len(c.reviews)
+    checks = MidwayCheck.objects.bulk_create(checks, batch_size=BATCH)
+    events = SignificantEvent.objects.bulk_create(events, batch_size=BATCH)
+    audits = []
+    for kind, i in order:
+        if kind == "midway":
+            check = checks[i]
+            audits.append(
+                AuditEvent(
+                    actor=None,
+                    operation="midway.create",
+                    object_type=MidwayCheck._meta.label,
+                    object_id=str(check.pk),
+                    snapshot={
+                        "child": check.child_id,
+                        "review": check.after_review_id,
+                        "due_on": check.due_on.isoformat(),
+                    },
+                )
+            )
+        else:
+            event = events[i]
+            audits.append(
+                AuditEvent(
+                    actor=None,
+                    operation="event.report",
+                    object_type=SignificantEvent._meta.label,
+                    object_id=str(event.pk),
+                    snapshot={
+                        "child": event.child_id,
+                        "kind": event.kind,
+                        "source": event.source,
+                        "occurred_on": event.occurred_on.isoformat(),
+                        "episode": event.episode_id,
+                        "details_length": len(event.details),
+                    },
+                )
+            )
+    AuditEvent.objects.bulk_create(audits, batch_size=BATCH)
 
 
 def book_upcoming(children, *, as_at, calendar, horizon_days: int = 42, seed: int = 0) -> int:
     """Book most reviews due in the next six weeks, as a service would have: a meeting on a
     working day shortly before the due date, the social worker contacted where that was due."""
     rng = random.Random(seed)
-    booked = 0
+    planned = []
     for child in children:
         due = child.next_review_due
         if not (child.in_care and child.current_iro_id and due):
@@ -204,25 +422,34 @@ def book_upcoming(children, *, as_at, calendar, horizon_days: int = 42, seed: in
         on = calendar.last_working_day_on_or_before(due - timedelta(days=rng.choice([0, 1, 3, 7])))
         if on <= as_at:
             continue
-        review = Review.objects.create(
+        review = Review(
             child=child,
             due_when_booked=due,
-            booked_by=child.current_iro,
-            chaired_by=child.current_iro,
+            booked_by_id=child.current_iro_id,
+            chaired_by_id=child.current_iro_id,
         )
-        Meeting.objects.create(
-            review=review,
+        meeting = Meeting(
             on=on,
             at=time(rng.choice([9, 10, 11, 14, 15]), 30),
             venue=rng.choice(["The child's home", "School", "Family centre", "Northmoor House"]),
         )
+        entry = None
         contact_by = calendar.subtract_working_days(on, 15)
         if contact_by <= as_at:
-            ChecklistEntry.objects.create(
-                review=review,
+            entry = ChecklistEntry(
                 item=ChecklistEntry.Item.SOCIAL_WORKER_CONTACT,
                 done_on=min(as_at, contact_by + timedelta(days=rng.choice([-3, -1, 0, 2]))),
-                recorded_by=child.current_iro,
+                recorded_by_id=child.current_iro_id,
             )
-        booked += 1
-    return booked
+        planned.append((review, meeting, entry))
+    reviews = Review.objects.bulk_create([r for r, _, _ in planned], batch_size=BATCH)
+    meetings, entries = [], []
+    for review, (_, meeting, entry) in zip(reviews, planned, strict=True):
+        meeting.review = review
+        meetings.append(meeting)
+        if entry is not None:
+            entry.review = review
+            entries.append(entry)
+    Meeting.objects.bulk_create(meetings, batch_size=BATCH)
+    ChecklistEntry.objects.bulk_create(entries, batch_size=BATCH)
+    return len(planned)

@@ -1,6 +1,9 @@
 """Settings shared by every environment. Local, test and production settings build on these."""
 
+from datetime import timedelta
 from pathlib import Path
+
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = BASE_DIR / "carereview"
@@ -27,14 +30,21 @@ INSTALLED_APPS = [
     "carereview.representations",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "carereview.followup",
     "carereview.disputes",
     "carereview.notifications",
     "django_tasks_db",
+    "carereview.breakglass",
+    "carereview.reports",
+    "carereview.records",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "carereview.core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -42,7 +52,11 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "carereview.core.policy.PolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "carereview.accounts.middleware.SessionTimeoutMiddleware",
+    "carereview.accounts.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "carereview.config.urls"
@@ -66,7 +80,10 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out account or address before any password is checked
+# (every authenticate() call passes the request, which it needs).
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "rules.permissions.ObjectPermissionBackend",
 ]
@@ -74,6 +91,16 @@ LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "sign-in"
 
+# Argon2 first: new passwords are hashed with it, and older hashes are upgraded at sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Django's validators with their defaults (at least 8 characters, not common, not all numbers, not
+# like the person's name), for staff and portal users alike: children choose their own passwords,
+# and staff also need the second step (STAFF_SECOND_FACTOR), so the length is not raised for them.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -96,11 +123,52 @@ STATIC_ROOT = VAR_DIR / "static"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Sessions, cookies and headers (issue 7) ---------------------------------------------------
+# The session ends after CAREREVIEW["SESSION_IDLE_MINUTES"] without a request and after
+# CAREREVIEW["SESSION_MAX_HOURS"] in all (accounts.middleware.SessionTimeoutMiddleware); the cookie
+# itself lasts no longer than that, and not past closing the browser.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"  # Lax, not Strict: links in reminder emails keep the session
+CSRF_COOKIE_HTTPONLY = True  # the session warning's script reads the token from the page instead
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Django's Content Security Policy: only this site's own files, no inline script or style (no
+# template has a <script> without src, an on...= handler or a style= attribute), no plugins, no
+# framing. On in every environment, tests included, so the browser tests prove it.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+
+# --- Failed sign-ins (django-axes, issue 7) ------------------------------------------------------
+# Counted per account and, separately, per address: an account is locked after AXES_FAILURE_LIMIT
+# failures from anywhere, an address after CAREREVIEW["SIGN_IN_ADDRESS_FAILURE_LIMIT"] failures on
+# any accounts (higher, because a council office signs in from one address), each for
+# AXES_COOLOFF_TIME after the last failure. A wrong code at the second step counts as a failure.
+# The lockout page is accounts.views.locked_out; administrators unlock at accounts:locked.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_HANDLER = "carereview.accounts.middleware.SignInThrottle"
+AXES_LOCKOUT_CALLABLE = "carereview.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "carereview.accounts.middleware.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# A try while locked out does not restart the 30 minutes, so the lockout page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
 # --- The authority and the choices rules.md marks "(ours)" ---------------------------------
 # Each is a setting, never a constant in code.
@@ -170,6 +238,30 @@ DEFAULT_FROM_EMAIL = "iro-service@northmoor.example.org"
 
 # The portal's optional second step (issue 5): the authenticator app shows the authority's name.
 OTP_TOTP_ISSUER = CAREREVIEW["AUTHORITY_NAME"]
+
+CAREREVIEW.update(
+    {
+        # Issue 7. Staff sign in with a password and a code from an app (TOTP) or a recovery code:
+        # "required" makes every member of staff set the app up before any other page; "relaxed"
+        # (local demo and the test settings only) asks for a code only from those who set one up.
+        # `carereview check --deploy` fails if it is not "required" (accounts/checks.py).
+        "STAFF_SECOND_FACTOR": "required",
+        # Sessions end after this long without a request, and after this long in all; a warning
+        # shows this many seconds before (core/static/js/session-warning.js).
+        "SESSION_IDLE_MINUTES": 30,
+        "SESSION_MAX_HOURS": 12,
+        "SESSION_WARNING_SECONDS": 120,
+        # Failed sign-ins from one address, on any accounts, before that address is locked out
+        # (AXES_FAILURE_LIMIT is the limit per account).
+        "SIGN_IN_ADDRESS_FAILURE_LIMIT": 20,
+        # Proxies in front of the application that add to X-Forwarded-For: 0 reads the address
+        # from the connection (REMOTE_ADDR). Production reads it from the environment.
+        "TRUSTED_PROXY_COUNT": 0,
+    }
+)
+# django-axes says "INFO" at every sign-in and sign-out; failures and lockouts are WARNINGs, with
+# the username and address masked (AXES_SENSITIVE_PARAMETERS' default).
+LOGGING["loggers"] = {**LOGGING.get("loggers", {}), "axes": {"level": "WARNING"}}
 
 CAREREVIEW.update(
     {
@@ -261,3 +353,16 @@ NOTIFICATIONS = {
 
 # Background work: Django's tasks framework with the database backend (`carereview worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Break-glass (issue 7): an IRO manager's access to a record outside their scope lasts this many
+# hours from giving the reason (ours).
+CAREREVIEW["BREAK_GLASS_HOURS"] = 4
+
+# Logs hold no personal data (issue 7): at DEBUG these two log each SQL statement with its values
+# and each template's whole context (the child's name, address ...). They stay at INFO even where
+# the root logger is turned down to DEBUG.
+LOGGING["loggers"] = {
+    **LOGGING.get("loggers", {}),
+    "django.db.backends": {"level": "INFO"},
+    "django.template": {"level": "INFO"},
+}

@@ -18,3 +18,7 @@ DATABASES = {
         conn_max_age=0,
     )
 }
+
+# The demo signs staff in with a password alone (issue 7): a member of staff who sets up the app
+# is still asked for its code. Never in production: `carereview check --deploy` fails on it.
+CAREREVIEW = {**CAREREVIEW, "STAFF_SECOND_FACTOR": "relaxed"}  # noqa: F405

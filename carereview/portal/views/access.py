@@ -30,7 +30,9 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _safe_next(request, url: str) -> str:
-    ok = url_has_allowed_host_and_scheme(
+    # A path on this site only: redirect() would take "-1" or "home" for a view name (and a
+    # name that is not one is a NoReverseMatch, a 500).
+    ok = url.startswith("/") and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return url if url and ok else ""

@@ -1,0 +1,26 @@
+"""Settings for benchmarks/pages_at_scale.py: the local settings as production runs them (debug
+off, persistent connections), on the benchmark's own PostgreSQL database, with the staff second
+factor relaxed (the scripted users sign in with a password) and `ServerTiming` outermost.
+
+    CAREREVIEW_BENCH_DATABASE_URL   postgres://postgres@127.0.0.1:5432/carereview_bench_100000
+                                    (required)
+"""
+
+import os
+
+import dj_database_url
+
+from carereview.config.settings.local import *  # noqa: F403
+from carereview.config.settings.local import CAREREVIEW, MIDDLEWARE
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+DATABASES = {
+    "default": dj_database_url.parse(os.environ["CAREREVIEW_BENCH_DATABASE_URL"], conn_max_age=60)
+}
+CAREREVIEW = {**CAREREVIEW, "STAFF_SECOND_FACTOR": "relaxed"}
+MIDDLEWARE = ["benchmarks.pages_at_scale_timing.ServerTiming", *MIDDLEWARE]
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

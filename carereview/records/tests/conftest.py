@@ -1,0 +1,23 @@
+"""The rows the data migrations seed (bank holidays, consultation forms), present again in each
+transactional test: an earlier transactional test ends by emptying every table, seeds included."""
+
+import importlib
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def seeded_rows(request):
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from carereview.core.calendar import forget_bank_holidays
+
+    importlib.import_module("carereview.core.migrations.0002_seed_bank_holidays").seed(apps, None)
+    importlib.import_module("carereview.reviews.migrations.0003_consultation_forms").seed(
+        apps, None
+    )
+    forget_bank_holidays()
