@@ -3,7 +3,8 @@
 A CSV file is recognised by its header: the exact set of a table's column names, in any order,
 whatever the file's name. A UTF-8 byte order mark, spaces around names and values, Windows line
 ends and blank lines are read, not refused; every value is stripped and upper-cased (as the DfE
-validator upper-cases). A file that is not a 903 table is named and skipped. An XML file is an
+validator upper-cases). A file that is not a 903 table is named and skipped; a 903 table in
+UTF-16 or UTF-32, and a folder with no table to check, are refused (``ReadError``). An XML file is an
 ``EXPSSDA903`` document: ``CHILD/HEADER/{CHILDID, ..., AREVIEW{REVIEW, REVIEW_CODE}}`` and
 ``CHILD/EPISODE{..., PL, ...}``; entity declarations and external entities are refused (the
 protections of defusedxml), so a hostile file cannot expand itself or read other files.
@@ -283,6 +284,15 @@ def _sniff(path: Path) -> tuple[str, object]:
     text = start.removeprefix(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"<"):
         return "xml", None
+    wide = _wide_encoding(start)
+    if wide is not None:
+        # Excel's "Unicode Text" and some case systems write UTF-16: a 903 table in it is
+        # refused with the way out, not skipped as if it were some other file.
+        raise ReadError(
+            path,
+            f"is {wide} text, and a 903 file is read as UTF-8 (as the DfE's validator reads "
+            "it): save it again as \"CSV UTF-8\"",
+        )
     line = start.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
     try:
         header = next(csv.reader([line.decode("utf-8")]), [])
@@ -295,6 +305,35 @@ def _sniff(path: Path) -> tuple[str, object]:
     if table is None:
         return "other", "not a 903 table (its header matches no table of the return)"
     return "csv", (table, names)
+
+
+_WIDE_MARKS: Final = (
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16"),
+)
+
+
+def _wide_encoding(start: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" where ``start`` (a file's first bytes) is such text, with or without
+    a byte order mark, whose first line is the header of a 903 table; otherwise None."""
+    candidates = [(mark, enc, name) for mark, enc, name in _WIDE_MARKS if start.startswith(mark)]
+    if not candidates and b"\x00" in start[:8]:  # no mark: NULs are the other half of ASCII
+        candidates = [(b"", enc, name) for _, enc, name in _WIDE_MARKS]
+    for mark, encoding, name in candidates:
+        body = start[len(mark) :]
+        body = body[: len(body) - len(body) % (4 if name == "UTF-32" else 2)]
+        try:
+            first = body.decode(encoding).split("\n", 1)[0].rstrip("\r")
+            names = [n.strip().upper() for n in next(csv.reader([first]), [])]
+        except (UnicodeDecodeError, csv.Error):
+            continue
+        while names and not names[-1]:
+            names.pop()
+        if table_of(names) is not None:
+            return name
+    return None
 
 
 def _locate_bad_byte(path: Path) -> tuple[int | None, str | None, str]:
@@ -548,6 +587,15 @@ def read_folder(folder: Path | str) -> Return:
             else:
                 n_rows = _count_rows(path, names)
                 notes.append(FileNote(path, table, n_rows, "recognised, not used"))
+    if not sources:
+        # Nothing to check: said so with exit 2, not a clean result for an empty return.
+        skipped = "; ".join(f"{n.path.name} ({n.note.removeprefix('skipped: ')})" for n in notes[:3])
+        skipped += f"; and {len(notes) - 3} more" if len(notes) > 3 else ""
+        raise ReadError(
+            folder,
+            "holds no 903 table to check (Header, Episodes or Reviews, as CSV or XML)"
+            + (f"; skipped: {skipped}" if skipped else ": it is empty"),
+        )
     tables = {}
     for table in USED:  # Header first, so children are numbered in Header order
         if table in sources:

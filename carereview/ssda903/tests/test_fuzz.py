@@ -13,11 +13,15 @@ command in a subprocess. For every case:
 * nothing is written: the folder's listing, sizes and times, and the working folder, are as
   they were.
 
-A file the reader cannot take for a 903 table (UTF-16 or UTF-32 text, binary junk, a header
-that matches no table) is named on stderr and skipped, exit 0, as the reader's rules say (a
-file that is not a 903 table is named and skipped); a file that is a used table but cannot be
-read (a byte that is not UTF-8, a row with extra values, a field over the csv module's limit,
-XML that is not well-formed or declares entities) is exit 2.
+Exit 2, with one clear line, for anything that cannot be read: a used table that cannot be read
+(a byte that is not UTF-8, a row with extra values, a field over the csv module's limit, XML that
+is not well-formed or declares entities), a 903 table in UTF-16 or UTF-32 (with the way out: save
+it as CSV UTF-8), and a folder with no table to check (empty, or only junk and other files). A
+file that is not a 903 table beside one that is (a README, binary junk, a header that matches no
+table) is named on stderr and skipped, as the reader's rules say. Exit 0 is for a folder whose
+tables are read: bad values in them (dates that are not dates, unknown codes) are the return's
+own errors, reported as findings, as the contract says ("exit status 0 even when there are
+findings").
 
 The number of cases run is printed at the end of the module.
 """
@@ -53,8 +57,9 @@ FUZZ = settings(
         HealthCheck.function_scoped_fixture,
     ],
 )
-#: Cases run, by test (printed at the end of the module).
+#: Cases run, by test, and their exit statuses (printed at the end of the module).
 CASES: Counter = Counter()
+OUTCOMES: Counter = Counter()
 #: max_examples of each generating test: together at least 1,000 folders.
 EXAMPLES = {"csv": 420, "xml": 260, "junk": 200, "filesystem": 120, "huge": 25}
 assert sum(EXAMPLES.values()) >= 1000
@@ -153,6 +158,7 @@ def check_folder(folder: Path, kind: str, *, fmt: str = "json") -> tuple[int, by
     assert snapshot(folder) == before, "the check changed the folder"
     judge(folder, status, stdout, stderr, names, fmt)
     CASES[kind] += 1
+    OUTCOMES[status] += 1
     return status, stdout, stderr
 
 
@@ -174,7 +180,11 @@ def report_counts(request):
     yield
     total = sum(CASES.values())
     detail = ", ".join(f"{kind} {n}" for kind, n in sorted(CASES.items()))
-    line = f"ssda903 check fuzz: {total} malformed folders checked ({detail})"
+    line = (
+        f"ssda903 check fuzz: {total} malformed folders checked ({detail}): "
+        f"{OUTCOMES[2]} refused with one line and exit 2, {OUTCOMES[0]} read with exit 0 "
+        "(tables readable; bad values reported as findings); no traceback, nothing written"
+    )
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if capture is not None and reporter is not None:
@@ -680,6 +690,7 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path):
     folder = tmp_path / "return"
     folder.mkdir()
     (folder / os.fsdecode(b"r\xe9views.csv")).write_bytes(b"junk")
+    (folder / "reviews.csv").write_bytes(b"CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2015,01/06/2025,PN1\n")
     for fmt in ("json", "text"):
         status, stdout, stderr = check_folder(folder, "known", fmt=fmt)
         assert status == 0
@@ -687,13 +698,39 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path):
         assert "r\\xe9views.csv" in shown or "r\\udce9views.csv" in shown
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
-def test_a_utf16_table_is_named_and_skipped(tmp_path, encoding):
-    """Not read, and said so on stderr (the reader reads UTF-8 only; see the module docstring)."""
+@pytest.mark.parametrize(
+    "encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"]
+)
+def test_a_utf16_table_is_refused_with_the_way_out(tmp_path, encoding):
+    """Refused, exit 2, with or without a byte order mark: the reader reads UTF-8 only (as the
+    DfE's validator does), and the message says how to save the file so that it reads."""
     data = "CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2015,01/06/2025,PN1\n".encode(encoding)
     status, stdout, stderr = check_folder(one_file(tmp_path, "reviews.csv", data), "known")
-    assert status == 0 and json.loads(stdout)["children"] == {}
-    assert stderr == "ssda903 check: reviews.csv: skipped: not a 903 table (not UTF-8 CSV text)\n"
+    assert status == 2 and stdout == b""
+    wide = "UTF-32" if "32" in encoding else "UTF-16"
+    assert f"reviews.csv: is {wide} text" in stderr and 'save it again as "CSV UTF-8"' in stderr
+
+
+def test_utf16_text_that_is_not_a_903_table_is_skipped_beside_one_that_is(tmp_path):
+    folder = one_file(tmp_path, "notes.txt", "Notes for the return\n".encode("utf-16"))
+    (folder / "reviews.csv").write_bytes(b"CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2015,01/06/2025,PN1\n")
+    status, stdout, stderr = check_folder(folder, "known")
+    assert status == 0 and "1" in json.loads(stdout)["children"]
+    assert stderr == "ssda903 check: notes.txt: skipped: not a 903 table (not UTF-8 CSV text)\n"
+
+
+@pytest.mark.parametrize("files", [{}, {"junk.csv": bytes(range(256))}, {"readme.txt": b"Hi\n"}])
+def test_a_folder_with_no_table_to_check_is_refused(tmp_path, files):
+    folder = tmp_path / "return"
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    status, stdout, stderr = check_folder(folder, "known")
+    assert status == 2 and stdout == b""
+    assert "holds no 903 table to check" in stderr
+    assert ("it is empty" in stderr) == (not files)
+    for name in files:
+        assert name in stderr
 
 
 def test_a_latin1_file_that_is_ascii_reads(tmp_path):
@@ -712,10 +749,10 @@ SUBPROCESS_CASES = {
     "utf-16": (
         "reviews.csv",
         "CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2015,x,PN1\n".encode("utf-16"),
-        0,
+        2,
     ),
     "bad-dates": ("reviews.csv", b"CHILD,DOB,REVIEW,REVIEW_CODE\n1,30/02/2026,2026-02-30,PN1\n", 0),
-    "junk": ("reviews.csv", bytes(range(256)) * 8, 0),
+    "junk": ("reviews.csv", bytes(range(256)) * 8, 2),
     "huge": ("reviews.csv", b"CHILD,DOB,REVIEW,REVIEW_CODE\n1," + b"A" * HUGE + b",x,PN1\n", 2),
     "deep": ("a.xml", b"<EXPSSDA903>" + b"<x>" * 50_000 + b"</x>" * 50_000 + b"</EXPSSDA903>", 0),
 }

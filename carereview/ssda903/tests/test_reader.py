@@ -189,5 +189,16 @@ def test_other_xml_is_skipped(tmp_path: Path):
     folder = tmp_path / "xml"
     folder.mkdir()
     (folder / "other.xml").write_text("<html><body/></html>")
+    (folder / "reviews.csv").write_text("CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2015,01/06/2025,PN1\n")
     data = read_folder(folder)
-    assert data.tables == {} and "not" in data.files[0].note
+    assert set(data.tables) == {"Reviews"}
+    other = next(f for f in data.files if f.path.name == "other.xml")
+    assert other.note.startswith("skipped: not a 903 table")
+
+
+def test_a_folder_with_only_other_files_is_refused(tmp_path: Path):
+    folder = tmp_path / "xml"
+    folder.mkdir()
+    (folder / "other.xml").write_text("<html><body/></html>")
+    with pytest.raises(ReadError, match=r"holds no 903 table to check.*other\.xml"):
+        read_folder(folder)
