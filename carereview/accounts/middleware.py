@@ -71,6 +71,11 @@ def _number(value) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
+def keep_alive_paths() -> tuple[str, str]:
+    """The session warning's routes: staff and portal (the same view)."""
+    return reverse("accounts:keep-alive"), reverse("portal:keep-alive")
+
+
 class SessionTimeoutMiddleware:
     """Ends idle and over-long sessions; sets `request.session_timeout` for the page's warning."""
 
@@ -97,7 +102,7 @@ class SessionTimeoutMiddleware:
             return self._end(request, user, "idle")
         elif now - started > max_seconds():
             return self._end(request, user, "max")
-        keep_alive = request.path == reverse("accounts:keep-alive")
+        keep_alive = request.path in keep_alive_paths()
         if keep_alive and request.method == "GET":
             pass  # the warning asking how long is left: not activity
         elif (keep_alive and request.method == "POST") or now - seen >= SEEN_GRANULARITY:
@@ -128,7 +133,7 @@ class SessionTimeoutMiddleware:
             )
         messages.info(request, text)
         sign_in = "portal:sign-in" if portal else "sign-in"
-        if request.path == reverse("accounts:keep-alive"):
+        if request.path in keep_alive_paths():
             return JsonResponse({"signed_in": False, "sign_in_url": reverse(sign_in)}, status=401)
         if request.method == "GET":
             return redirect_to_login(request.get_full_path(), sign_in)

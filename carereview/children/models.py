@@ -81,6 +81,13 @@ class Child(models.Model):
         indexes = [
             models.Index(fields=["current_iro", "next_review_due"]),
             models.Index(fields=["in_care", "current_iro"]),
+            # Issue 7: the caseload counts and "which IROs' children may this manager see" read
+            # this index alone (an index-only scan), not the rows of every child of 50 IROs.
+            models.Index(
+                fields=["current_iro", "next_review_due", "id"],
+                condition=models.Q(in_care=True),
+                name="child_in_care_iro_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -104,7 +104,11 @@ class ChildPresenter:
 
     @cached_property
     def overdue_decisions(self) -> int:
-        """Decisions of the child's reviews not done and past their date (issue 6)."""
+        """Decisions of the child's reviews not done and past their date (issue 6): counted with
+        the child where the view asked for it (`followup.selectors.overdue_decisions_count`)."""
+        counted = getattr(self.child, "overdue_decisions", None)
+        if counted is not None:
+            return counted
         from carereview.reviews.models import Decision
 
         return (

@@ -4,13 +4,15 @@ from carereview.children.models import Child
 from carereview.children.presenters import ChildPresenter
 from carereview.core import audit
 from carereview.core.calendar import today, working_calendar
+from carereview.followup.selectors import overdue_decisions_count
 
 
 def detail(request, pk: int):
     child = get_object_or_404(
-        Child.objects.visible_to(request.user).select_related(
-            "current_iro", "current_social_worker"
-        ),
+        Child.objects.visible_to(request.user)
+        .select_related("current_iro", "current_social_worker")
+        # Issue 6's overdue decisions, in the same query as the child (issue 7).
+        .annotate(overdue_decisions=overdue_decisions_count(today())),
         pk=pk,
     )
     audit.record_access(request, child, "viewed the child's page")

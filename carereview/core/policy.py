@@ -183,6 +183,7 @@ ROUTES: dict[str, str] = {
     "portal:accept": PUBLIC,
     "portal:sign-in-code": PUBLIC,
     "portal:sign-out": "use_portal",
+    "portal:keep-alive": "use_portal",
     "portal:home": "use_portal",
     "portal:second-factor": "use_portal",
     "portal:iro-photo": "use_portal",

@@ -3,6 +3,8 @@
 
 from django.urls import path
 
+from carereview.accounts.views import keep_alive
+
 from .views import access, consultation, help, pages, requests, security
 
 app_name = "portal"
@@ -12,6 +14,8 @@ urlpatterns = [
     path("sign-in/code/", security.sign_in_code, name="sign-in-code"),
     path("invitation/<str:token>/", access.accept, name="accept"),
     path("sign-out/", access.sign_out, name="sign-out"),
+    # The warning before an idle session ends asks here how long is left ("Stay signed in").
+    path("keep-alive/", keep_alive, name="keep-alive"),
     path("", access.home, name="home"),
     path("security/", security.second_factor, name="second-factor"),
     # One child's part of the portal.

@@ -4,10 +4,11 @@ A CSV file is recognised by its header: the exact set of a table's column names,
 whatever the file's name. A UTF-8 byte order mark, spaces around names and values, Windows line
 ends and blank lines are read, not refused; every value is stripped and upper-cased (as the DfE
 validator upper-cases). A file that is not a 903 table is named and skipped; a 903 table in
-UTF-16 or UTF-32, and a folder with no table to check, are refused (``ReadError``). An XML file is an
-``EXPSSDA903`` document: ``CHILD/HEADER/{CHILDID, ..., AREVIEW{REVIEW, REVIEW_CODE}}`` and
-``CHILD/EPISODE{..., PL, ...}``; entity declarations and external entities are refused (the
-protections of defusedxml), so a hostile file cannot expand itself or read other files.
+UTF-16 or UTF-32, and a folder with no table to check, are refused (``ReadError``). An XML
+file is an ``EXPSSDA903`` document: ``CHILD/HEADER/{CHILDID, ..., AREVIEW{REVIEW,
+REVIEW_CODE}}`` and ``CHILD/EPISODE{..., PL, ...}``; entity declarations and external entities
+are refused (the protections of defusedxml), so a hostile file cannot expand itself or read
+other files.
 
 Only the columns the checks and the schedule read are kept, each as a ``Column``: an int32 code
 per row into the column's distinct values. Child identifiers share one ``Categories`` across
@@ -291,7 +292,7 @@ def _sniff(path: Path) -> tuple[str, object]:
         raise ReadError(
             path,
             f"is {wide} text, and a 903 file is read as UTF-8 (as the DfE's validator reads "
-            "it): save it again as \"CSV UTF-8\"",
+            'it): save it again as "CSV UTF-8"',
         )
     line = start.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
     try:
@@ -316,7 +317,7 @@ _WIDE_MARKS: Final = (
 
 
 def _wide_encoding(start: bytes) -> str | None:
-    """"UTF-16" or "UTF-32" where ``start`` (a file's first bytes) is such text, with or without
+    """ "UTF-16" or "UTF-32" where ``start`` (a file's first bytes) is such text, with or without
     a byte order mark, whose first line is the header of a 903 table; otherwise None."""
     candidates = [(mark, enc, name) for mark, enc, name in _WIDE_MARKS if start.startswith(mark)]
     if not candidates and b"\x00" in start[:8]:  # no mark: NULs are the other half of ASCII
@@ -589,7 +590,9 @@ def read_folder(folder: Path | str) -> Return:
                 notes.append(FileNote(path, table, n_rows, "recognised, not used"))
     if not sources:
         # Nothing to check: said so with exit 2, not a clean result for an empty return.
-        skipped = "; ".join(f"{n.path.name} ({n.note.removeprefix('skipped: ')})" for n in notes[:3])
+        skipped = "; ".join(
+            f"{n.path.name} ({n.note.removeprefix('skipped: ')})" for n in notes[:3]
+        )
         skipped += f"; and {len(notes) - 3} more" if len(notes) > 3 else ""
         raise ReadError(
             folder,

@@ -93,3 +93,47 @@ def test_the_session_warning(page, service):  # noqa: F811
     assert csp == [], csp
     # The only error the console may show: the 401 of asking after the session had ended.
     assert [p for p in problems if "401" not in p] == [], problems
+
+
+def test_the_session_warning_in_the_portal(page, service):  # noqa: F811
+    """A child in the portal gets the same warning, in the portal's words, kept alive by the
+    portal's own route; when nobody answers they land on the portal's sign-in page."""
+    from carereview.core.testing import PASSWORD, make_child
+    from carereview.portal.testing import make_portal_user
+
+    child = make_child(iro=service.iro, social_worker=service.social_worker)
+    _access, user = make_portal_user(child, by=service.iro)
+    problems = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.clock.install()
+    with time_machine.travel(timezone.now(), tick=True) as server:
+
+        def later(**delta):
+            server.shift(timedelta(**delta))
+            page.clock.fast_forward(int(timedelta(**delta).total_seconds() * 1000))
+
+        page.goto("/portal/sign-in/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(re.compile(r"/portal/"))
+        check_axe(page)
+        dialog = page.get_by_role("alertdialog", name="You will be signed out soon")
+        later(minutes=28, seconds=30)
+        expect(dialog).to_be_visible()
+        expect(dialog).to_contain_text("To keep your information safe, you will be signed out in")
+        expect(dialog).to_contain_text("Anything you have typed on this page and not saved")
+        check_axe(page)
+        dialog.get_by_role("button", name="Stay signed in").click()
+        expect(dialog).to_be_hidden()
+        later(minutes=27)
+        expect(dialog).to_be_hidden()
+        later(minutes=1, seconds=30)
+        expect(dialog).to_be_visible()
+        later(minutes=2, seconds=5)
+        page.wait_for_url(re.compile(r"/portal/sign-in/"))
+        check_axe(page)
+        expect(
+            page.get_by_text("You were signed out after 30 minutes without activity")
+        ).to_be_visible()
+    assert problems == [], problems

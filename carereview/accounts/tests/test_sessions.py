@@ -61,7 +61,20 @@ def test_a_portal_user_goes_back_to_the_portal_sign_in(client, service, now):
     assert get_user(client) == user
     home = client.get("/portal/", follow=True)
     assert home.status_code == 200
-    assert b'id="session-warning"' not in home.content  # keep-alive is a staff route
+    # The same warning as staff, in the portal's words, kept alive by the portal's own route.
+    dialog = home.content.decode()
+    assert 'id="session-warning"' in dialog
+    assert 'data-keep-alive-url="/portal/keep-alive/"' in dialog
+    assert "keep your information safe" in dialog and "records you can see" not in dialog
+    assert 'action="/portal/sign-out/"' in dialog
+    now.shift(timedelta(minutes=20))
+    status = client.get("/portal/keep-alive/", HTTP_ACCEPT="application/json").json()
+    assert status == {"signed_in": True, "seconds_left": 600, "reason": "idle"}  # not extended
+    assert client.get(KEEP_ALIVE).status_code == 403  # the staff route is not theirs
+    assert (
+        client.post("/portal/keep-alive/", HTTP_ACCEPT="application/json").json()["seconds_left"]
+        == 30 * 60
+    )  # "Stay signed in"
     now.shift(timedelta(minutes=31))
     response = client.get(home.redirect_chain[-1][0] if home.redirect_chain else "/portal/")
     assert response.status_code == 302

@@ -38,7 +38,7 @@ NOT_FOR_THEM = {
     ("carer", "portal:separate-meeting"),
 }
 # Routes about the person's sign-in rather than a child.
-NOT_ABOUT_A_CHILD = {"portal:home", "portal:second-factor", "portal:sign-out"}
+NOT_ABOUT_A_CHILD = {"portal:home", "portal:second-factor", "portal:sign-out", "portal:keep-alive"}
 
 
 class World:

@@ -690,7 +690,9 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path):
     folder = tmp_path / "return"
     folder.mkdir()
     (folder / os.fsdecode(b"r\xe9views.csv")).write_bytes(b"junk")
-    (folder / "reviews.csv").write_bytes(b"CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2015,01/06/2025,PN1\n")
+    (folder / "reviews.csv").write_bytes(
+        b"CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2015,01/06/2025,PN1\n"
+    )
     for fmt in ("json", "text"):
         status, stdout, stderr = check_folder(folder, "known", fmt=fmt)
         assert status == 0
@@ -713,7 +715,9 @@ def test_a_utf16_table_is_refused_with_the_way_out(tmp_path, encoding):
 
 def test_utf16_text_that_is_not_a_903_table_is_skipped_beside_one_that_is(tmp_path):
     folder = one_file(tmp_path, "notes.txt", "Notes for the return\n".encode("utf-16"))
-    (folder / "reviews.csv").write_bytes(b"CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2015,01/06/2025,PN1\n")
+    (folder / "reviews.csv").write_bytes(
+        b"CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2015,01/06/2025,PN1\n"
+    )
     status, stdout, stderr = check_folder(folder, "known")
     assert status == 0 and "1" in json.loads(stdout)["children"]
     assert stderr == "ssda903 check: notes.txt: skipped: not a 903 table (not UTF-8 CSV text)\n"

@@ -189,7 +189,9 @@ def test_other_xml_is_skipped(tmp_path: Path):
     folder = tmp_path / "xml"
     folder.mkdir()
     (folder / "other.xml").write_text("<html><body/></html>")
-    (folder / "reviews.csv").write_text("CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2015,01/06/2025,PN1\n")
+    (folder / "reviews.csv").write_text(
+        "CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2015,01/06/2025,PN1\n"
+    )
     data = read_folder(folder)
     assert set(data.tables) == {"Reviews"}
     other = next(f for f in data.files if f.path.name == "other.xml")
