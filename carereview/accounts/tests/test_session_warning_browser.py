@@ -113,6 +113,7 @@ def test_the_session_warning_in_the_portal(page, service):  # noqa: F811
             page.clock.fast_forward(int(timedelta(**delta).total_seconds() * 1000))
 
         page.goto("/portal/sign-in/")
+        check_axe(page)
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
