@@ -257,6 +257,10 @@ CAREREVIEW.update(
         # Proxies in front of the application that add to X-Forwarded-For: 0 reads the address
         # from the connection (REMOTE_ADDR). Production reads it from the environment.
         "TRUSTED_PROXY_COUNT": 0,
+        # Figures that take about a second to work out at 100,000 children are kept this long
+        # (reports.kept): the timeliness report, and the managers' caseload totals.
+        "REPORT_FRESH_MINUTES": 10,
+        "CASELOAD_TOTALS_FRESH_MINUTES": 2,
     }
 )
 # django-axes says "INFO" at every sign-in and sign-out; failures and lockouts are WARNINGs, with
