@@ -15,6 +15,7 @@ urlpatterns = [
     path("between-reviews/", include("carereview.followup.urls")),
     path("disputes/", include("carereview.disputes.urls")),
     path("admin/messages/", include("carereview.notifications.urls")),
+    path("admin/retention/", include("carereview.records.urls")),
     path("account/", include("carereview.accounts.urls")),
     path("break-glass/", include("carereview.breakglass.urls")),
     path("reports/", include("carereview.reports.urls")),

@@ -28,6 +28,7 @@ NAVIGATION = [
     ("representations:advocacy-list", "Advocacy requests"),
     ("notifications:outbox", "Messages"),
     ("accounts:locked", "Locked accounts"),
+    ("records:retention", "Retention"),
     ("breakglass:list", "Break-glass"),
     ("core:profile", "Your profile"),
 ]

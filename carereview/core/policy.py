@@ -93,6 +93,7 @@ PERMISSIONS = {
     "break_glass": is_iro_manager,
     "review_break_glass": is_administrator | is_iro_manager,
     "view_reports": is_iro_manager,
+    "manage_retention": is_administrator,
     # Representations and advocacy (rules.md §6).
     "manage_representations": is_complaints_manager,
     "arrange_advocacy": is_complaints_manager,
@@ -178,6 +179,8 @@ ROUTES: dict[str, str] = {
     "breakglass:list": "review_break_glass",
     "breakglass:review": "review_break_glass",
     "reports:timeliness": "view_reports",
+    "records:retention": "manage_retention",
+    "records:retention-proposal": "manage_retention",
     # The portal: public ways in, then the person's own pages.
     "portal:sign-in": PUBLIC,
     "portal:accept": PUBLIC,

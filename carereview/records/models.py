@@ -10,6 +10,11 @@ from django.db import models
 from .retention import Rule
 
 
+class Via(models.TextChoices):
+    WEB = "web", "signed in on the web"
+    COMMAND = "command", "named on the command line (not verified)"
+
+
 class RetentionProposal(models.Model):
     """One administrator proposes deleting the records past their retention date; another approves;
     then (and only then) `carereview retention delete` carries it out, once."""
@@ -29,6 +34,9 @@ class RetentionProposal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    #: How the approver was known: signed in on the web (password and, in production, the second
+    #: step) or a name typed on the command line (CAREREVIEW["RETENTION_APPROVAL"]).
+    approved_via = models.CharField(max_length=8, choices=Via.choices, blank=True)
     carried_out_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -71,6 +79,7 @@ class DeletionLog(models.Model):
     proposed_at = models.DateTimeField()
     approved_by = models.CharField(max_length=150)
     approved_at = models.DateTimeField()
+    approved_via = models.CharField(max_length=8, choices=Via.choices, blank=True)
     deleted_at = models.DateTimeField()
     #: The operating-system account that ran `carereview retention delete`.
     run_by = models.CharField(max_length=150, blank=True)

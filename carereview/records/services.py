@@ -20,6 +20,7 @@ import getpass
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,7 +31,7 @@ from carereview.core import audit
 from carereview.core.calendar import today
 
 from . import erase
-from .models import DeletionLog, ProposedChild, RetentionProposal
+from .models import DeletionLog, ProposedChild, RetentionProposal, Via
 from .retention import Retention, latest_birth_possibly_past, retention_for
 
 #: Who may propose and approve deletions (see the module's docstring).
@@ -128,8 +129,24 @@ def _proposal(proposal_id: int, using: str) -> RetentionProposal:
     return proposal
 
 
-def approve(proposal_id: int, by: str, *, using: str = "default") -> RetentionProposal:
-    """A second administrator approves the proposal as it stands."""
+def approval_from_command_line() -> bool:
+    """CAREREVIEW["RETENTION_APPROVAL"] (ours): "web" (the default) takes approvals only from an
+    administrator signed in on the web, where the sign-in shows who they are; "web or command
+    line" also takes a name typed with `carereview retention approve --by`."""
+    return settings.CAREREVIEW.get("RETENTION_APPROVAL", "web") == "web or command line"
+
+
+def approve(
+    proposal_id: int, by: str, *, via: str = Via.COMMAND, using: str = "default"
+) -> RetentionProposal:
+    """A second administrator approves the proposal as it stands: signed in on the web (`via`
+    "web", by the view), or named on the command line where the setting allows it."""
+    if via == Via.COMMAND and not approval_from_command_line():
+        raise RetentionRefused(
+            f"Approve proposal {proposal_id} on the web, signed in as a different administrator "
+            f"(Retention, /admin/retention/{proposal_id}/): a name typed here proves nobody's "
+            'approval. CAREREVIEW["RETENTION_APPROVAL"] = "web or command line" allows it here.'
+        )
     with transaction.atomic(using=using):
         proposal = _proposal(proposal_id, using)
         user = _decider(by, "approve deleting records", using)
@@ -144,10 +161,14 @@ def approve(proposal_id: int, by: str, *, using: str = "default") -> RetentionPr
             )
         proposal.approved_by = user
         proposal.approved_at = timezone.now()
+        proposal.approved_via = via
         proposal.status = RetentionProposal.Status.APPROVED
-        proposal.save(update_fields=["approved_by", "approved_at", "status"])
+        proposal.save(update_fields=["approved_by", "approved_at", "approved_via", "status"])
         audit.record_change(
-            user, "retention.approve", proposal, {"children": proposal.children.count()}
+            user,
+            "retention.approve",
+            proposal,
+            {"children": proposal.children.count(), "via": via},
         )
     return proposal
 
@@ -229,6 +250,7 @@ def carry_out(proposal_id: int, *, run_by: str | None = None, using: str = "defa
             proposed_at=proposal.proposed_at,
             approved_by=proposal.approved_by.username,
             approved_at=proposal.approved_at,
+            approved_via=proposal.approved_via,
             deleted_at=now,
             run_by=run_by[:150],
             child_ids=[i.la_child_id for i in going],

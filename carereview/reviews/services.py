@@ -89,7 +89,12 @@ def book_meeting(
     by_video: bool = False,
     video_details: str = "",
 ) -> Meeting:
-    """Book a meeting of the child's next review (a new review if none is being prepared)."""
+    """Book a meeting of the child's next review (a new review if none is being prepared).
+
+    The child's row is locked first, so that two people booking at once (an IRO and a
+    colleague, or a double-click) make one review with two meetings, never two reviews being
+    prepared. SQLite takes the database's write lock for the transaction instead."""
+    Child.objects.select_for_update().only("pk").get(pk=child.pk)  # scoped: a lock, no read
     review = open_review(child)
     if review is None:
         review = Review.objects.create(

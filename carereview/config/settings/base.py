@@ -9,6 +9,17 @@ BASE_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = BASE_DIR / "carereview"
 VAR_DIR = BASE_DIR / "var"
 
+
+def database(config: dict) -> dict:
+    """A database's settings as the web app needs them. SQLite: every transaction takes the write
+    lock when it begins (IMMEDIATE), so two requests writing at once wait their turn (up to 20 s)
+    instead of one failing with "database is locked", and a lock taken to serialise a write (a
+    booking, say) holds on SQLite as select_for_update holds on PostgreSQL."""
+    if config.get("ENGINE") == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    return config
+
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -261,6 +272,10 @@ CAREREVIEW.update(
         # (reports.kept): the timeliness report, and the managers' caseload totals.
         "REPORT_FRESH_MINUTES": 10,
         "CASELOAD_TOTALS_FRESH_MINUTES": 2,
+        # Who may approve deleting records past their retention date (rules.md §7): "web" takes
+        # approvals only from a second administrator signed in on the web; "web or command line"
+        # also takes a name typed with `carereview retention approve --by`, which proves nothing.
+        "RETENTION_APPROVAL": "web",
     }
 )
 # django-axes says "INFO" at every sign-in and sign-out; failures and lockouts are WARNINGs, with

@@ -5,7 +5,7 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import VAR_DIR, database
 
 DEBUG = True
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -13,9 +13,11 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "local-only-not-secret-" + "0" * 40)  
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'carereview.sqlite3'}"),
-        conn_max_age=0,
+    "default": database(
+        dj_database_url.parse(
+            os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'carereview.sqlite3'}"),
+            conn_max_age=0,
+        )
     )
 }
 

@@ -9,6 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import database
 
 
 def _required(name: str) -> str:
@@ -25,8 +26,8 @@ DEBUG = False
 SECRET_KEY = _required("SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
 DATABASES = {
-    "default": dj_database_url.parse(
-        _required("DATABASE_URL"), conn_max_age=60, conn_health_checks=True
+    "default": database(
+        dj_database_url.parse(_required("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)
     )
 }
 

@@ -5,7 +5,7 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import VAR_DIR, database
 
 DEBUG = False
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -13,8 +13,10 @@ SECRET_KEY = "test-only-not-secret-" + "0" * 40  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("CAREREVIEW_TEST_DATABASE_URL", f"sqlite:///{VAR_DIR / 'test.sqlite3'}"),
+    "default": database(
+        dj_database_url.parse(
+            os.environ.get("CAREREVIEW_TEST_DATABASE_URL", f"sqlite:///{VAR_DIR / 'test.sqlite3'}"),
+        )
     )
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -62,6 +62,7 @@ from carereview.followup.testing import make_followup_objects
 from carereview.notifications import backends, outbox
 from carereview.notifications.models import Message
 from carereview.portal.testing import make_portal_objects, make_portal_user
+from carereview.records import services as retention
 
 FIRST, LAST = "Zebedee", "Quillfeather"
 DOB = date(2013, 2, 17)
@@ -201,6 +202,9 @@ def zebedee(service):
     w.objects.dispute = disputes.raise_dispute(
         w.child, by=service.iro, summary=RECORD, message=LONG_TEXT, themes=["drift"]
     )
+    # Retention (issue 7): a record past its date (born in 1940), proposed for deletion.
+    make_child(dob=date(1940, 1, 1), first_name="Zebulon")
+    w.objects.proposal = retention.propose(service.administrator.username)
     w.child_access, w.child_user = make_portal_user(w.child, by=service.iro)
     w.portal_users = {"mother": w.objects.portal.user, "child": w.child_user}
     return w

@@ -17,6 +17,7 @@ from carereview.core.testing import make_child, make_review_objects
 from carereview.disputes import services as disputes
 from carereview.followup.testing import make_followup_objects
 from carereview.portal.testing import make_portal_objects
+from carereview.records import services as retention
 
 
 def walk(patterns, namespace=""):
@@ -102,6 +103,9 @@ def _kwargs(route: str, pattern: URLPattern, child, service, objects=None) -> di
         grant = getattr(objects, "grant", None)
         if grant is not None:
             values["grant_id"] = grant.pk
+        proposal = getattr(objects, "proposal", None)
+        if proposal is not None:
+            values["proposal_id"] = proposal.pk
         dispute = getattr(objects, "dispute", None)
         if dispute is not None:
             values |= {"dispute_id": dispute.pk, "step_id": dispute.steps.order_by("-id")[0].pk}
@@ -154,6 +158,10 @@ def objects(service, in_scope_child):
         reason="A welfare concern raised out of hours by the police",
         expires_at=timezone.now() + timedelta(hours=4),
     )
+    # Retention (issue 7): a proposal waiting for a second administrator (a child born in 1940
+    # is past its date).
+    make_child(dob=date(1940, 1, 1))
+    objects.proposal = retention.propose(service.administrator.username)
     return objects
 
 

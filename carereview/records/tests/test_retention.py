@@ -5,9 +5,11 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test import override_settings
 
 from carereview.accounts.models import PORTAL_ROLES, Role, User
 from carereview.children.models import Child, Person
@@ -18,7 +20,7 @@ from carereview.notifications.models import Message
 from carereview.portal.models import PortalAccess
 from carereview.records import services
 from carereview.records.erase import EraseRefused, edges, plan_erasure
-from carereview.records.models import DeletionLog, RetentionProposal
+from carereview.records.models import DeletionLog, RetentionProposal, Via
 from carereview.reviews.models import EarlierReviewRequirement
 
 from .builders import FIRST, LAST, MOTHER_FIRST, full_record
@@ -42,7 +44,7 @@ def _run(*args) -> str:
 def _approved(admins) -> RetentionProposal:
     first, second = admins
     proposal = services.propose(first.username)
-    return services.approve(proposal.pk, second.username)
+    return services.approve(proposal.pk, second.username, via=Via.WEB)
 
 
 # --- What is past its date ------------------------------------------------------------------
@@ -86,13 +88,13 @@ def test_only_an_administrator_may_propose_or_approve(service, admins):
             services.propose(user.username)
     proposal = services.propose(admins[0].username)
     with pytest.raises(services.RetentionRefused, match="only an active administrator"):
-        services.approve(proposal.pk, service.iro_manager.username)
+        services.approve(proposal.pk, service.iro_manager.username, via=Via.WEB)
     admins[1].is_active = False
     admins[1].save()
     with pytest.raises(services.RetentionRefused, match="only an active administrator"):
-        services.approve(proposal.pk, admins[1].username)
+        services.approve(proposal.pk, admins[1].username, via=Via.WEB)
     with pytest.raises(services.RetentionRefused, match="no user"):
-        services.approve(proposal.pk, "nobody")
+        services.approve(proposal.pk, "nobody", via=Via.WEB)
     assert RetentionProposal.objects.get().status == RetentionProposal.Status.PROPOSED
 
 
@@ -100,14 +102,17 @@ def test_the_proposer_cannot_approve_their_own_proposal(admins):
     make_child(dob=date(1940, 1, 1))
     proposal = services.propose(admins[0].username)
     with pytest.raises(services.RetentionRefused, match="a different administrator"):
-        services.approve(proposal.pk, admins[0].username)
-    with pytest.raises(CommandError, match="a different administrator") as refused:
-        _run("approve", str(proposal.pk), "--by", admins[0].username)
+        services.approve(proposal.pk, admins[0].username, via=Via.WEB)
+    with override_settings(
+        CAREREVIEW={**settings.CAREREVIEW, "RETENTION_APPROVAL": "web or command line"}
+    ):
+        with pytest.raises(CommandError, match="a different administrator") as refused:
+            _run("approve", str(proposal.pk), "--by", admins[0].username)
     assert refused.value.returncode == 2
-    approved = services.approve(proposal.pk, admins[1].username)
+    approved = services.approve(proposal.pk, admins[1].username, via=Via.WEB)
     assert approved.approved_by == admins[1]
     with pytest.raises(services.RetentionRefused, match="cannot be approved again"):
-        services.approve(proposal.pk, admins[1].username)
+        services.approve(proposal.pk, admins[1].username, via=Via.WEB)
 
 
 def test_nothing_is_deleted_without_approval(admins):
@@ -364,3 +369,23 @@ def test_a_row_of_another_childs_record_stops_the_deletion(service, admins):
     assert MidwayCheck.objects.filter(child=young).exists()
     assert not DeletionLog.objects.exists()
     assert RetentionProposal.objects.get().status == RetentionProposal.Status.APPROVED
+
+
+def test_the_command_line_approves_only_where_the_setting_allows(admins):
+    """By default a second administrator approves on the web, signed in: a name typed on the
+    command line proves nobody's approval (CAREREVIEW["RETENTION_APPROVAL"])."""
+    make_child(dob=date(1940, 1, 1))
+    proposal = services.propose(admins[0].username)
+    with pytest.raises(CommandError, match=f"Approve proposal {proposal.pk} on the web") as refused:
+        _run("approve", str(proposal.pk), "--by", admins[1].username)
+    assert refused.value.returncode == 2
+    assert RetentionProposal.objects.get().status == RetentionProposal.Status.PROPOSED
+    allowed = {**settings.CAREREVIEW, "RETENTION_APPROVAL": "web or command line"}
+    with override_settings(CAREREVIEW=allowed):
+        out = _run("approve", str(proposal.pk), "--by", admins[1].username)
+    assert f"Proposal {proposal.pk} approved by {admins[1].username}" in out
+    approved = RetentionProposal.objects.get()
+    assert approved.approved_via == Via.COMMAND
+    assert "named on the command line (not verified)" in _run("show", str(proposal.pk))
+    entry = services.carry_out(proposal.pk, run_by="ops")
+    assert entry.approved_via == Via.COMMAND

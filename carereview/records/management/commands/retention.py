@@ -52,7 +52,11 @@ class Command(BaseCommand):
             metavar="YYYY-MM-DD",
             help="Past their date on this day (default: today; never a later day).",
         )
-        approve = actions.add_parser("approve", help="Approve another administrator's proposal.")
+        approve = actions.add_parser(
+            "approve",
+            help="Approve another administrator's proposal (only where "
+            'CAREREVIEW["RETENTION_APPROVAL"] allows the command line; otherwise on the web).',
+        )
         approve.add_argument("proposal", type=int, metavar="PROPOSAL_ID")
         approve.add_argument(
             "--by",
@@ -96,8 +100,13 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(
-            f"A different administrator approves it: carereview retention approve {proposal.pk} "
-            "--by USERNAME"
+            "A different administrator approves it on the web, signed in: Retention, "
+            f"/admin/retention/{proposal.pk}/"
+            + (
+                f" (or: carereview retention approve {proposal.pk} --by USERNAME)"
+                if services.approval_from_command_line()
+                else ""
+            )
         )
 
     def do_approve(self, *, proposal, by, **options):
@@ -123,7 +132,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Past their retention date on {p.as_at.isoformat()}")
         self.stdout.write(f"Proposed by {p.proposed_by.username} at {_when(p.proposed_at)}")
         if p.approved_by:
-            self.stdout.write(f"Approved by {p.approved_by.username} at {_when(p.approved_at)}")
+            self.stdout.write(
+                f"Approved by {p.approved_by.username} at {_when(p.approved_at)} "
+                f"({p.get_approved_via_display() or 'how not recorded'})"
+            )
         self._rows((i.la_child_id, i.rule, i.retention_until) for i in p.children.all())
         entry = getattr(p, "deletion_log", None)
         if entry is not None:
