@@ -281,6 +281,8 @@ CAREREVIEW.update(
 # django-axes says "INFO" at every sign-in and sign-out; failures and lockouts are WARNINGs, with
 # the username and address masked (AXES_SENSITIVE_PARAMETERS' default).
 LOGGING["loggers"] = {**LOGGING.get("loggers", {}), "axes": {"level": "WARNING"}}
+# WeasyPrint says "INFO ... Fetching and parsing CSS" for every stylesheet it reads.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 
 CAREREVIEW.update(
     {
