@@ -89,3 +89,25 @@ def test_synth_command_loads_and_writes_903(tmp_path, capsys):
 def test_synth_files_only(tmp_path):
     call_command("synth", children=10, ssda903=tmp_path, no_load=True, as_at=AS_AT)
     assert (tmp_path / "episodes.csv").read_text().startswith("CHILD,DECOM,RNE")
+
+
+def test_a_national_scale_staff_has_a_name_each():
+    """More staff than first-name and surname pairs (some 2,900): 3,150 IROs and 840 social
+    workers, as `pages_at_scale.py --sizes 210000` asks for. Once the pairs run out, surnames are
+    double-barrelled; a small authority's names are as they were."""
+    a = generate(
+        seed=2026,
+        children=5,
+        as_at=AS_AT,
+        iros=3150,
+        social_workers=840,
+        teams=33,
+        calendar=default_calendar(),
+    )
+    names = [(s.first_name, s.last_name) for s in a.staff]
+    assert len(names) > 4000 and len(set(names)) == len(names)
+    from carereview.synth.names import SURNAMES
+
+    assert any(last not in SURNAMES for _, last in names)
+    small = generate(seed=7, children=5, as_at=AS_AT, calendar=default_calendar())
+    assert all(s.last_name in SURNAMES for s in small.staff)
