@@ -175,6 +175,9 @@ class VisitRequestForm(forms.Form):
 class ChoicesForm(forms.Form):
     """The child's choices about their review (seeds)."""
 
+    #: The choices' version when the page was opened (Review.choices_version).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     who = forms.CharField(
         label="Who do you want to come?",
         widget=forms.Textarea,

@@ -184,6 +184,8 @@ class ChoicesForm(forms.ModelForm):
         widgets = {"choices_cutoff": GovukDateInput}
         error_messages = {"choices_cutoff": {"invalid": "Enter a real date"}}
 
+    #: The choices' version when the form was opened (Review.choices_version).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     choice_chairing = forms.ChoiceField(
         label="Who chairs the review?",
         choices=Review.Chairing.choices,

@@ -59,6 +59,9 @@ class Review(models.Model):
     choices_updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    #: One more at each save of the choices: a form saved over a change made since it was opened
+    #: (the IRO's page and the child's portal at once) is stopped (services.save_choices).
+    choices_version = models.PositiveIntegerField(default=0)
 
     # The meeting record (rules.md §4 "matters", "participation", "decisions").
     wishes_and_feelings = models.TextField(

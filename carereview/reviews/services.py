@@ -323,6 +323,15 @@ def record_answers(
     return consultation
 
 
+class ChoicesChanged(Exception):
+    """The choices were saved by someone else after this form was opened: `latest` is the review
+    as it is now, to show before saving again."""
+
+    def __init__(self, latest: Review):
+        super().__init__("The choices changed after the form was opened")
+        self.latest = latest
+
+
 @transaction.atomic
 def save_choices(
     review: Review,
@@ -334,14 +343,25 @@ def save_choices(
     when: str,
     chairing: str,
     cutoff: date | None | type(...) = ...,
+    seen_version: int | None = None,
 ) -> Review:
     """The child's choices: who comes, what is talked about, where and when, who chairs. The IRO
     also sets the last day the child may change them in the portal (`cutoff`; left as it is when
-    not given)."""
+    not given).
+
+    `seen_version` is the `choices_version` the form was opened at: if the choices were saved
+    since (the child in the portal while the IRO edits, or the other way round), nothing is
+    saved and `ChoicesChanged` says what they are now, so that one person's change is never
+    overwritten unseen. The review's row is locked while it is checked and saved."""
+    current = Review.objects.select_for_update().get(pk=review.pk)  # scoped: the caller's review
+    if seen_version is not None and current.choices_version != seen_version:
+        raise ChoicesChanged(current)
     review.choice_who, review.choice_topics = who.strip(), topics.strip()
     review.choice_where, review.choice_when = where.strip(), when.strip()
     review.choice_chairing = chairing
+    review.choices_version = current.choices_version + 1
     fields = ["choice_who", "choice_topics", "choice_where", "choice_when", "choice_chairing"]
+    fields.append("choices_version")
     if cutoff is not ...:
         review.choices_cutoff = cutoff
         fields.append("choices_cutoff")

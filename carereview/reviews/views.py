@@ -232,21 +232,28 @@ def checklist(request, review_id: int, item: str):
 def choices(request, review_id: int):
     review = _review(request, review_id)
     audit.record_access(request, review.child, "child's choices")
-    form = forms.ChoicesForm(request.POST or None, instance=review)
+    form = forms.ChoicesForm(
+        request.POST or None, instance=review, initial={"version": review.choices_version}
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        services.save_choices(
-            review,
-            by=request.user,
-            who=d["choice_who"],
-            topics=d["choice_topics"],
-            where=d["choice_where"],
-            when=d["choice_when"],
-            chairing=d["choice_chairing"],
-            cutoff=d["choices_cutoff"],
-        )
-        messages.success(request, f"{review.child.first_name}'s choices saved.")
-        return _to_review(request, review)
+        try:
+            services.save_choices(
+                review,
+                by=request.user,
+                who=d["choice_who"],
+                topics=d["choice_topics"],
+                where=d["choice_where"],
+                when=d["choice_when"],
+                chairing=d["choice_chairing"],
+                cutoff=d["choices_cutoff"],
+                seen_version=d["version"],
+            )
+        except services.ChoicesChanged as changed:
+            form = _choices_changed(form, changed.latest)
+        else:
+            messages.success(request, f"{review.child.first_name}'s choices saved.")
+            return _to_review(request, review)
     return _form_page(
         request,
         review,
@@ -255,6 +262,27 @@ def choices(request, review_id: int):
         intro="Who comes, what is talked about, where and when, and who chairs.",
         button="Save the choices",
     )
+
+
+def _choices_changed(form, latest):
+    """The IRO's form again, as they typed it, saying what the choices became meanwhile: saving
+    again replaces them (the form now carries the latest version)."""
+    form.data = form.data.copy()
+    form.data["version"] = str(latest.choices_version)
+    now = {
+        "Who comes": latest.choice_who,
+        "What is talked about": latest.choice_topics,
+        "Where": latest.choice_where,
+        "When": latest.choice_when,
+        "Who chairs": latest.get_choice_chairing_display(),
+    }
+    shown = "; ".join(f"{k}: {v}" for k, v in now.items() if v) or "nothing"
+    form.add_error(
+        None,
+        "These choices were changed (in the portal, or by a colleague) while you had this page "
+        f"open. They are now: {shown}. Check yours below; saving again replaces them.",
+    )
+    return form
 
 
 def _consultation_recipients(review):

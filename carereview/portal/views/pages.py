@@ -221,25 +221,46 @@ def choices(request, child_id: int):
         "where": open_review.choice_where,
         "when": open_review.choice_when,
         "chairing": open_review.choice_chairing or Review.Chairing.IRO,
+        "version": open_review.choices_version,
     }
     form = ChoicesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            review_services.save_choices(
-                open_review,
-                by=request.user,
-                who=data["who"],
-                topics=data["topics"],
-                where=data["where"],
-                when=data["when"],
-                chairing=data["chairing"] or Review.Chairing.IRO,
+        try:
+            with transaction.atomic():
+                review_services.save_choices(
+                    open_review,
+                    by=request.user,
+                    who=data["who"],
+                    topics=data["topics"],
+                    where=data["where"],
+                    when=data["when"],
+                    chairing=data["chairing"] or Review.Chairing.IRO,
+                    seen_version=data["version"],
+                )
+                open_review.choices_updated_at = timezone.now()
+                open_review.choices_updated_by = request.user
+                open_review.save(update_fields=["choices_updated_at", "choices_updated_by"])
+        except review_services.ChoicesChanged as changed:
+            # The IRO saved them while this page was open: show what they are now.
+            latest = changed.latest
+            form.data = form.data.copy()
+            form.data["version"] = str(latest.choices_version)
+            now = [
+                ("Who comes", latest.choice_who),
+                ("What you talk about", latest.choice_topics),
+                ("Where", latest.choice_where),
+                ("When", latest.choice_when),
+            ]
+            shown = "; ".join(f"{k}: {v}" for k, v in now if v) or "nothing written yet"
+            form.add_error(
+                None,
+                "Your IRO changed your choices while you were on this page. They say now: "
+                f"{shown}. If you still want yours, press Save again.",
             )
-            open_review.choices_updated_at = timezone.now()
-            open_review.choices_updated_by = request.user
-            open_review.save(update_fields=["choices_updated_at", "choices_updated_by"])
-        messages.success(request, "Saved. Your IRO can see your choices.")
-        return redirect("portal:review", child_id=access.child_id)
+        else:
+            messages.success(request, "Saved. Your IRO can see your choices.")
+            return redirect("portal:review", child_id=access.child_id)
     return render_portal(
         request,
         "portal/choices.html",
