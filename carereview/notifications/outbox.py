@@ -107,6 +107,12 @@ def notify(
         return None
 
 
+def stuck_after() -> int:
+    """Attempts after which a message still not sent needs a person
+    (CAREREVIEW["OUTBOX_STUCK_AFTER_ATTEMPTS"])."""
+    return int(settings.CAREREVIEW.get("OUTBOX_STUCK_AFTER_ATTEMPTS", 10))
+
+
 def backoff(attempts: int) -> timedelta:
     """After the n-th failed attempt: 2**(n-1) minutes, at most OUTBOX_MAX_BACKOFF_MINUTES."""
     limit = settings.CAREREVIEW["OUTBOX_MAX_BACKOFF_MINUTES"]
@@ -172,7 +178,16 @@ def send_one(backend: Backend, message: Message, now: datetime | None = None) ->
         message.attempts = attempts
         message.next_attempt_at = at + backoff(attempts)
         message.last_error = describe_error(error, message)
-        log.warning("Message %s not sent (attempt %s): %s", message.pk, attempts, type(error))
+        if attempts >= stuck_after():
+            # Failing for hours: a wrong address, or the provider refusing. A person must look.
+            log.error(
+                "Message %s still not sent after %s attempts (%s): see the outbox page",
+                message.pk,
+                attempts,
+                type(error).__name__,
+            )
+        else:
+            log.warning("Message %s not sent (attempt %s): %s", message.pk, attempts, type(error))
         ok = False
     else:
         at = now or timezone.now()

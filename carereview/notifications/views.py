@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from .models import Message
+from .outbox import stuck_after
 
 PAGE_SIZE = 50
 
@@ -49,6 +50,10 @@ def outbox(request):
     if status not in Message.Status.values:
         status = ""
     counts = dict(Message.objects.values_list("status").annotate(n=Count("id")).order_by())
+    # Still not sent after OUTBOX_STUCK_AFTER_ATTEMPTS tries: listed first, for a person to look.
+    stuck = Message.objects.filter(
+        status=Message.Status.RETRYING, attempts__gte=stuck_after()
+    ).count()
     messages = Message.objects.select_related("user").order_by("-created_at", "-id")
     if status:
         messages = messages.filter(status=status)
@@ -74,5 +79,7 @@ def outbox(request):
             "status": status,
             "status_label": Message.Status(status).label if status else "",
             "filters": filters,
+            "stuck": stuck,
+            "stuck_after": stuck_after(),
         },
     )

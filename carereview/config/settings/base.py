@@ -331,6 +331,10 @@ CAREREVIEW.update(
         "REMIND_DISPUTE_WORKING_DAYS": 2,
         # The outbox: a failed send is tried again after 1, 2, 4 ... minutes, at most this many.
         "OUTBOX_MAX_BACKOFF_MINUTES": 360,
+        # A message still not sent after this many attempts (about 8 hours of trying at the
+        # default back-off) needs a person: the worker logs an ERROR at each further failure,
+        # and the outbox page lists it at the top. It is still tried, and never dropped.
+        "OUTBOX_STUCK_AFTER_ATTEMPTS": 10,
     }
 )
 

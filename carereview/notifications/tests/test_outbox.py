@@ -236,3 +236,23 @@ def test_send_text_failing_says_so_without_the_number(db, flaky):
     assert str(raised.value) == (
         "ConnectionRefusedError: Connection refused while sending to [recipient]"
     )
+
+
+def test_a_message_failing_for_hours_is_an_error_for_a_person(staff, flaky, caplog, settings):
+    """Still not sent after OUTBOX_STUCK_AFTER_ATTEMPTS: an ERROR in the log (for whoever watches
+    the service), still tried, never dropped."""
+    settings.CAREREVIEW = {**settings.CAREREVIEW, "OUTBOX_STUCK_AFTER_ATTEMPTS": 3}
+    message = _notify(staff.iro)
+    flaky.failures = 10
+    now = timezone.now()
+    levels = []
+    for _ in range(4):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="carereview.notifications.outbox"):
+            assert outbox.deliver_due(now=now).failed == 1
+        levels.append(caplog.records[-1].levelname)
+        message.refresh_from_db()
+        now = message.next_attempt_at
+    assert levels == ["WARNING", "WARNING", "ERROR", "ERROR"]
+    assert "still not sent after 4 attempts" in caplog.records[-1].getMessage()
+    assert message.status == "retrying" and message.next_attempt_at is not None

@@ -65,3 +65,17 @@ def test_an_empty_outbox_says_so(client, staff):
 def test_no_one_else_sees_it(client, staff, role):
     client.force_login(getattr(staff, role))
     assert client.get(URL).status_code == 403
+
+
+def test_messages_failing_for_hours_are_shown_first(client, staff):
+    stuck = notify("decision-overdue:9:2027-01-05", to="carer@example.org", subject="S", body="B")
+    Message.objects.filter(pk=stuck.pk).update(
+        status="retrying", attempts=12, last_error="SMTPRecipientsRefused: [recipient]"
+    )
+    notify("a", user=staff.iro, subject="S", body="B")
+    client.force_login(staff.administrator)
+    page = client.get(URL).content.decode()
+    assert "1 message could not be sent after 10 or more attempts" in page
+    assert '<a class="govuk-link" href="?status=retrying">failed messages</a>' in page
+    Message.objects.filter(pk=stuck.pk).update(status="sent")
+    assert "could not be sent after" not in client.get(URL).content.decode()
