@@ -9,7 +9,6 @@ which signs them in only with a right code within 5 minutes of the password.
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -37,14 +36,10 @@ from carereview.accounts.forms import (
     UnlockForm,
 )
 from carereview.accounts.middleware import address_failure_limit, second_factor_required
+from carereview.accounts.pending import STAFF as PENDING
 from carereview.core.models import AuditEvent
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-PENDING_USER = "staff_pending_user"
-PENDING_NEXT = "staff_pending_next"
-PENDING_AT = "staff_pending_at"
-PENDING_KEYS = (PENDING_USER, PENDING_NEXT, PENDING_AT)
-PENDING_SECONDS = 5 * 60
 NEW_CODES = "staff_new_recovery_codes"
 
 WRONG_CODE = "The code is not right. Check the app, or your recovery codes, and try again."
@@ -78,31 +73,8 @@ def _audit(actor, operation: str, object_type: str, object_id, snapshot: dict) -
 
 def begin_second_step(request, user, next_url: str):
     """After the right password: ask for the code (not signed in yet)."""
-    request.session[PENDING_USER] = user.pk
-    request.session[PENDING_NEXT] = _safe(request, next_url)
-    request.session[PENDING_AT] = int(time.time())
+    PENDING.begin(request, user, _safe(request, next_url))
     return redirect("accounts:two-factor-verify")
-
-
-def _clear_pending(request) -> None:
-    for key in PENDING_KEYS:
-        request.session.pop(key, None)
-
-
-def _pending_user(request):
-    """(user, expired): who gave the right password less than 5 minutes ago, if they may still sign
-    in; `expired` when the 5 minutes are what is missing."""
-    try:
-        age = time.time() - float(request.session.get(PENDING_AT))
-        pk = int(request.session.get(PENDING_USER))
-    except (TypeError, ValueError, OverflowError):
-        return None, False
-    if not 0 <= age <= PENDING_SECONDS:
-        return None, True
-    user = get_user_model().objects.filter(pk=pk, is_active=True).first()
-    if user is None or not user.is_staff_member or not factor.has_app(user):
-        return None, False
-    return user, False
 
 
 @never_cache
@@ -110,13 +82,13 @@ def two_factor_verify(request):
     """The code after the password: from the app, or a recovery code."""
     if request.user.is_authenticated:
         return redirect("home")
-    user, expired = _pending_user(request)
+    user, expired = PENDING.user(request, lambda u: u.is_staff_member and factor.has_app(u))
     if user is None:
-        _clear_pending(request)
+        PENDING.clear(request)
         return render(request, "accounts/sign_in_again.html", {"expired": expired})
     credentials = {settings.AXES_USERNAME_FORM_FIELD: user.get_username()}
     if not AxesProxyHandler.is_allowed(request, credentials):
-        _clear_pending(request)
+        PENDING.clear(request)
         return locked_out(request, None, credentials)
 
     form = SignInCodeForm(request.POST if request.method == "POST" else None)
@@ -125,8 +97,8 @@ def two_factor_verify(request):
         wait = factor.waiting_message(user, code)
         device = None if wait else factor.check(user, code)
         if device is not None:
-            next_url = request.session.get(PENDING_NEXT)
-            _clear_pending(request)
+            next_url = PENDING.next_url(request)
+            PENDING.clear(request)
             login(request, user, backend=BACKEND)
             django_otp.login(request, device)
             if factor.is_recovery_code(code):

@@ -1,8 +1,6 @@
 """Getting in and out: the portal's sign-in, the invitation link, and staff granting and ending
 access (issue 5, item 1)."""
 
-import time
-
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpResponseNotAllowed
@@ -11,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from carereview.accounts.models import User
+from carereview.accounts.pending import PORTAL as PENDING
 from carereview.children.models import Child
 from carereview.core import audit
 from carereview.portal import services
@@ -47,9 +46,7 @@ def sign_in(request):
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
         if has_second_factor(user):
-            request.session["portal_pending_user"] = user.pk
-            request.session["portal_pending_next"] = next_url
-            request.session["portal_pending_at"] = int(time.time())
+            PENDING.begin(request, user, next_url)
             return redirect("portal:sign-in-code")
         login(request, user, backend=BACKEND)
         return redirect(next_url or "portal:home")

@@ -8,26 +8,21 @@ a right code, within 5 minutes of the password.
 """
 
 import re
-import time
 
 import django_otp
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from carereview.accounts.pending import PORTAL as PENDING
 from carereview.core import audit
 from carereview.portal import second_factor as factor
 from carereview.portal.views.common import render_portal
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-PENDING_USER = "portal_pending_user"
-PENDING_NEXT = "portal_pending_next"
-PENDING_AT = "portal_pending_at"
-PENDING_KEYS = (PENDING_USER, PENDING_NEXT, PENDING_AT)
-PENDING_SECONDS = 5 * 60
 
 WRONG_CODE = "The code is not right. Check your app and try again."
 
@@ -129,40 +124,19 @@ def _turn_off(request, device):
 # --- the code after the password (not signed in yet) ---------------------------------------------
 
 
-def _clear_pending(request) -> None:
-    for key in PENDING_KEYS:
-        request.session.pop(key, None)
-
-
-def _pending_user(request):
-    """(user, expired): the person who gave the right password less than 5 minutes ago, if they
-    may still sign in, else None; `expired` when the 5 minutes are what is missing."""
-    try:
-        age = time.time() - float(request.session.get(PENDING_AT))
-        pk = int(request.session.get(PENDING_USER))
-    except (TypeError, ValueError, OverflowError):
-        return None, False
-    if not 0 <= age <= PENDING_SECONDS:
-        return None, True
-    user = get_user_model().objects.filter(pk=pk, is_active=True).first()
-    if user is None or not user.is_portal_user:
-        return None, False
-    return user, False
-
-
 def sign_in_code(request):
-    user, expired = _pending_user(request)
+    user, expired = PENDING.user(request, lambda u: u.is_portal_user)
     device = factor.confirmed_device(user) if user is not None else None
     if device is None:
-        _clear_pending(request)
+        PENDING.clear(request)
         if expired:
             messages.info(request, "You took too long to type the code. Sign in again.")
         return redirect("portal:sign-in")
 
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and _check(form, device, lambda code: factor.verify(user, code)):
-        next_url = request.session.get(PENDING_NEXT)
-        _clear_pending(request)
+        next_url = PENDING.next_url(request)
+        PENDING.clear(request)
         login(request, user, backend=BACKEND)
         django_otp.login(request, device)
         safe = isinstance(next_url, str) and url_has_allowed_host_and_scheme(
