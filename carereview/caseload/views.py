@@ -170,10 +170,6 @@ def managers(request):
         request.GET.get("page")
     )
     on_page = list(page.object_list)
-    # The first, the last and two either side of this one: as many links with 30 IROs as 3,000.
-    page_numbers = list(
-        page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    )
     ids = [p.pk for p in on_page]
     counts = {
         row["current_iro"]: row
@@ -216,8 +212,6 @@ def managers(request):
             "total": figures["total"],
             "overdue": figures["overdue"],
             "page": page,
-            "page_numbers": page_numbers,
-            "ellipsis": page.paginator.ELLIPSIS,
             "figures_at": figures_at,
         },
     )

@@ -130,11 +130,6 @@ def timeliness(request):
             "form": form,
             "r": report,
             "page": page,
-            # The first, the last and two either side of this one, however many IROs there are.
-            "page_numbers": list(
-                paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-            ),
-            "ellipsis": paginator.ELLIPSIS,
             "computed_at": computed_at,
             "fresh_minutes": fresh_minutes(),
             "year_label": year_label(year),

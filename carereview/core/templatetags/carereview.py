@@ -15,6 +15,39 @@ def query_with(context, **changes):
     return "?" + query.urlencode()
 
 
+@register.inclusion_tag("includes/pagination.html", takes_context=True)
+def pagination(context, page, label, what="page", anchor="", drop=""):
+    """GOV.UK pagination for a Django `page`: previous, the first, the last and two either side
+    of this one (ellipses between), next; as many links with 30 pages as with 3,000. `label`
+    names the navigation; `what` ends the hidden text of "Previous"/"Next"; `anchor` is added to
+    each link, and the query parameter `drop` is left out of them (say, "refresh")."""
+    if not page.has_other_pages():
+        return {"page": None}
+    query = context["request"].GET.copy()
+    if drop:
+        query.pop(drop, None)
+
+    def href(number: int) -> str:
+        query["page"] = number
+        return "?" + query.urlencode() + anchor
+
+    paginator = page.paginator
+    items = [
+        {"ellipsis": True}
+        if n == paginator.ELLIPSIS
+        else {"number": n, "href": href(n), "current": n == page.number}
+        for n in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
+    return {
+        "page": page,
+        "label": label,
+        "what": what,
+        "items": items,
+        "previous": href(page.previous_page_number()) if page.has_previous() else "",
+        "next": href(page.next_page_number()) if page.has_next() else "",
+    }
+
+
 @register.inclusion_tag("includes/sort_header.html", takes_context=True)
 def sort_header(context, key, label, numeric=False):
     view = context["v"]
