@@ -1,5 +1,7 @@
 """Forms for each step of a review, one per journey step (NHS manage-breast-screening style)."""
 
+from datetime import date
+
 from django import forms
 
 from carereview.children import codes
@@ -101,6 +103,13 @@ class MeetingChangeForm(forms.Form):
         widget=TimeInput(),
         error_messages={"invalid": "Enter a real time"},
     )
+    confirm = forms.BooleanField(
+        label="Ask for it anyway",
+        required=False,
+        help_text="Tick to ask for this date despite the warning above",
+    )
+    # The new date the warning was shown for: "ask for it anyway" confirms that date only.
+    warned_for = forms.DateField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
@@ -273,9 +282,19 @@ class ExclusionOutcomeForm(forms.ModelForm):
 
 class RecordForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    held_on = date_field(
-        "Date the review was completed",
-        help_text="The date of the meeting that completed the review",
+    # rules.md §3 (ours): the date held is the date of the meeting that completed the review, so
+    # it is chosen from the review's meetings, not typed (reviews.services.check_date_held).
+    held_on = forms.TypedChoiceField(
+        label="Which meeting completed the review?",
+        help_text="The review's date is the date of its last meeting. A meeting that was "
+        "postponed or cancelled is not listed.",
+        widget=forms.RadioSelect,
+        coerce=date.fromisoformat,
+        error_messages={
+            "required": "Choose the meeting that completed the review",
+            "invalid_choice": "Choose the meeting that completed the review: the date held is "
+            "the date of one of its meetings",
+        },
     )
     participation_code = forms.ChoiceField(
         label="How did the child take part?",
@@ -288,8 +307,17 @@ class RecordForm(forms.Form):
     )
     parents_views = text_field("The parents' views")
 
-    def __init__(self, *args, review, **kwargs):
+    def __init__(self, *args, review, meetings=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # One choice per day with a meeting that may have completed the review (its sessions).
+        days: dict = {}
+        for m in meetings:
+            where = "by video" if m.by_video else m.venue
+            days.setdefault(m.on, []).append(f"{m.at:%H:%M}" + (f", {where}" if where else ""))
+        self.fields["held_on"].choices = [
+            (on.isoformat(), f"{on:%A %-d %B %Y} at {'; '.join(sessions)}")
+            for on, sessions in days.items()
+        ]
         saved = {m.matter: m for m in review.matters.prefetch_related("hidden_from")}
         people = [
             (r.person_id, f"{r.person} ({r.get_kind_display()})")

@@ -110,6 +110,15 @@ def book_meeting(
     return meeting
 
 
+def postponement_warnings(meeting: Meeting, new_on: date | None) -> list[str]:
+    """rules.md §3: postponing never moves the due date, so a new date after it makes the review
+    late. Shown to the IRO asking (who confirms) and to the manager approving the request."""
+    due = meeting.review.child.next_review_due
+    if new_on is None or due is None or new_on <= due:
+        return []
+    return [f"This is after the review is due on {due:%-d %B %Y}. The review will be late."]
+
+
 @transaction.atomic
 def request_meeting_change(
     meeting: Meeting,
@@ -536,15 +545,49 @@ def check_participation(child: Child, code: str, held_on: date) -> None:
         raise ReviewRefused(f"{code} is only for a child aged 4 or over at the review; use PN0")
 
 
+#: The meetings a review may have been held at: booked (and now held), or already marked held.
+TOOK_PLACE = (Meeting.Status.SCHEDULED, Meeting.Status.HELD)
+
+
+def completing_meetings(review: Review) -> list[Meeting]:
+    """The meetings that may have completed the review: booked or held, on or before today."""
+    return list(review.meetings.filter(status__in=TOOK_PLACE, on__lte=today()).order_by("on", "at"))
+
+
+def check_date_held(review: Review, held_on: date) -> None:
+    """rules.md §3 (ours): the date held is the date of the meeting that completes the review, the
+    last of its meetings. Refuses a date with no meeting of the review that day (none booked, or
+    it was postponed or cancelled), a date in the future, and a date before a meeting still
+    booked or held, for every caller (the record page, synth, an import)."""
+    if held_on > today():
+        raise ReviewRefused("The date held cannot be in the future")
+    meetings = review.meetings.filter(status__in=TOOK_PLACE)
+    if not meetings.filter(on=held_on).exists():
+        raise ReviewRefused(
+            f"There is no meeting of this review on {held_on:%A %-d %B %Y}. The date held is the "
+            "date of the meeting that completed the review: choose that meeting, or book it first"
+        )
+    later = meetings.filter(on__gt=held_on).order_by("on").first()
+    if later is not None:
+        raise ReviewRefused(
+            f"The meeting on {later.on:%A %-d %B %Y} "
+            + ("is still booked" if later.status == Meeting.Status.SCHEDULED else "was held")
+            + ". A review is completed by its last meeting: cancel that meeting first, or record "
+            "the review as held on its date"
+        )
+
+
 @transaction.atomic
 def save_record(review: Review, *, by, version: int, data: RecordInput) -> Review:
     """Save the meeting record, refusing a save that started from an older version.
 
+    The date held must be the date of the meeting that completed the review (`check_date_held`);
+    that meeting and any earlier sessions of the review are marked held.
+
     The second of two editors is told, and nothing is lost: their input is returned to them with
     the saved record beside it (`StaleRecord.current`).
     """
-    if data.held_on > today():
-        raise ReviewRefused("The date held cannot be in the future")
+    check_date_held(review, data.held_on)
     check_participation(review.child, data.participation_code, data.held_on)
     updated = Review.objects.filter(pk=review.pk, version=version).update(
         version=version + 1,

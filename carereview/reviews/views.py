@@ -103,8 +103,28 @@ def meeting_change(request, meeting_id: int):
         pk=meeting_id,
     )
     form = forms.MeetingChangeForm(request.POST or None)
+    warnings = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        new_on = data.get("new_on") if data["change"] == Meeting.Change.POSTPONE else None
+        warnings = services.postponement_warnings(meeting, new_on)
+        confirmed = data["confirm"] and data.get("warned_for") == new_on
+        if warnings and not confirmed:
+            # Confirming covers only the date the warning was shown for.
+            form.data = form.data.copy()
+            form.data["warned_for"] = new_on.isoformat()
+            form.data.pop("confirm", None)
+            form.add_error("confirm", "Check the warning, then tick to ask for it anyway")
+            return render(
+                request,
+                "reviews/meeting_change.html",
+                {
+                    "meeting": meeting,
+                    "child": meeting.review.child,
+                    "form": form,
+                    "warnings": warnings,
+                },
+            )
         try:
             services.request_meeting_change(
                 meeting,
@@ -128,7 +148,7 @@ def meeting_change(request, meeting_id: int):
     return render(
         request,
         "reviews/meeting_change.html",
-        {"meeting": meeting, "child": meeting.review.child, "form": form},
+        {"meeting": meeting, "child": meeting.review.child, "form": form, "warnings": warnings},
     )
 
 
@@ -139,7 +159,8 @@ def approvals(request):
         .select_related("review__child", "change_requested_by")
         .order_by("on")
     )
-    return render(request, "reviews/approvals.html", {"pending": pending})
+    rows = [(m, services.postponement_warnings(m, m.change_new_on)) for m in pending]
+    return render(request, "reviews/approvals.html", {"pending": pending, "rows": rows})
 
 
 def approval_decide(request, meeting_id: int):
@@ -163,7 +184,14 @@ def approval_decide(request, meeting_id: int):
     return render(
         request,
         "reviews/approval_decide.html",
-        {"meeting": meeting, "child": meeting.review.child, "form": form},
+        {
+            "meeting": meeting,
+            "child": meeting.review.child,
+            "form": form,
+            "warnings": services.postponement_warnings(meeting, meeting.change_new_on)
+            if meeting.change == Meeting.Change.POSTPONE
+            else [],
+        },
     )
 
 
@@ -494,9 +522,10 @@ def record(request, review_id: int):
     review = _review(request, review_id)
     audit.record_access(request, review.child, "opened the review record")
     owners = _owners(review)
+    meetings = services.completing_meetings(review)
     conflict = None
     if request.method == "POST":
-        form = forms.RecordForm(request.POST, review=review)
+        form = forms.RecordForm(request.POST, review=review, meetings=meetings)
         formset = forms.DecisionFormSet(
             request.POST, prefix="decisions", form_kwargs={"owners": owners}
         )
@@ -535,16 +564,23 @@ def record(request, review_id: int):
                 form.data = form.data.copy()
                 form.data["version"] = conflict.version
             except services.ReviewRefused as refused:
-                _refused(form, refused, "participation_code")
+                date_held = any(
+                    r.startswith(("There is no meeting", "The meeting on", "The date "))
+                    for r in refused.reasons
+                )
+                _refused(form, refused, "held_on" if date_held else "participation_code")
             else:
                 messages.success(request, "The record is saved.")
                 return _to_review(request, review)
     else:
         form = forms.RecordForm(
             review=review,
+            meetings=meetings,
             initial={
                 "version": review.version,
-                "held_on": review.held_on or today(),
+                "held_on": (
+                    review.held_on or (meetings[-1].on if meetings else today())
+                ).isoformat(),
                 "participation_code": review.participation_code,
                 "wishes_and_feelings": review.wishes_and_feelings,
                 "parents_views": review.parents_views,
@@ -572,6 +608,7 @@ def record(request, review_id: int):
             "form": form,
             "formset": formset,
             "conflict": conflict,
+            "meetings": meetings,
         },
     )
 

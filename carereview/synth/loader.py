@@ -280,6 +280,15 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
         ],
         batch_size=BATCH,
     )
+    # Each review held at a meeting that day (rules.md §3, ours: the date held is its meeting's).
+    Meeting.objects.bulk_create(
+        [
+            Meeting(review=r, on=r.held_on, at=time(10), status=Meeting.Status.HELD)
+            for r in reviews
+            if r.held_on is not None
+        ],
+        batch_size=BATCH,
+    )
     Relationship.objects.bulk_create(
         [
             Relationship(

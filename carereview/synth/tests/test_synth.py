@@ -78,8 +78,13 @@ def test_synth_command_loads_and_writes_903(tmp_path, capsys):
     # Most reviews due in the next six weeks are booked, before their due date.
     from carereview.reviews.models import Meeting
 
-    meetings = list(Meeting.objects.select_related("review__child"))
+    meetings = list(Meeting.objects.filter(status="scheduled").select_related("review__child"))
     assert meetings
+    # Each review held was held at a meeting that day (issue 12 item 17).
+    held = Meeting.objects.filter(status="held")
+    assert sorted(held.values_list("review_id", "on")) == sorted(
+        Review.objects.filter(held_on__isnull=False).values_list("pk", "held_on")
+    )
     assert all(m.on <= m.review.child.next_review_due for m in meetings)
     assert all(m.on > AS_AT for m in meetings)
     with pytest.raises(CommandError, match="already holds 40 children"):
