@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.utils.dateformat import format as format_date
 
 from carereview.documents.addresses import AddressGuard
+from carereview.documents.headings import Heading
+from carereview.documents.headings import heading_about as document_heading
 from carereview.documents.pdf import html_to_pdf
 from carereview.documents.records import (
     MATTER_ORDER,
@@ -24,7 +26,14 @@ from carereview.documents.records import (
     recipient_for_invitation,
     sees_confidential_address,
 )
-from carereview.reviews.models import Exclusion, Invitation, MatterConsidered, Meeting, Review
+from carereview.reviews.models import (
+    Dispatch,
+    Exclusion,
+    Invitation,
+    MatterConsidered,
+    Meeting,
+    Review,
+)
 
 Matter = MatterConsidered.Matter
 
@@ -192,18 +201,22 @@ def letter_blocks(text: str) -> list[Block]:
     return blocks
 
 
-def letter_html(text: str, *, title: str) -> str:
+def letter_html(text: str, *, heading: Heading) -> str:
     return render_to_string(
         "documents/child_letter.html",
-        {"blocks": letter_blocks(text), "title": title, "authority_name": authority_name()},
+        {
+            "blocks": letter_blocks(text),
+            "title": heading.title,
+            "heading": heading.h1,
+            "authority_name": authority_name(),
+        },
     )
 
 
 def render_child_letter_html(review: Review) -> str:
-    child = review.child
     return letter_html(
         child_letter_text(review),
-        title=f"A letter about your review, {child.preferred_name or child.first_name}",
+        heading=document_heading(Dispatch.Kind.CHILD_LETTER, review.child, for_child=True),
     )
 
 
@@ -246,14 +259,12 @@ def render_invitation_html(review: Review, invitation: Invitation) -> str:
     child = review.child
     for_child = recipient.kind == "child"
     greeting = (child.preferred_name or child.first_name) if for_child else recipient.name
+    heading = document_heading(Dispatch.Kind.INVITATION, child, for_child=for_child)
     return render_to_string(
         "documents/invitation.html",
         {
-            "title": (
-                "Invitation to your Child in Care Review"
-                if for_child
-                else f"Invitation to the Child in Care Review for {child.full_name}"
-            ),
+            "title": heading.title,
+            "heading": heading.h1,
             "authority_name": authority_name(),
             "for_child": for_child,
             "greeting": greeting,
@@ -282,10 +293,12 @@ def render_exclusion_letter_html(exclusion: Exclusion) -> str:
     child = review.child
     # The reason is typed by a person: it must not give away a confidential placement address.
     reason, _ = AddressGuard.for_child(child).redact(exclusion.reason)
+    heading = document_heading(Dispatch.Kind.EXCLUSION_LETTER, child)
     return render_to_string(
         "documents/exclusion_letter.html",
         {
-            "title": f"Your invitation to the Child in Care Review for {child.full_name}",
+            "title": heading.title,
+            "heading": heading.h1,
             "authority_name": authority_name(),
             "exclusion": exclusion,
             "person": exclusion.person,

@@ -28,6 +28,8 @@ from django.template.loader import render_to_string
 from carereview.children import codes
 from carereview.children.models import Person, Relationship
 from carereview.documents.addresses import AddressGuard, latest_episode
+from carereview.documents.headings import Heading, heading_about
+from carereview.documents.headings import heading as document_heading
 from carereview.documents.pdf import html_to_pdf
 from carereview.reviews.models import Invitation, MatterConsidered, Review
 
@@ -109,6 +111,8 @@ class RecordVersion:
     omitted: list[str] = field(default_factory=list)
     # The child's version is the letter written to them.
     body: str = ""
+    # The name the child goes by (their version's headings use it).
+    child_known_as: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -192,9 +196,24 @@ def _attendee(invitation: Invitation) -> str:
     return f"{invitation.name} ({invitation.role})" if invitation.role else invitation.name
 
 
+def _heading(kind: str, version: RecordVersion) -> Heading:
+    """The document's title and heading by its kind (documents.headings); the child's record is
+    the letter written to them."""
+    for_child = version.kind == "child"
+    if kind == "record" and for_child:
+        kind = "child_letter"
+    return document_heading(
+        kind,
+        child_name=version.child_name,
+        known_as=version.child_known_as,
+        for_child=for_child,
+        held_on=version.held_on,
+    )
+
+
 def _title(review: Review) -> str:
-    held = f", held {review.held_on:%d/%m/%Y}" if review.held_on else ""
-    return f"Child in Care Review record: {review.child.full_name}{held}"
+    child = review.child
+    return heading_about("record", child, held_on=review.held_on).title
 
 
 def _child_version(review: Review, recipient: Recipient) -> RecordVersion:
@@ -204,7 +223,8 @@ def _child_version(review: Review, recipient: Recipient) -> RecordVersion:
     return RecordVersion(
         kind="child",
         recipient=recipient,
-        title=f"A letter about your review, {child.preferred_name or child.first_name}",
+        title=heading_about("child_letter", child, for_child=True).title,
+        child_known_as=child.preferred_name or child.first_name,
         child_name=child.full_name,
         held_on=review.held_on,
         decisions=[DecisionLine(d.text, d.owner_label, d.due_on) for d in review.decisions.all()],
@@ -297,13 +317,19 @@ def record_version(review: Review, recipient: Recipient) -> RecordVersion | None
 
 def render_record_html(version: RecordVersion) -> str:
     """The record version as HTML (the child's version is their letter)."""
+    heading = _heading("record", version)
     if version.kind == "child":
         from carereview.documents.letters import letter_html
 
-        return letter_html(version.body, title=version.title)
+        return letter_html(version.body, heading=heading)
     return render_to_string(
         "documents/record.html",
-        {"version": version, "authority_name": authority_name(), "title": version.title},
+        {
+            "version": version,
+            "authority_name": authority_name(),
+            "title": heading.title,
+            "heading": heading.h1,
+        },
     )
 
 
@@ -314,11 +340,16 @@ def render_record_pdf(version: RecordVersion) -> bytes:
 def render_decisions_html(version: RecordVersion) -> str:
     """Just the decisions of the review, from the recipient's version (decisions are sent before
     the full record)."""
-    held = f", held {version.held_on:%d/%m/%Y}" if version.held_on else ""
-    title = f"Decisions of the Child in Care Review: {version.child_name}{held}"
+    heading = _heading("decisions", version)
     return render_to_string(
         "documents/decisions.html",
-        {"version": version, "authority_name": authority_name(), "title": title},
+        {
+            "version": version,
+            "authority_name": authority_name(),
+            "title": heading.title,
+            "heading": heading.h1,
+            "for_child": version.kind == "child",
+        },
     )
 
 
