@@ -137,6 +137,7 @@ ROUTES: dict[str, str] = {
     "reviews:send": "send_review_documents",
     "reviews:document": "download_review_document",
     "reviews:child-letter": "prepare_review",
+    "reviews:child-wording": "prepare_review",
     "reviews:care-plan": "prepare_review",
     "reviews:consultation-read": "view_review",
     # Staff side of the portal (issue 5).

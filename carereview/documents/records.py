@@ -227,7 +227,11 @@ def _child_version(review: Review, recipient: Recipient) -> RecordVersion:
         child_known_as=child.preferred_name or child.first_name,
         child_name=child.full_name,
         held_on=review.held_on,
-        decisions=[DecisionLine(d.text, d.owner_label, d.due_on) for d in review.decisions.all()],
+        # The decisions in the words written for the child, never the professional text.
+        decisions=[
+            DecisionLine(d.child_wording, d.owner_label, d.due_on)
+            for d in review.decisions.exclude(child_wording="")
+        ],
         next_review_due=child.next_review_due,
         omitted=["The record itself: the child receives a letter written to them"],
         body=child_letter_text(review),

@@ -405,6 +405,28 @@ class DecisionFormSetBase(forms.BaseFormSet):
 DecisionFormSet = forms.formset_factory(DecisionForm, formset=DecisionFormSetBase, extra=2)
 
 
+class ChildWordingForm(forms.Form):
+    """Each decision in the child's words (issue 12 item 24): the professional text and a
+    suggestion are shown as the hint; the IRO writes or confirms the words, none left empty."""
+
+    def __init__(self, *args, decisions, name: str, suggestions: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decisions = decisions
+        for n, decision in enumerate(decisions, 1):
+            key = f"decision-{decision.pk}"
+            self.fields[key] = text_field(
+                f"Decision {n} in {name}'s words",
+                required=True,
+                help_text=f"The decision: “{decision.text}”. A suggestion: "
+                f"“{suggestions[decision.pk]}”",
+            )
+            self.fields[key].error_messages["required"] = f"Write decision {n} in {name}'s words"
+            self.initial.setdefault(key, decision.child_wording)
+
+    def wordings(self) -> dict[int, str]:
+        return {d.pk: self.cleaned_data[f"decision-{d.pk}"] for d in self.decisions}
+
+
 class ChildLetterForm(forms.Form):
     text = text_field("The letter", required=True, max_length=20000)
 

@@ -465,6 +465,9 @@ class Decision(models.Model):
         help_text="A person or a role, for example: the foster carer",
     )
     due_on = models.DateField("by when")
+    # The decision as the child reads it (their letter, their copy, their portal), written or
+    # confirmed by the IRO; empty until then, and never filled from `text` (issue 12 item 24).
+    child_wording = models.TextField("the decision in the child's words", blank=True)
 
     # Tracked between reviews (issue 6): the owner (or the IRO for an owner outside the system)
     # records progress and marks it done with a note.

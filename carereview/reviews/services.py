@@ -657,6 +657,10 @@ def save_record(review: Review, *, by, version: int, data: RecordInput) -> Revie
         ]
         for k in changed:
             setattr(decision, k, values[k])
+        if "text" in changed and decision.child_wording:
+            # The child's words were for the decision as it was: the IRO writes them again.
+            decision.child_wording = ""
+            changed.append("child_wording")
         if changed:
             decision.save(update_fields=changed)
     for invitation_id, status in data.attendance.items():
@@ -724,6 +728,7 @@ def _send(review: Review, *, by, kind: str, field: str) -> int:
         raise ReviewRefused(f"This was sent on {already:%-d %B %Y}; it is not sent twice")
     if kind == Dispatch.Kind.DECISIONS and not review.decisions.exists():
         raise ReviewRefused("Record the decisions first")
+    check_child_wording(review)
     count = 0
     for invitation in _recipients(review):
         if invitation.email:
@@ -734,6 +739,55 @@ def _send(review: Review, *, by, kind: str, field: str) -> int:
     review.save(update_fields=[field])
     audit.record_change(by, f"review.send_{kind}", review, {"recipients": count})
     return count
+
+
+def child_wording_missing(review: Review) -> list[Decision]:
+    """The review's decisions not yet written in the child's words: a to-do for the IRO."""
+    return list(review.decisions.filter(child_wording=""))
+
+
+def known_as(child: Child) -> str:
+    return child.preferred_name or child.first_name
+
+
+def check_child_wording(review: Review) -> None:
+    """Nothing of the review is sent until each decision has the child's wording: the child's
+    letter and copy use it, never the professional text (issue 12 item 24)."""
+    missing = len(child_wording_missing(review))
+    if missing:
+        decisions = "decision" if missing == 1 else "decisions"
+        raise ReviewRefused(
+            f"Write {missing} {decisions} in {known_as(review.child)}'s words first: their "
+            "letter and their copy use those words, not the professional ones"
+        )
+
+
+@transaction.atomic
+def save_child_wording(review: Review, *, by, wordings: dict[int, str]) -> list[Decision]:
+    """The IRO writes (or confirms) each decision in the child's words. `wordings` maps a
+    decision's id to its wording; each must say something."""
+    decisions = list(review.decisions.order_by("due_on", "id"))
+    place = {d.pk: i for i, d in enumerate(decisions, 1)}
+    unknown = set(wordings) - set(place)
+    if unknown:
+        raise ReviewRefused("A wording is for a decision not in this review")
+    empty = [place[pk] for pk, text in wordings.items() if not (text or "").strip()]
+    if empty:
+        raise ReviewRefused(
+            *(f"Write decision {n} in {known_as(review.child)}'s words" for n in sorted(empty))
+        )
+    changed = []
+    for decision in decisions:
+        if decision.pk in wordings:
+            text = wordings[decision.pk].strip()
+            if decision.child_wording != text:
+                decision.child_wording = text
+                changed.append(decision)
+    Decision.objects.bulk_update(changed, ["child_wording"])
+    audit.record_change(
+        by, "review.child_wording", review, {"decisions": sorted(d.pk for d in changed)}
+    )
+    return changed
 
 
 @transaction.atomic

@@ -34,5 +34,6 @@ urlpatterns = [
         name="document",
     ),
     path("<int:review_id>/letter/", views.child_letter, name="child-letter"),
+    path("<int:review_id>/decisions-for-child/", views.child_wording, name="child-wording"),
     path("<int:review_id>/care-plan/", views.care_plan, name="care-plan"),
 ]

@@ -94,7 +94,9 @@ def detail(request, review_id: int):
     review = _review(request, review_id)
     audit.record_access(request, review.child, "viewed a review")
     p = ReviewPresenter(review, today(), working_calendar())
-    return render(request, "reviews/detail.html", {"review": review, "child": review.child, "p": p})
+    context = {"review": review, "child": review.child, "p": p}
+    context["unworded"] = len(services.child_wording_missing(review)) if review.held_on else 0
+    return render(request, "reviews/detail.html", context)
 
 
 def meeting_change(request, meeting_id: int):
@@ -689,6 +691,44 @@ def document(request, review_id: int, kind: str, recipient: str):
     return response
 
 
+def child_wording(request, review_id: int):
+    """Each decision in the child's words, written or confirmed by the IRO (issue 12 item 24)."""
+    from carereview.documents.letters import suggest_child_wording
+
+    review = _review(request, review_id)
+    audit.record_access(request, review.child, "decisions in the child's words")
+    child = review.child
+    name = services.known_as(child)
+    decisions = list(review.decisions.order_by("due_on", "id"))
+    form = forms.ChildWordingForm(
+        request.POST or None,
+        decisions=decisions,
+        name=name,
+        suggestions={d.pk: suggest_child_wording(d, child) for d in decisions},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_child_wording(review, by=request.user, wordings=form.wordings())
+        except services.ReviewRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, f"The decisions in {name}'s words are saved.")
+            return _to_review(request, review)
+    return _form_page(
+        request,
+        review,
+        form,
+        title=f"The decisions in {name}'s words",
+        intro=(
+            f"{name}'s letter, their copy of the decisions and their pages in the portal use these "
+            "words, never the professional ones. Write each as you would say it to them."
+            if decisions
+            else "No decisions are recorded for this review yet. Record them first."
+        ),
+        button="Save",
+    )
+
+
 def child_letter(request, review_id: int):
     from carereview.documents.letters import draft_child_letter
 
@@ -703,7 +743,13 @@ def child_letter(request, review_id: int):
     return render(
         request,
         "reviews/child_letter.html",
-        {"review": review, "child": review.child, "form": form},
+        {
+            "review": review,
+            "child": review.child,
+            "form": form,
+            "unworded": len(services.child_wording_missing(review)),
+            "name": services.known_as(review.child),
+        },
     )
 
 

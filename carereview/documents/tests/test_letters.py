@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db.models import F
 
 from carereview.documents.letters import (
     VENUE_FROM_IRO,
@@ -40,6 +41,14 @@ def flesch_reading_ease(text: str) -> float:
     words = [w for s in sentences for w in s]
     syllables = sum(_syllables(w) for w in words)
     return 206.835 - 1.015 * len(words) / len(sentences) - 84.6 * syllables / len(words)
+
+
+@pytest.fixture(autouse=True)
+def _worded(request):
+    """The IRO has confirmed each decision's words for Robin as written (issue 12 item 24)."""
+    if "case" in request.fixturenames:
+        case = request.getfixturevalue("case")
+        case.review.decisions.update(child_wording=F("text"))
 
 
 def test_the_flesch_helper_tells_easy_from_hard():

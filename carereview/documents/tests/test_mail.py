@@ -45,6 +45,9 @@ def test_an_unknown_kind_is_refused(case):
 
 
 def test_sending_the_record_through_the_review_service(case):
+    # Each decision written in Robin's words first (issue 12 item 24).
+    wordings = {d.pk: f"In your words: {d.text}" for d in case.review.decisions.all()}
+    services.save_child_wording(case.review, by=case.service.iro, wordings=wordings)
     count = services.send_record(case.review, by=case.service.iro)
     assert count == 5
     assert sorted(m.to[0] for m in mail.outbox) == sorted(

@@ -308,6 +308,9 @@ def after(request, child_id: int):
         if access.is_child:
             if chosen.record_sent_on:
                 context["blocks"] = letters.letter_blocks(letters.child_letter_text(chosen))
+            elif chosen.decisions_sent_on:
+                # Until the letter comes: the decisions in the words written for the child.
+                context["child_decisions"] = records.record_version(chosen, recipient).decisions
         else:
             version = records.record_version(chosen, recipient)
             context["version"] = version

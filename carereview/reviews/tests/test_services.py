@@ -30,6 +30,12 @@ def record_input(**changes):
     return services.RecordInput(**data)
 
 
+def word_for_the_child(review, service):
+    """The IRO writes each decision in the child's words (issue 12 item 24)."""
+    wordings = {d.pk: f"In your words: {d.text}" for d in review.decisions.all()}
+    services.save_child_wording(review, by=service.iro, wordings=wordings)
+
+
 @pytest.fixture
 def child(service):
     return make_child(
@@ -332,6 +338,7 @@ def test_sending_decisions_and_the_record_with_deadlines(service, child, review)
         ),
     )
     review.refresh_from_db()
+    word_for_the_child(review, service)
     assert services.send_decisions(review, by=service.iro) == 2
     assert services.send_record(review, by=service.iro) == 2
     review.refresh_from_db()
@@ -384,6 +391,7 @@ def test_nothing_is_sent_twice(service, child, review):
         ),
     )
     review.refresh_from_db()
+    word_for_the_child(review, service)
     services.send_record(review, by=service.iro)
     with pytest.raises(services.ReviewRefused, match="not sent twice"):
         services.send_record(review, by=service.iro)
