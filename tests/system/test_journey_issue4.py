@@ -4,8 +4,10 @@ The IRO books a child's next review (past the due date and on a weekend, so the 
 asks them to confirm), works through the checklist (one item by keyboard alone, one paper in
 late), records the child's choices, sends consultation forms and records the child's answers as
 returned on paper, excludes the father (the letter giving the reason is a real PDF) and records
-the separate meeting, invites the child and the mother, records the meeting (a PN0 error first:
-the DfE rule is named), sends the decisions and the record, edits the letter to the child, and
+the separate meeting, invites the child and the mother, records the meeting (its date chosen from
+the meetings; a PN0 error first: the DfE rule is named), is stopped from sending until each decision
+is written in the child's words, writes them, sends the decisions and the record, edits the letter
+to the child (made from the child's words, never the professional ones), and
 opens each recipient's PDF. What each version contains and omits is asserted on the Django side:
 the mother's copy has the decisions but not the confidential placement address, the excluded
 father gets none, the full record has the address. The caseload shows the stage on the way.
@@ -35,6 +37,7 @@ from carereview.reviews.models import (
     Exclusion,
     Invitation,
     MatterConsidered,
+    Meeting,
     Review,
 )
 from carereview.reviews.services import booking_warnings
@@ -51,6 +54,9 @@ ADDRESS_LINE = "1 Example Lane"  # make_child's placement address, first line
 POSTCODE = "NM1 1AA"
 DECISION_1 = "Arrange weekly swimming lessons at the leisure centre"
 DECISION_2 = "Update the personal education plan with the new reading support"
+# The same decisions as the IRO wrote them for Jamie (issue 12 item 24).
+JAMIE_1 = "You will go swimming every week at the leisure centre"
+JAMIE_2 = "Your school will write down the extra help you get with reading"
 
 
 @pytest.fixture(autouse=True)
@@ -358,7 +364,12 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     # --- 6. The meeting record --------------------------------------------------------------
     click_and_check(page, page.get_by_role("link", name="Record the review"))
     expect(page.get_by_role("heading", name="Record of the review", level=1)).to_be_visible()
-    expect(page.get_by_label("Date the review was completed")).to_have_value(iso(t))
+    # The date held is the date of the meeting that completed the review: chosen, not typed.
+    completed = page.get_by_role("group", name="Which meeting completed the review?")
+    expect(completed.get_by_role("radio")).to_have_count(1)
+    expect(
+        completed.get_by_role("radio", name=re.compile(rf"^{t:%A} {t.day} {t:%B %Y} at 10:30, "))
+    ).to_be_checked()
     page.get_by_role("combobox", name="Jamie Pebblecombe (The child)").select_option(label="Came")
     page.get_by_role("combobox", name="Morgan Pebblecombe (Mother)").select_option(
         label="Sent apologies"
@@ -427,7 +438,40 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     assert came == {True: "attended", False: "apologies"}
     assert "Held" in caseload_row(page, child)
 
-    # --- 7. Send the decisions, then the record ----------------------------------------------
+    # --- 7. The decisions in Jamie's words, then send the decisions and the record ----------
+    # Nothing is sent while a decision has no wording for Jamie: the review page says so.
+    visit(page, review_url)
+    words_row = page.locator(".govuk-summary-list__row", has_text="Decisions in Jamie's words")
+    expect(words_row).to_contain_text("2 not written yet To do")
+    click_and_check(page, page.get_by_role("link", name="Send the decisions"))
+    click_and_check(page, page.get_by_role("button", name="Send the decisions now"))
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Write 2 decisions in Jamie's words first"
+    )
+    assert not Review.objects.get(pk=review.pk).decisions_sent_on
+    visit(page, review_url)
+    click_and_check(page, page.get_by_role("link", name="Write the decisions in Jamie's words"))
+    expect(
+        page.get_by_role("heading", name="The decisions in Jamie's words", level=1)
+    ).to_be_visible()
+    first_words = page.get_by_label("Decision 1 in Jamie's words")
+    expect(first_words).to_have_value("")  # blank at first: the IRO writes or confirms
+    expect(page.locator("main")).to_contain_text(DECISION_1)
+    first_words.fill(JAMIE_1)
+    click_and_check(page, page.get_by_role("button", name="Save"))
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Write decision 2 in Jamie's words"
+    )
+    page.get_by_label("Decision 2 in Jamie's words").fill(JAMIE_2)
+    click_and_check(page, page.get_by_role("button", name="Save"))
+    expect(banner(page)).to_contain_text("The decisions in Jamie's words are saved.")
+    words_row = page.locator(".govuk-summary-list__row", has_text="Decisions in Jamie's words")
+    expect(words_row).to_contain_text("Written")
+    assert dict(Decision.objects.filter(review=review).values_list("text", "child_wording")) == {
+        DECISION_1: JAMIE_1,
+        DECISION_2: JAMIE_2,
+    }
+
     visit(page, review_url)
     after = page.locator("dl", has_text="Decisions sent")
     expect(after.locator(".govuk-summary-list__row", has_text="Decisions sent")).to_contain_text(
@@ -467,7 +511,8 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     text = page.get_by_label("The letter")
     draft = text.input_value()
     assert draft.startswith("Dear Jamie,")
-    assert "swimming lessons" in draft, "the draft is made from the decisions"
+    assert JAMIE_1 in draft and JAMIE_2 in draft, "the draft has the decisions in Jamie's words"
+    assert DECISION_1 not in draft and DECISION_2 not in draft, "never the professional words"
     text.fill(draft.replace("Dear Jamie,", "Dear Jamie,\n\nThank you for telling me about Sol."))
     click_and_check(page, page.get_by_role("button", name="Save the letter"))
     expect(banner(page)).to_contain_text("The letter to Jamie is saved.")
@@ -549,7 +594,10 @@ def test_two_people_save_the_record_at_once(page: Page, browser, service, live_s
         last_name="Thistledown",
         dob=date(2016, 3, 3),
     )
-    review = make_review_objects(child, by=service.iro).review
+    objects = make_review_objects(child, by=service.iro)
+    review = objects.review
+    # Its meeting was today: the record is of a meeting held (issue 12 item 17).
+    Meeting.objects.filter(pk=objects.meeting.pk).update(on=today())
     record_url = f"/reviews/{review.pk}/record/"
 
     other_context = browser.new_context(
