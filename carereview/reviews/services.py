@@ -42,6 +42,10 @@ class ReviewRefused(Exception):
         self.reasons = list(reasons)
 
 
+class DateHeldRefused(ReviewRefused):
+    """The date held is not the date of the meeting that completed the review (rules.md §3)."""
+
+
 class StaleRecord(Exception):
     """Someone else saved the record since this editor opened it (nothing was overwritten)."""
 
@@ -560,16 +564,16 @@ def check_date_held(review: Review, held_on: date) -> None:
     it was postponed or cancelled), a date in the future, and a date before a meeting still
     booked or held, for every caller (the record page, synth, an import)."""
     if held_on > today():
-        raise ReviewRefused("The date held cannot be in the future")
+        raise DateHeldRefused("The date held cannot be in the future")
     meetings = review.meetings.filter(status__in=TOOK_PLACE)
     if not meetings.filter(on=held_on).exists():
-        raise ReviewRefused(
+        raise DateHeldRefused(
             f"There is no meeting of this review on {held_on:%A %-d %B %Y}. The date held is the "
             "date of the meeting that completed the review: choose that meeting, or book it first"
         )
     later = meetings.filter(on__gt=held_on).order_by("on").first()
     if later is not None:
-        raise ReviewRefused(
+        raise DateHeldRefused(
             f"The meeting on {later.on:%A %-d %B %Y} "
             + ("is still booked" if later.status == Meeting.Status.SCHEDULED else "was held")
             + ". A review is completed by its last meeting: cancel that meeting first, or record "

@@ -565,12 +565,10 @@ def record(request, review_id: int):
                 )
                 form.data = form.data.copy()
                 form.data["version"] = conflict.version
+            except services.DateHeldRefused as refused:
+                _refused(form, refused, "held_on")
             except services.ReviewRefused as refused:
-                date_held = any(
-                    r.startswith(("There is no meeting", "The meeting on", "The date "))
-                    for r in refused.reasons
-                )
-                _refused(form, refused, "held_on" if date_held else "participation_code")
+                _refused(form, refused, "participation_code")
             else:
                 messages.success(request, "The record is saved.")
                 return _to_review(request, review)

@@ -126,3 +126,28 @@ def test_with_no_meeting_held_yet_the_record_page_says_what_to_do(client, servic
     client.force_login(service.iro)
     html = client.get(reverse("reviews:record", kwargs={"review_id": review.pk})).content.decode()
     assert "No meeting of this review has been held yet" in html
+
+
+@pytest.mark.django_db
+def test_the_services_refusal_is_shown_at_the_meeting_choice(client, service, child):
+    first = _book(child, service, MONDAY - timedelta(days=3))
+    _book(child, service, MONDAY)
+    client.force_login(service.iro)
+    url = reverse("reviews:record", kwargs={"review_id": first.review.pk})
+    page = client.post(
+        url,
+        {
+            "version": "0",
+            "held_on": first.on.isoformat(),
+            "participation_code": "PN1",
+            "wishes_and_feelings": "I like my school.",
+            "matter_education": "Doing well.",
+            "decisions-TOTAL_FORMS": "0",
+            "decisions-INITIAL_FORMS": "0",
+            "decisions-MIN_NUM_FORMS": "0",
+            "decisions-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert page.status_code == 200
+    assert "The meeting on Monday 28 September 2026 is still booked" in page.content.decode()
+    assert page.context["form"].errors["held_on"]
