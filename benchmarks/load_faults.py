@@ -464,6 +464,7 @@ class SignedOut(Exception):
 
 VERSION_RE = re.compile(r'<input[^>]*name="version"[^>]*>')
 VALUE_RE = re.compile(r'value="(\d+)"')
+HELD_ON_RE = re.compile(r'name="held_on" type="radio" value="(\d{4}-\d{2}-\d{2})" checked')
 VISIT_LINK_RE = re.compile(r'href="/requests/visits/(\d+)/"')
 
 
@@ -627,7 +628,8 @@ class StaffUser(VirtualUser):
         self.pause(0.1, 0.6)
 
     def book(self, child) -> None:
-        on = date.today() + timedelta(days=self.rng.randint(0, 3))
+        # Today: the review is recorded held at this meeting (its date is the date held).
+        on = date.today()
         marker = self.marker()
         data = {
             "on": on.isoformat(),
@@ -674,11 +676,15 @@ class StaffUser(VirtualUser):
         if version is None:
             self.recorder.problem(f"no version on the record form of review {review_id}")
             return
+        # The date held is the meeting that completed the review, as the form offers it.
+        held = HELD_ON_RE.search(page.text)
+        if held is None:
+            return
         self.pause()
         marker = self.marker()
         data = {
             "version": version.group(1),
-            "held_on": date.today().isoformat(),
+            "held_on": held.group(1),
             "participation_code": child["participation"],
             "wishes_and_feelings": f"Wishes {marker}",
             "parents_views": "",

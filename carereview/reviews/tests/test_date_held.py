@@ -93,7 +93,8 @@ def test_the_record_page_offers_the_meetings_not_a_free_date(client, service, ch
     client.force_login(service.iro)
     url = reverse("reviews:record", kwargs={"review_id": review.pk})
     html = client.get(url).content.decode()
-    assert 'type="radio" value="2026-09-28"' in html
+    # The last meeting on or before today is offered, and chosen unless the IRO says otherwise.
+    assert 'name="held_on" type="radio" value="2026-09-28" checked' in html
     assert "Monday 28 September 2026 at 10:00" in html
     assert 'value="2026-09-21"' not in html, "a postponed meeting did not complete the review"
     assert 'type="date"' not in html.split('name="held_on"')[0][-300:]
