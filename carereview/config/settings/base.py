@@ -244,7 +244,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
 # Local and demo: messages are printed. Production configures its own mailer (issue 6).
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+MAILERS = {"default": {"BACKEND": "carereview.core.mail.EmailBackend"}}  # printed decoded
 DEFAULT_FROM_EMAIL = "iro-service@northmoor.example.org"
 
 # The portal's optional second step (issue 5): the authenticator app shows the authority's name.
