@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator, RegexValidator
 
 from carereview.core.forms import GovukDateInput
+from carereview.core.images import ImageUpload, limits_in_words
 from carereview.reviews.models import Review
 
 LONG = 3000
@@ -249,10 +250,8 @@ class ProfileForm(forms.Form):
     email = forms.EmailField(
         label="Email", required=False, error_messages={"invalid": "Enter a real email address"}
     )
-    photo = forms.ImageField(
+    photo = ImageUpload(
         label="Photo for children and families",
-        help_text="A clear photo of your face helps a child know who you are. JPEG or PNG, up to "
-        "2 MB.",
         required=False,
         error_messages={"invalid_image": "Upload a JPEG or PNG photo"},
     )
@@ -264,6 +263,13 @@ class ProfileForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].help_text = (
+            "A clear photo of your face helps a child know who you are. JPEG or PNG, "
+            f"{limits_in_words()}."
+        )
+
     def clean(self):
         data = super().clean()
         if data.get("contact_by") == "text" and not data.get("mobile", "").strip():
@@ -271,12 +277,3 @@ class ProfileForm(forms.Form):
         if data.get("contact_by") == "email" and not data.get("email", "").strip():
             self.add_error("email", "Enter an email address, or choose text for reminders")
         return data
-
-    def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if photo and photo.size > 2 * 1024 * 1024:
-            raise forms.ValidationError("The photo must be 2 MB or smaller")
-        if photo and getattr(photo, "image", None) is not None:
-            if photo.image.format not in {"JPEG", "PNG"}:
-                raise forms.ValidationError("Upload a JPEG or PNG photo")
-        return photo
