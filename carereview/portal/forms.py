@@ -1,5 +1,8 @@
 """The portal's forms, in plain words."""
 
+import copy
+import re
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -84,12 +87,34 @@ class SetUpForm(forms.Form):
         return data
 
 
-class NewPasswordForm(SetUpForm):
-    """A new password from a new-sign-in link: the username stays."""
+class CodeForm(forms.Form):
+    """The 6-number code from the app. Spaces and dashes are ignored; anything else is an error,
+    never a crash."""
 
-    def __init__(self, *args, **kwargs):
+    code = forms.CharField(
+        label="Code from the app",
+        help_text="It is 6 numbers, like 123456.",
+        error_messages={"required": "Enter the 6-number code from your app"},
+    )
+
+    def clean_code(self):
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise forms.ValidationError("The code must be 6 numbers, like 123456")
+        return code
+
+
+class NewPasswordForm(SetUpForm):
+    """A new password from a new-sign-in link: the username stays. For someone with the second
+    step on, the code from their phone too (`with_code`): the link alone is not enough."""
+
+    def __init__(self, *args, with_code: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["username"]
+        if with_code:
+            self.fields["code"] = copy.deepcopy(CodeForm.base_fields["code"])
+
+    clean_code = CodeForm.clean_code
 
 
 class InviteForm(forms.Form):
@@ -144,6 +169,16 @@ class NewLinkForm(InviteForm):
         super().__init__(*args, people=[], **kwargs)
         del self.fields["who"]
         del self.fields["with_help_from"]
+
+
+class SecondStepRemovalForm(forms.Form):
+    reason = forms.CharField(
+        label="Why should their second step be turned off?",
+        help_text="For example: they lost their phone. Say how you know it is them asking.",
+        widget=forms.Textarea,
+        max_length=LONG,
+        error_messages={"required": "Enter why their second step should be turned off"},
+    )
 
 
 class RevokeForm(forms.Form):
