@@ -362,7 +362,7 @@ def decide_second_step_removal(
     from carereview.portal.second_factor import remove_devices
 
     removal = (
-        SecondStepRemoval.objects.select_for_update()
+        SecondStepRemoval.objects.select_for_update(of=("self",))
         .select_related("access", "access__user")
         .get(pk=removal.pk)
     )
