@@ -221,3 +221,26 @@ def test_a_request_needs_a_reason_and_a_second_step_to_remove(client, service, m
     response = client.post(url, {"action": "request", "reason": "  "})
     assert response.status_code == 200 and "Enter why" in response.content.decode()
     assert not AuditEvent.objects.filter(operation__startswith="portal.second_step").exists()
+
+
+def test_the_database_refuses_a_decision_by_the_one_who_asked(service, mum):
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    from carereview.portal.models import SecondStepRemoval
+
+    access, user = mum
+    turned_on(user)
+    removal = SecondStepRemoval.objects.create(
+        access=access, requested_by=service.social_worker, reason="Lost phone"
+    )
+    removal.decided_by, removal.decided_at, removal.approved = (
+        service.social_worker,
+        timezone.now(),
+        True,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        removal.save()
+    # And only one request waits at a time.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SecondStepRemoval.objects.create(access=access, requested_by=service.iro, reason="Again")
