@@ -146,6 +146,7 @@ ROUTES: dict[str, str] = {
     "access:invite": "manage_portal_access",
     "access:revoke": "manage_portal_access",
     "access:new-link": "manage_portal_access",
+    "access:second-step": "manage_portal_access",
     "requests:list": "answer_portal_requests",
     "requests:visit": "answer_portal_requests",
     "representations:list": "manage_representations",

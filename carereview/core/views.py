@@ -1,8 +1,5 @@
-import io
-
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +10,7 @@ from carereview.core import audit
 from carereview.core.calendar import forget_bank_holidays
 from carereview.core.context_processors import NAVIGATION
 from carereview.core.forms import BankHolidayForm, SignInForm
+from carereview.core.images import smaller_copy
 from carereview.core.models import BankHoliday
 from carereview.core.policy import allows
 
@@ -103,23 +101,6 @@ def bank_holiday_delete(request, pk: int):
     return render(request, "core/bank_holiday_delete.html", {"holiday": holiday})
 
 
-def clean_photo(upload) -> ContentFile:
-    """The photo as families will see it: turned the right way up, at most 600 pixels, and
-    saved again without its metadata (a phone photo's EXIF can hold where it was taken)."""
-    from PIL import Image, ImageOps
-
-    upload.seek(0)
-    with Image.open(upload) as image:
-        fmt = image.format
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail((600, 600))
-        if fmt == "JPEG" and image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        out = io.BytesIO()
-        image.save(out, format=fmt)
-    return ContentFile(out.getvalue())
-
-
 def profile(request):
     """A member of staff's contact details and photo, as children and families see them."""
     from carereview.portal.forms import ProfileForm
@@ -146,11 +127,8 @@ def profile(request):
             elif data["photo"]:
                 if user.photo:
                     user.photo.delete(save=False)
-                user.photo.save(
-                    f"{user.pk}.{data['photo'].image.format.lower()}",
-                    clean_photo(data["photo"]),
-                    save=False,
-                )
+                content, extension = smaller_copy(data["photo"])
+                user.photo.save(f"{user.pk}.{extension}", content, save=False)
             user.save(update_fields=["phone", "mobile", "email", "photo", "contact_by"])
             audit.record_change(user, "profile.update", user, {"photo": bool(user.photo)})
         messages.success(request, "Your details are saved.")

@@ -1,11 +1,15 @@
 """The portal's forms, in plain words."""
 
+import copy
+import re
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator, RegexValidator
 
 from carereview.core.forms import GovukDateInput
+from carereview.core.images import ImageUpload, limits_in_words
 from carereview.reviews.models import Review
 
 LONG = 3000
@@ -83,12 +87,34 @@ class SetUpForm(forms.Form):
         return data
 
 
-class NewPasswordForm(SetUpForm):
-    """A new password from a new-sign-in link: the username stays."""
+class CodeForm(forms.Form):
+    """The 6-number code from the app. Spaces and dashes are ignored; anything else is an error,
+    never a crash."""
 
-    def __init__(self, *args, **kwargs):
+    code = forms.CharField(
+        label="Code from the app",
+        help_text="It is 6 numbers, like 123456.",
+        error_messages={"required": "Enter the 6-number code from your app"},
+    )
+
+    def clean_code(self):
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise forms.ValidationError("The code must be 6 numbers, like 123456")
+        return code
+
+
+class NewPasswordForm(SetUpForm):
+    """A new password from a new-sign-in link: the username stays. For someone with the second
+    step on, the code from their phone too (`with_code`): the link alone is not enough."""
+
+    def __init__(self, *args, with_code: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["username"]
+        if with_code:
+            self.fields["code"] = copy.deepcopy(CodeForm.base_fields["code"])
+
+    clean_code = CodeForm.clean_code
 
 
 class InviteForm(forms.Form):
@@ -143,6 +169,16 @@ class NewLinkForm(InviteForm):
         super().__init__(*args, people=[], **kwargs)
         del self.fields["who"]
         del self.fields["with_help_from"]
+
+
+class SecondStepRemovalForm(forms.Form):
+    reason = forms.CharField(
+        label="Why should their second step be turned off?",
+        help_text="For example: they lost their phone. Say how you know it is them asking.",
+        widget=forms.Textarea,
+        max_length=LONG,
+        error_messages={"required": "Enter why their second step should be turned off"},
+    )
 
 
 class RevokeForm(forms.Form):
@@ -249,10 +285,8 @@ class ProfileForm(forms.Form):
     email = forms.EmailField(
         label="Email", required=False, error_messages={"invalid": "Enter a real email address"}
     )
-    photo = forms.ImageField(
+    photo = ImageUpload(
         label="Photo for children and families",
-        help_text="A clear photo of your face helps a child know who you are. JPEG or PNG, up to "
-        "2 MB.",
         required=False,
         error_messages={"invalid_image": "Upload a JPEG or PNG photo"},
     )
@@ -264,6 +298,13 @@ class ProfileForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].help_text = (
+            "A clear photo of your face helps a child know who you are. JPEG or PNG, "
+            f"{limits_in_words()}."
+        )
+
     def clean(self):
         data = super().clean()
         if data.get("contact_by") == "text" and not data.get("mobile", "").strip():
@@ -271,12 +312,3 @@ class ProfileForm(forms.Form):
         if data.get("contact_by") == "email" and not data.get("email", "").strip():
             self.add_error("email", "Enter an email address, or choose text for reminders")
         return data
-
-    def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if photo and photo.size > 2 * 1024 * 1024:
-            raise forms.ValidationError("The photo must be 2 MB or smaller")
-        if photo and getattr(photo, "image", None) is not None:
-            if photo.image.format not in {"JPEG", "PNG"}:
-                raise forms.ValidationError("Upload a JPEG or PNG photo")
-        return photo

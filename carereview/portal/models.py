@@ -126,6 +126,9 @@ class PortalInvitation(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     # A link to choose a new password, for someone already using the portal.
     resets_password = models.BooleanField(default=False)
+    # Sent to an address or number the person had not used with us: they were told at the ones
+    # they had (issue 12, item 5).
+    to_new_contact = models.BooleanField(default=False)
     # A newer invitation, or revoking the access, cancels any link not yet used.
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
@@ -136,6 +139,50 @@ class PortalInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation to {self.access.name} by {self.get_channel_display().lower()}"
+
+
+class SecondStepRemoval(models.Model):
+    """Turning off a person's second step (they lost their phone), asked for by one member of
+    staff and approved, or refused, by a different one (issue 12, item 5). Only an approval
+    removes it."""
+
+    access = models.ForeignKey(
+        PortalAccess, on_delete=models.CASCADE, related_name="second_step_removals"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    approved = models.BooleanField(null=True)
+
+    objects = InvitationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["access", "requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["access"],
+                condition=models.Q(decided_at__isnull=True),
+                name="one_waiting_second_step_removal",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | ~models.Q(decided_by=models.F("requested_by")),
+                name="second_step_removal_by_a_second_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Second step removal for {self.access.name}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.decided_at is None
 
 
 class VisitRequest(models.Model):

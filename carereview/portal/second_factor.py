@@ -17,6 +17,7 @@ from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 DEVICE_NAME = "Phone app"
+WRONG_CODE = "The code is not right. Check your app and try again."
 QR_TITLE = "QR code to scan with the app on your phone"
 
 

@@ -5,6 +5,8 @@
   way to make a portal sign-in.
 - `accept`: the person follows the link and sets a password, which makes their sign-in (or, for a
   parent already using the portal for another child, links this child to it).
+- `send_new_sign_in_link`, `reset_password`: a forgotten password; `request_second_step_removal`
+  and `decide_second_step_removal`: a lost phone, by two members of staff (issue 12, item 5).
 - `revoke`: ends an access at once. The portal scope counts only live accesses, and a user left
   with none is deactivated, which ends their sessions too (Django refuses inactive users).
 """
@@ -12,6 +14,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,8 +28,8 @@ from carereview.accounts.models import Role, User
 from carereview.children.models import Child, Person, Relationship
 from carereview.core import audit
 from carereview.engine.calendar import add_months
-from carereview.notifications import NotSent, send_text
-from carereview.portal.models import PortalAccess, PortalInvitation
+from carereview.notifications import NotSent, notify, send_text
+from carereview.portal.models import PortalAccess, PortalInvitation, SecondStepRemoval
 
 
 class PortalRefused(Exception):
@@ -156,9 +159,11 @@ def grant_and_invite(
 def send_new_sign_in_link(
     access: PortalAccess, *, by: User, channel: str, sent_to: str, base_url: str
 ) -> Sent:
-    """For someone already using the portal who forgot their password or lost the phone with
-    their second step: a single-use link to choose a new password. Using it also turns the
-    second step off, so they can set it up again."""
+    """For someone already using the portal who forgot their password: a single-use link to
+    choose a new one (issue 12, item 5). Sending it changes nothing: their password works until
+    the link is used, and the second step stays on (using the link then needs its code too;
+    turning it off is `request_second_step_removal`). A link to an address or number they have
+    not used with us is allowed, and they are told at every contact they have."""
     access = PortalAccess.objects.select_for_update().get(pk=access.pk)
     if access.revoked_at or not access.activated_at or access.user is None:
         raise PortalRefused("Only someone already using the portal can be sent a new sign-in link")
@@ -167,6 +172,8 @@ def send_new_sign_in_link(
         raise PortalRefused("Choose email or text message")
     if not sent_to:
         raise PortalRefused("Enter where to send the link")
+    known = contacts(access)
+    is_new = (channel, normal(channel, sent_to)) not in {(c, normal(c, a)) for c, a in known}
     now = timezone.now()
     access.invitations.filter(used_at__isnull=True, cancelled_at__isnull=True).update(
         cancelled_at=now
@@ -181,6 +188,7 @@ def send_new_sign_in_link(
         sent_by=by,
         expires_at=expires_at,
         resets_password=True,
+        to_new_contact=is_new,
     )
     body = (
         f"Hello {access.first_name}. Here is a link to choose a new password for the "
@@ -189,26 +197,209 @@ def send_new_sign_in_link(
         f"service on {_cfg('IRO_SERVICE_PHONE')}."
     )
     _send(channel, sent_to, f"A new sign-in link ({_cfg('AUTHORITY_NAME')})", body)
-    audit.record_change(by, "portal.new_sign_in_link", access, {"channel": channel})
+    if is_new:
+        where = "email address" if channel == PortalInvitation.Channel.EMAIL else "mobile number"
+        tell(
+            access,
+            key=f"portal.new-link-elsewhere.{invitation.pk}",
+            subject=f"A sign-in link was sent to a new {where} ({_cfg('AUTHORITY_NAME')})",
+            body=(
+                f"Hello {access.first_name}. On {timezone.localdate(now):%-d %B %Y} "
+                f"{_cfg('AUTHORITY_NAME')} sent a new sign-in link for the portal to a new "
+                f"{where}, not this one. The link lets whoever has it choose a new password. "
+                f"If you asked for it, there is nothing to do. If it was not you, call the IRO "
+                f"service on {_cfg('IRO_SERVICE_PHONE')} straight away."
+            ),
+            besides=[(channel, sent_to)],
+        )
+    audit.record_change(
+        by,
+        "portal.new_sign_in_link",
+        access,
+        {"channel": channel, "invitation": invitation.pk, "to_new_contact": is_new},
+    )
     return Sent(access, invitation, token)
 
 
+def normal(channel: str, address: str) -> str:
+    """An address as compared: an email in lower case; a UK mobile number as its digits from 07
+    (so "+44 7700 900111" and "07700900111" are the same number)."""
+    address = (address or "").strip()
+    if channel == PortalInvitation.Channel.EMAIL:
+        return address.lower()
+    digits = re.sub(r"[\s().-]", "", address)
+    for prefix in ("+44", "0044"):
+        if digits.startswith(prefix):
+            digits = "0" + digits[len(prefix) :]
+    return digits
+
+
+def _is_mobile(number: str) -> bool:
+    return bool(re.fullmatch(r"07[0-9]{9}", normal(PortalInvitation.Channel.TEXT, number)))
+
+
+def contacts(access: PortalAccess) -> list[tuple[str, str]]:
+    """(channel, address) for each way we hold to reach the person, once each: the email and
+    mobile on their record and on their sign-in, and wherever a link they used was sent."""
+    source = access.person if access.person_id else access.child
+    found = [("email", source.email), ("text", source.phone)]
+    used = PortalInvitation.objects.filter(used_at__isnull=False)
+    if access.user_id:
+        found += [("email", access.user.email), ("text", access.user.mobile)]
+        used = used.filter(access__user=access.user_id)
+    else:
+        used = used.filter(access=access)
+    found += list(used.order_by("sent_at").values_list("channel", "sent_to"))
+    unique, seen = [], set()
+    for channel, address in found:
+        key = (channel, normal(channel, address))
+        if not key[1] or key in seen or (channel == "text" and not _is_mobile(address)):
+            continue
+        seen.add(key)
+        unique.append((channel, address.strip()))
+    return unique
+
+
+def tell(
+    access: PortalAccess,
+    *,
+    key: str,
+    subject: str,
+    body: str,
+    besides: list[tuple[str, str]] = (),
+) -> int:
+    """Tell the person at every contact we hold for them (but `besides`), through the outbox,
+    once each for `key`. How many were stored."""
+    skip = {(c, normal(c, a)) for c, a in besides}
+    stored = 0
+    for channel, address in contacts(access):
+        if (channel, normal(channel, address)) in skip:
+            continue
+        digest = hashlib.sha256(f"{channel}:{normal(channel, address)}".encode()).hexdigest()
+        message = notify(
+            f"{key}.{digest[:16]}", to=address, channel=channel, subject=subject, body=body
+        )
+        stored += message is not None
+    return stored
+
+
+class WrongCode(PortalRefused):
+    """The code from the person's phone was missing, wrong, or must wait (throttled)."""
+
+
+def reset_password(invitation: PortalInvitation, *, password: str, code: str = ""):
+    """Use a new-sign-in link: the person's new password. Someone with the second step on must
+    give its code as well, and it stays on. Returns (user, the device the code was checked on or
+    None). The code is checked outside the transaction, so a wrong one is counted (throttling)
+    even though nothing else is saved."""
+    from carereview.portal import second_factor as factor
+
+    user = invitation.access.user
+    device = factor.confirmed_device(user)
+    if device is not None:
+        wait = factor.throttle_message(device)
+        if wait:
+            raise WrongCode(wait)
+        if not factor.verify(user, code):
+            raise WrongCode(factor.WRONG_CODE)
+    with transaction.atomic():
+        invitation = PortalInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.used_at or invitation.cancelled_at or not invitation.resets_password:
+            raise PortalRefused("This link has already been used")
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        invitation.used_at = timezone.now()
+        invitation.save(update_fields=["used_at"])
+        audit.record_change(
+            user, "portal.password_reset", invitation.access, {"second_step": device is not None}
+        )
+    return user, device
+
+
 @transaction.atomic
-def reset_password(invitation: PortalInvitation, *, password: str) -> User:
-    """Use a new-sign-in link: the person's new password, and their second step turned off."""
+def request_second_step_removal(
+    access: PortalAccess, *, by: User, reason: str
+) -> SecondStepRemoval:
+    """Ask for a person's second step to be turned off (they lost their phone). Nothing is
+    removed until a different member of staff approves (`decide_second_step_removal`)."""
+    from carereview.portal.second_factor import has_second_factor
+
+    reason = reason.strip()
+    if not reason:
+        raise PortalRefused("Enter why their second step should be turned off")
+    access = PortalAccess.objects.select_for_update().get(pk=access.pk)
+    if access.revoked_at or access.user is None or not has_second_factor(access.user):
+        raise PortalRefused(f"{access.name} does not use a code from a phone to sign in")
+    if access.second_step_removals.filter(decided_at__isnull=True).exists():
+        raise PortalRefused("This has already been asked for and is waiting for approval")
+    removal = SecondStepRemoval.objects.create(access=access, requested_by=by, reason=reason)
+    audit.record_change(
+        by,
+        "portal.second_step_removal.request",
+        access,
+        {"removal": removal.pk, "reason_length": len(reason)},
+    )
+    return removal
+
+
+def may_decide(user: User, removal: SecondStepRemoval) -> bool:
+    """A different member of staff who may manage portal access for this child (the child's
+    IRO or social worker, or a manager whose scope includes the child)."""
+    return (
+        user.pk != removal.requested_by_id
+        and user.has_perm("carereview.manage_portal_access")
+        and Child.objects.visible_to(user).filter(pk=removal.access.child_id).exists()
+    )
+
+
+@transaction.atomic
+def decide_second_step_removal(
+    removal: SecondStepRemoval, *, by: User, approve: bool
+) -> SecondStepRemoval:
+    """Approve (the second step is removed, the person's sessions end and they are told) or
+    refuse a request. Never by the member of staff who asked."""
+    from carereview.accounts.second_factor import end_sessions
     from carereview.portal.second_factor import remove_devices
 
-    invitation = PortalInvitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.used_at or invitation.cancelled_at or not invitation.resets_password:
-        raise PortalRefused("This link has already been used")
-    user = invitation.access.user
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    remove_devices(user)
-    invitation.used_at = timezone.now()
-    invitation.save(update_fields=["used_at"])
-    audit.record_change(user, "portal.password_reset", invitation.access, {})
-    return user
+    removal = (
+        SecondStepRemoval.objects.select_for_update(of=("self",))
+        .select_related("access", "access__user")
+        .get(pk=removal.pk)
+    )
+    if removal.decided_at is not None:
+        raise PortalRefused("This request has already been decided")
+    if removal.requested_by_id == by.pk:
+        raise PortalRefused(
+            "You asked for this, so another member of staff must approve it: someone who can "
+            "manage portal access for this child, or a manager"
+        )
+    if not may_decide(by, removal):
+        raise PortalRefused("You cannot decide this request")
+    removal.decided_by, removal.decided_at, removal.approved = by, timezone.now(), approve
+    removal.save(update_fields=["decided_by", "decided_at", "approved"])
+    access = removal.access
+    if approve:
+        remove_devices(access.user)
+        end_sessions(access.user)
+        tell(
+            access,
+            key=f"portal.second-step-off.{removal.pk}",
+            subject=f"The code from your phone is turned off ({_cfg('AUTHORITY_NAME')})",
+            body=(
+                f"Hello {access.first_name}. As asked, you no longer need the code from your "
+                f"phone to sign in to the {_cfg('AUTHORITY_NAME')} portal: your password is "
+                f"enough. You can turn the code on again under 'Keep your sign-in safe'. If you "
+                f"did not ask for this, call the IRO service on {_cfg('IRO_SERVICE_PHONE')} "
+                "straight away."
+            ),
+        )
+    audit.record_change(
+        by,
+        f"portal.second_step_removal.{'approve' if approve else 'refuse'}",
+        access,
+        {"removal": removal.pk, "requested_by": removal.requested_by_id},
+    )
+    return removal
 
 
 def _send(channel: str, to: str, subject: str, body: str) -> None:

@@ -50,6 +50,7 @@ access_patterns = (
         path("children/<int:pk>/invite/", access.staff_invite, name="invite"),
         path("<int:access_id>/revoke/", access.staff_revoke, name="revoke"),
         path("<int:access_id>/new-link/", access.staff_new_link, name="new-link"),
+        path("<int:access_id>/second-step/", access.staff_second_step, name="second-step"),
     ],
     "access",
 )

@@ -242,9 +242,14 @@ CAREREVIEW.update(
 
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Images people upload (issue 12, item 7; core/images.py): refused above this size in bytes or this
+# many pixels (read from the header, before decoding); kept at most this many pixels a side.
+CAREREVIEW["IMAGE_UPLOAD_MAX_BYTES"] = 5 * 1024 * 1024
+CAREREVIEW["IMAGE_UPLOAD_MAX_PIXELS"] = 40_000_000
+CAREREVIEW["IMAGE_STORED_MAX_SIDE"] = 600
 
 # Local and demo: messages are printed. Production configures its own mailer (issue 6).
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+MAILERS = {"default": {"BACKEND": "carereview.core.mail.EmailBackend"}}  # printed decoded
 DEFAULT_FROM_EMAIL = "iro-service@northmoor.example.org"
 
 # The portal's optional second step (issue 5): the authenticator app shows the authority's name.

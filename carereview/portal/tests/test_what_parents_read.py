@@ -5,7 +5,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -13,7 +12,7 @@ from carereview.children.models import Person, Relationship
 from carereview.core.calendar import today
 from carereview.core.models import AccessEvent
 from carereview.core.testing import PASSWORD, make_child, make_review_objects
-from carereview.portal import second_factor, services
+from carereview.portal import services
 from carereview.portal.models import VisitRequest
 from carereview.portal.testing import make_portal_user
 
@@ -120,34 +119,6 @@ def test_a_link_used_in_another_tab_meanwhile_is_a_clear_page(client, service, m
     # link is already used when they do.
     response = client.post(url, {"username": "first.tab", "password": PASSWORD})
     assert response.status_code == 410
-
-
-def test_a_new_sign_in_link_sets_a_new_password_and_clears_the_second_step(client, family, service):
-    child, _, mum, _ = family
-    access = mum.portal_accesses.get()
-    device = second_factor.start_device(mum)
-    device.confirmed = True
-    device.save()
-    client.force_login(service.social_worker)
-    response = client.post(
-        reverse("access:new-link", args=[access.pk]),
-        {"channel": "email", "sent_to": "morgan@example.com"},
-    )
-    assert response.status_code == 302
-    link = [m for m in mail.outbox if "new password" in m.body][-1].body
-    token = link.split("/portal/invitation/")[1].split("/")[0]
-    client.logout()
-    page = client.get(reverse("portal:accept", args=[token]))
-    assert mum.username in page.content.decode()
-    response = client.post(
-        reverse("portal:accept", args=[token]),
-        {"password1": "a brand new secret 42", "password2": "a brand new secret 42"},
-    )
-    assert response.status_code == 302
-    mum.refresh_from_db()
-    assert mum.check_password("a brand new secret 42")
-    assert not second_factor.has_second_factor(mum)
-    assert client.get(reverse("portal:accept", args=[token])).status_code == 410
 
 
 def test_staff_pages_about_the_portal_write_the_access_log(client, family, service):

@@ -1,6 +1,7 @@
 """Getting in and out: the portal's sign-in, the invitation link, and staff granting and ending
 access (issue 5, item 1)."""
 
+import django_otp
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpResponseNotAllowed
@@ -19,6 +20,7 @@ from carereview.portal.forms import (
     NewPasswordForm,
     PortalSignInForm,
     RevokeForm,
+    SecondStepRemovalForm,
     SetUpForm,
 )
 from carereview.portal.models import PortalAccess
@@ -117,20 +119,35 @@ def accept(request, token: str):
 
 
 def _new_password(request, invitation):
-    """A new-sign-in link: choose a new password (the second step is turned off)."""
+    """A new-sign-in link: choose a new password. Someone with the second step on gives its code
+    too, and it stays on (issue 12, item 5)."""
     access = invitation.access
     user = access.user
-    form = NewPasswordForm(request.POST or None, user_for_checks=user)
+    needs_code = has_second_factor(user)
+    form = NewPasswordForm(request.POST or None, user_for_checks=user, with_code=needs_code)
     if request.method == "POST" and form.is_valid():
         try:
-            services.reset_password(invitation, password=form.cleaned_data["password1"])
+            user, device = services.reset_password(
+                invitation,
+                password=form.cleaned_data["password1"],
+                code=form.cleaned_data.get("code", ""),
+            )
+        except services.WrongCode as wrong:
+            form.add_error("code", str(wrong))
         except services.PortalRefused:
             return render_portal(request, "portal/link_not_working.html", None, status=410)
-        login(request, user, backend=BACKEND)
-        messages.success(request, "Your new password is set.")
-        return redirect(reverse("portal:second-factor") + "?welcome=1")
+        else:
+            login(request, user, backend=BACKEND)
+            messages.success(request, "Your new password is set.")
+            if device is not None:
+                django_otp.login(request, device)
+                return redirect("portal:home")
+            return redirect(reverse("portal:second-factor") + "?welcome=1")
     return render_portal(
-        request, "portal/new_password.html", None, {"form": form, "access": access, "who": user}
+        request,
+        "portal/new_password.html",
+        None,
+        {"form": form, "access": access, "who": user, "needs_code": needs_code},
     )
 
 
@@ -165,9 +182,14 @@ def _people(child: Child) -> list[tuple[str, str]]:
 def staff_list(request, pk: int):
     child = _child(request, pk)
     audit.record_access(request, child, "viewed portal access")
-    accesses = child.portal_accesses.select_related(
-        "person", "user", "granted_by"
-    ).prefetch_related("invitations")
+    accesses = list(
+        child.portal_accesses.select_related("person", "user", "granted_by").prefetch_related(
+            "invitations", "second_step_removals"
+        )
+    )
+    for a in accesses:
+        a.second_step_on = a.user is not None and has_second_factor(a.user)
+        a.removal_waiting = next((r for r in a.second_step_removals.all() if r.is_waiting), None)
     return render(
         request,
         "portal/staff_access.html",
@@ -234,7 +256,8 @@ def staff_revoke(request, access_id: int):
 
 
 def staff_new_link(request, access_id: int):
-    """Send someone already using the portal a link to choose a new password."""
+    """Send someone already using the portal a link to choose a new password (it changes nothing
+    until they use it; a new address or number tells them at their old ones)."""
     access = get_object_or_404(
         PortalAccess.objects.visible_to(request.user).select_related("child", "person", "user"),
         pk=access_id,
@@ -263,5 +286,72 @@ def staff_new_link(request, access_id: int):
     return render(
         request,
         "portal/staff_new_link.html",
-        {"access": access, "child": access.child, "form": form},
+        {
+            "access": access,
+            "child": access.child,
+            "form": form,
+            "second_step_on": access.user is not None and has_second_factor(access.user),
+        },
+    )
+
+
+def staff_second_step(request, access_id: int):
+    """Turning off someone's second step (a lost phone): one member of staff asks, with a reason;
+    a different one who may manage this child's portal access approves or refuses (issue 12,
+    item 5). Only an approval turns it off."""
+    access = get_object_or_404(
+        PortalAccess.objects.visible_to(request.user).select_related("child", "person", "user"),
+        pk=access_id,
+    )
+    audit.record_access(request, access.child, "portal second step")
+    waiting = (
+        access.second_step_removals.filter(decided_at__isnull=True)
+        .select_related("requested_by")
+        .first()
+    )
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    form = SecondStepRemovalForm(request.POST if action == "request" else None)
+    problem = ""
+    if action == "request" and form.is_valid():
+        try:
+            services.request_second_step_removal(
+                access, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.PortalRefused as refused:
+            form.add_error("reason", str(refused))
+        else:
+            messages.success(
+                request,
+                f"You asked for {access.name}'s second step to be turned off. Another member of "
+                "staff must approve it before it is.",
+            )
+            return redirect("access:list", pk=access.child_id)
+    elif action in ("approve", "refuse") and waiting is not None:
+        try:
+            services.decide_second_step_removal(
+                waiting, by=request.user, approve=action == "approve"
+            )
+        except services.PortalRefused as refused:
+            problem = str(refused)
+        else:
+            messages.success(
+                request,
+                f"{access.name}'s second step is turned off and they have been told."
+                if action == "approve"
+                else f"The request was refused: {access.name}'s second step stays on.",
+            )
+            return redirect("access:list", pk=access.child_id)
+    return render(
+        request,
+        "portal/staff_second_step.html",
+        {
+            "access": access,
+            "child": access.child,
+            "form": form,
+            "waiting": waiting,
+            "is_on": access.user is not None and has_second_factor(access.user),
+            "may_decide": waiting is not None and services.may_decide(request.user, waiting),
+            "asked_by_me": waiting is not None and waiting.requested_by_id == request.user.pk,
+            "problem": problem,
+        },
     )

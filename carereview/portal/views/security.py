@@ -7,10 +7,7 @@ on, it does not sign them in: it leaves "portal_pending_user", "portal_pending_n
 a right code, within 5 minutes of the password.
 """
 
-import re
-
 import django_otp
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect
@@ -20,28 +17,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from carereview.accounts.pending import PORTAL as PENDING
 from carereview.core import audit
 from carereview.portal import second_factor as factor
+from carereview.portal.forms import CodeForm
 from carereview.portal.views.common import render_portal
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
-WRONG_CODE = "The code is not right. Check your app and try again."
-
-
-class CodeForm(forms.Form):
-    """The 6-number code from the app. Spaces and dashes are ignored; anything else is an error,
-    never a crash."""
-
-    code = forms.CharField(
-        label="Code from the app",
-        help_text="It is 6 numbers, like 123456.",
-        error_messages={"required": "Enter the 6-number code from your app"},
-    )
-
-    def clean_code(self):
-        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
-        if not re.fullmatch(r"[0-9]{6}", code):
-            raise forms.ValidationError("The code must be 6 numbers, like 123456")
-        return code
+WRONG_CODE = factor.WRONG_CODE
 
 
 def _check(form: CodeForm, device, check) -> bool:

@@ -65,9 +65,7 @@ class Command(BaseCommand):
         for role in ROLE_ORDER:
             user = User.objects.filter(role=role, is_active=True).order_by("username").first()
             if user:
-                self.stdout.write(
-                    f"  {role.label:<32} username {user.username:<14} password {password}"
-                )
+                self._sign_in(role.label, user, password)
         portal = User.objects.filter(role__in=[Role.CHILD, Role.PARENT, Role.CARER], is_active=True)
         portal = portal.filter(username__startswith="demo.").order_by("role")
         if portal:
@@ -75,12 +73,24 @@ class Command(BaseCommand):
                 self.style.SUCCESS("\nThe portal for children, parents and carers, at /portal/:")
             )
             for user in portal:
+                self._sign_in(user.get_role_display(), user, password)
+            # The staff who work with the portal's child, to see both sides of the same case.
+            child = Child.objects.filter(portal_accesses__user__in=portal).distinct().first()
+            if child is not None:
                 self.stdout.write(
-                    f"  {user.get_role_display():<32} username {user.username:<14} "
-                    f"password {password}"
+                    self.style.SUCCESS(f"\n{child.full_name}'s IRO and social worker:")
                 )
+                for label, user in (
+                    (Role.IRO.label, child.current_iro),
+                    (Role.SOCIAL_WORKER.label, child.current_social_worker),
+                ):
+                    if user is not None:
+                        self._sign_in(label, user, password)
         if opts["no_serve"]:
             return
         address = f"127.0.0.1:{opts['port']}"
         self.stdout.write(self.style.SUCCESS(f"\nServing on http://{address}/ (Ctrl-C to stop)"))
         call_command("runserver", address, use_reloader=False)
+
+    def _sign_in(self, label: str, user: User, password: str) -> None:
+        self.stdout.write(f"  {label:<32} username {user.username:<14} password {password}")
