@@ -83,3 +83,31 @@ def conflicts_if_social_worker(worker, child) -> list[str]:
         return cppcr_part8_independence_conflicts(child.current_iro, child)
     finally:
         child.current_social_worker = previous
+
+
+def looked_after_parent_conflicts(iro, child) -> list[str]:
+    """IRO Handbook (rules.md §4 "same IRO"): a looked-after parent and their child have
+    different IROs. Every reason `iro` may not be `child`'s IRO on that ground."""
+    reasons = []
+    for parent in child.looked_after_parents.filter(in_care=True, current_iro=iro):
+        reasons.append(
+            f"{iro} is the IRO of {parent.first_name}, {child.first_name}'s looked-after parent: "
+            "a looked-after parent and their child have different IROs."
+        )
+    for son_or_daughter in child.children_of_looked_after_parent.filter(
+        in_care=True, current_iro=iro
+    ):
+        reasons.append(
+            f"{iro} is the IRO of {son_or_daughter.first_name}, the child of {child.first_name}, "
+            "a looked-after parent: a looked-after parent and their child have different IROs."
+        )
+    return reasons
+
+
+def iro_appointment_conflicts(iro, child) -> list[str]:
+    """Every reason `iro` may not be appointed as `child`'s IRO (rules.md §4): independence of the
+    case, and a looked-after parent and their child having different IROs."""
+    reasons = cppcr_part8_independence_conflicts(iro, child)
+    if iro.role == Role.IRO:
+        reasons += looked_after_parent_conflicts(iro, child)
+    return reasons
