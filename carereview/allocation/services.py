@@ -284,3 +284,17 @@ def allocate_social_worker(child: Child, worker, *, by, reason: str = "", on: da
     allocation = _allocate(SOCIAL_WORKER, child, worker, by=by, reason=reason, on=on)
     record_social_worker_change(child, allocation, previous_id=previous_id, by=by)
     return allocation
+
+
+@transaction.atomic
+def unlink_looked_after_parent(child: Child, parent: Child, *, by) -> None:
+    """Remove a link recorded in error (the audit log keeps that it was there)."""
+    if not child.looked_after_parents.filter(pk=parent.pk).exists():
+        raise AllocationRefused([f"{parent.first_name} is not recorded as a looked-after parent."])
+    child.looked_after_parents.remove(parent)
+    audit.record_change(
+        by,
+        "allocation.looked_after_parent_removed",
+        child,
+        {"child": child.pk, "parent": parent.pk},
+    )

@@ -12,6 +12,11 @@ urlpatterns = [
         name="looked-after-parent",
     ),
     path(
+        "children/<int:pk>/looked-after-parent/remove/",
+        views.remove_looked_after_parent,
+        name="looked-after-parent-remove",
+    ),
+    path(
         "children/<int:pk>/social-worker/",
         views.appoint_social_worker,
         name="appoint-social-worker",

@@ -154,3 +154,25 @@ def looked_after_parent(request, pk: int):
         "allocation/looked_after_parent.html",
         {"child": child, "form": form, "parents": list(child.looked_after_parents.all())},
     )
+
+
+def remove_looked_after_parent(request, pk: int):
+    """Ask, then remove a looked-after parent link recorded in error (the parent's id in the
+    address on the question, in the form on the answer)."""
+    child = get_object_or_404(Child.objects.visible_to(request.user), pk=pk)
+    audit.record_access(request, child, "opened the remove looked-after parent page")
+    chosen = (request.POST if request.method == "POST" else request.GET).get("parent", "")
+    if not chosen.isdigit():
+        return redirect("allocation:looked-after-parent", pk=child.pk)
+    parent = get_object_or_404(child.looked_after_parents.all(), pk=int(chosen))
+    if request.method == "POST":
+        services.unlink_looked_after_parent(child, parent, by=request.user)
+        messages.success(
+            request,
+            f"{parent.first_name} is no longer recorded as "
+            f"{child.first_name}'s looked-after parent.",
+        )
+        return redirect("children:detail", pk=child.pk)
+    return render(
+        request, "allocation/remove_looked_after_parent.html", {"child": child, "parent": parent}
+    )

@@ -119,6 +119,7 @@ ROUTES: dict[str, str] = {
     "allocation:appoint-iro": "allocate_iro",
     "allocation:appoint-social-worker": "allocate_social_worker",
     "allocation:looked-after-parent": "record_looked_after_parent",
+    "allocation:looked-after-parent-remove": "record_looked_after_parent",
     "core:staff": "view_staff",
     "core:bank-holidays": "manage_bank_holidays",
     "core:bank-holiday-delete": "manage_bank_holidays",

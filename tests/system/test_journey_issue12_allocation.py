@@ -60,3 +60,14 @@ def test_looked_after_parent_and_sibling_reason(page: Page, service):
     expect(page.locator("main")).to_contain_text(f"{service.conflicted_iro} is now Wren's IRO.")
     visit(page, "/caseload/iros/")
     expect(page.locator("#siblings ~ table")).to_contain_text("Lark's IRO is on leave until May")
+
+    # --- A link recorded in error is removed, after a question ---------------------------------
+    visit(page, f"/allocation/children/{baby.pk}/looked-after-parent/")
+    page.get_by_role("link", name="Remove Kit as a looked-after parent").click()
+    check_axe(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Remove Kit as a looked-after parent?"
+    )
+    page.get_by_role("button", name="Remove the link").click()
+    check_axe(page)
+    expect(page.locator("main")).to_contain_text("Kit is no longer recorded as Wren's")

@@ -218,3 +218,32 @@ def test_the_data_migration_marks_existing_appointments_from_their_dates(service
         late.pk: (date(2027, 1, 5), False),
         in_time.pk: (date(2027, 1, 5), True),
     }
+
+
+@pytest.mark.django_db
+def test_the_managers_view_counts_late_appointments_and_late_notices(client, service):
+    with _on(date(2027, 1, 20)):
+        # Became looked after on Christmas Eve; the system learnt of it on 20 January.
+        child = make_child(social_worker=service.social_worker2, start=date(2026, 12, 24))
+        services.appoint_iro(child, service.iro, by=service.iro_manager, on=date(2027, 1, 6))
+        client.force_login(service.iro_manager)
+        html = " ".join(client.get(reverse("caseload:managers")).content.decode().split())
+    assert "1 child given their first IRO," in html
+    assert "1 appointed late" in html
+    assert "the IRO service told late of 1" in html
+
+
+@pytest.mark.django_db
+def test_a_link_recorded_in_error_is_removed_after_a_confirmation(client, service):
+    mother = make_child(iro=service.iro, social_worker=service.social_worker2, first_name="Kit")
+    baby = make_child(social_worker=service.social_worker2)
+    services.link_looked_after_parent(baby, mother, by=service.social_worker2)
+    client.force_login(service.social_worker2)
+    url = reverse("allocation:looked-after-parent-remove", kwargs={"pk": baby.pk})
+    page = client.get(url, {"parent": mother.pk})
+    assert "Remove Kit as a looked-after parent?" in page.content.decode()
+    assert baby.looked_after_parents.exists()  # asking changes nothing
+    assert client.get(url, {"parent": "x"}).status_code == 302  # back to the list
+    client.post(url, {"parent": mother.pk})
+    assert not baby.looked_after_parents.exists()
+    services.appoint_iro(baby, service.iro, by=service.iro_manager)  # allowed again
