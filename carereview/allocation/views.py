@@ -5,10 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from carereview.accounts.models import Role, User
 from carereview.allocation import selectors, services
 from carereview.allocation.forms import AppointForm, LookedAfterParentForm
-from carereview.allocation.independence import (
-    conflicts_if_social_worker,
-    iro_appointment_conflicts,
-)
+from carereview.allocation.independence import iro_checker, social_worker_checker
 from carereview.children.models import Child
 from carereview.core import audit
 from carereview.core.calendar import today, working_calendar
@@ -45,11 +42,12 @@ def _appoint(request, pk, *, role, child_field, conflicts_for, allocate, templat
         getattr(s, f"{child_field}_id"): s for s in child.siblings.all() if getattr(s, child_field)
     }
     options = []
+    conflicts = conflicts_for(child)  # what the checks need, read once for every option
     for caseload in selectors.caseloads(role, today(), people):
         person = caseload.person
         sibling = sibling_people.get(person.pk)
         note = f"Also the {template_label} of {sibling.first_name}, a sibling." if sibling else ""
-        options.append(_option(caseload, conflicts_for(person, child), note))
+        options.append(_option(caseload, conflicts(person), note))
     # Siblings' IRO first (IRO Handbook: siblings share an IRO), then the lightest caseloads.
     options.sort(key=lambda o: (not o["note"], bool(o["conflicts"]), o["caseload"].per_fte))
     choices = [(o["caseload"].person.pk, str(o["caseload"].person)) for o in options]
@@ -100,7 +98,7 @@ def appoint_iro(request, pk: int):
         pk,
         role=Role.IRO,
         child_field="current_iro",
-        conflicts_for=iro_appointment_conflicts,
+        conflicts_for=iro_checker,
         allocate=services.appoint_iro,
         template_label="IRO",
         people=None,
@@ -116,7 +114,7 @@ def appoint_social_worker(request, pk: int):
         pk,
         role=Role.SOCIAL_WORKER,
         child_field="current_social_worker",
-        conflicts_for=conflicts_if_social_worker,
+        conflicts_for=social_worker_checker,
         allocate=services.allocate_social_worker,
         template_label="social worker",
         people=people,

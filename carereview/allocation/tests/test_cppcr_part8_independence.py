@@ -133,3 +133,32 @@ def test_a_social_worker_is_refused_when_the_iro_is_high_up_their_chain(service)
     worker.save()
     with pytest.raises(services.AllocationRefused, match="no longer be independent"):
         services.allocate_social_worker(child, worker, by=service.team_manager, reason="Move")
+
+
+@pytest.mark.django_db
+def test_the_appoint_page_reads_the_chain_once_however_many_iros(client, service):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from carereview.accounts.models import Role
+    from carereview.core.testing import make_user
+
+    worker = service.other_social_worker
+    a, b, c = _chain(service.iro2, "ash.level1", "bo.level2", "cy.level3")
+    worker.line_manager = a
+    worker.save()
+    child = make_child(social_worker=worker)
+    client.force_login(service.iro_manager)
+    url = reverse("allocation:appoint-iro", kwargs={"pk": child.pk})
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    count()  # the first request of a session does more
+    before = count()
+    for i in range(10):
+        make_user(f"extra{i}.iro", Role.IRO, line_manager=service.iro_manager)
+    assert count() == before
