@@ -148,6 +148,7 @@ def appoint_iro(
 
     periods = [p for p, _ in periods_with_episodes(list(child.episodes.order_by("decom", "id")))]
     mark_appointments(child, periods, working_calendar())
+    allocation.refresh_from_db(fields=["appoint_by", "appointed_in_time"])
     return allocation
 
 
