@@ -1,5 +1,7 @@
 from django import forms
 
+from carereview.core.forms import GovukDateInput
+
 
 class AppointForm(forms.Form):
     person = forms.TypedChoiceField(coerce=int, error_messages={"required": "Select a person"})
@@ -47,4 +49,13 @@ class LookedAfterParentForm(forms.Form):
         help_text="The identifier of the mother's or father's own record as a looked-after child "
         "(as on the SSDA903 return), for example T00042.",
         error_messages={"required": "Enter the parent's child identifier"},
+    )
+    # Both must match: an identifier alone could be tried at random to learn who it is.
+    date_of_birth = forms.DateField(
+        label="The parent's date of birth",
+        widget=GovukDateInput(),
+        error_messages={
+            "required": "Enter the parent's date of birth",
+            "invalid": "Enter the parent's date of birth as a real date",
+        },
     )

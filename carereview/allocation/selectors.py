@@ -81,7 +81,7 @@ def recent_notices(user, today: date, days: int = 92) -> list[IROServiceNotice]:
     """The IRO service's notices of children who became looked after in the last `days` days
     (rules.md §4 "IRO told"), newest first, of the children `user` may see."""
     return list(
-        IROServiceNotice.objects.filter(
+        IROServiceNotice.objects.filter(  # scoped: of the children the user may see
             child__in=Child.objects.visible_to(user),
             looked_after_from__gte=today - timedelta(days=days),
         ).select_related("child")
@@ -92,7 +92,7 @@ def siblings_with_different_iros(user) -> list[IROAllocation]:
     """Current IRO allocations made with a reason for not sharing a sibling's IRO (rules.md §4
     "same IRO"), of the children `user` may see."""
     return list(
-        IROAllocation.objects.filter(
+        IROAllocation.objects.filter(  # scoped: of the children the user may see
             ended_on__isnull=True,
             child__in=Child.objects.visible_to(user).in_care(),
         )

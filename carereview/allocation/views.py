@@ -129,11 +129,17 @@ def looked_after_parent(request, pk: int):
     form = LookedAfterParentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         identifier = form.cleaned_data["parent"].strip()
-        # Unscoped by design: the parent is often on another worker's caseload. Only their
-        # first name is shown back, as for brothers and sisters; the read is logged.
-        parent = Child.objects.filter(la_child_id__iexact=identifier).first()  # scoped: see above
+        born = form.cleaned_data["date_of_birth"]
+        # Unscoped by design: the parent is often on another worker's caseload. Found only by
+        # their identifier and date of birth together, as brothers and sisters are shown; the
+        # read is logged.
+        parent = Child.objects.filter(  # scoped: identifier and date of birth both known
+            la_child_id__iexact=identifier, date_of_birth=born
+        ).first()
         if parent is None:
-            form.add_error("parent", f"No child has the identifier {identifier}")
+            form.add_error(
+                "parent", f"No child has the identifier {identifier} and that date of birth"
+            )
         else:
             try:
                 services.link_looked_after_parent(child, parent, by=request.user)

@@ -36,6 +36,7 @@ def test_looked_after_parent_and_sibling_reason(page: Page, service):
         "Enter the parent's child identifier"
     )
     page.get_by_label("The parent's child identifier").fill(mother.la_child_id)
+    page.get_by_label("The parent's date of birth").fill("2009-03-01")
     page.get_by_role("button", name="Record the parent").click()
     check_axe(page)
     expect(page.locator("main")).to_contain_text(f"Looked-after parent: {mother.full_name}")
