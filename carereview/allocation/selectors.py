@@ -1,13 +1,14 @@
 """Reads for allocation: who is waiting for an IRO, and how full each IRO's caseload is."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q
 
 from carereview.accounts.models import Role, User
+from carereview.allocation.models import IROAllocation, IROServiceNotice
 from carereview.children.models import Child
 from carereview.engine.calendar import WorkingCalendar
 
@@ -74,3 +75,28 @@ def children_without_iro(user, today: date, calendar: WorkingCalendar) -> list[W
         waited = calendar.working_days_between(start, today) if start else None
         waiting.append(Waiting(child, target, bool(target and today > target), waited))
     return waiting
+
+
+def recent_notices(user, today: date, days: int = 92) -> list[IROServiceNotice]:
+    """The IRO service's notices of children who became looked after in the last `days` days
+    (rules.md §4 "IRO told"), newest first, of the children `user` may see."""
+    return list(
+        IROServiceNotice.objects.filter(  # scoped: of the children the user may see
+            child__in=Child.objects.visible_to(user),
+            looked_after_from__gte=today - timedelta(days=days),
+        ).select_related("child")
+    )
+
+
+def siblings_with_different_iros(user) -> list[IROAllocation]:
+    """Current IRO allocations made with a reason for not sharing a sibling's IRO (rules.md §4
+    "same IRO"), of the children `user` may see."""
+    return list(
+        IROAllocation.objects.filter(  # scoped: of the children the user may see
+            ended_on__isnull=True,
+            child__in=Child.objects.visible_to(user).in_care(),
+        )
+        .exclude(sibling_reason="")
+        .select_related("child", "iro")
+        .order_by("child__last_name", "child__first_name")
+    )

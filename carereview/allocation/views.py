@@ -1,13 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
 from carereview.accounts.models import Role, User
 from carereview.allocation import selectors, services
-from carereview.allocation.forms import AppointForm
-from carereview.allocation.independence import (
-    conflicts_if_social_worker,
-    cppcr_part8_independence_conflicts,
-)
+from carereview.allocation.forms import AppointForm, LookedAfterParentForm
+from carereview.allocation.independence import iro_checker, social_worker_checker
 from carereview.children.models import Child
 from carereview.core import audit
 from carereview.core.calendar import today, working_calendar
@@ -15,7 +13,16 @@ from carereview.core.calendar import today, working_calendar
 
 def unallocated(request):
     waiting = selectors.children_without_iro(request.user, today(), working_calendar())
-    return render(request, "allocation/unallocated.html", {"waiting": waiting})
+    notices = selectors.recent_notices(request.user, today())
+    return render(
+        request,
+        "allocation/unallocated.html",
+        {
+            "waiting": waiting,
+            "notices": notices,
+            "told_days": settings.CAREREVIEW["IRO_TOLD_WORKING_DAYS"],
+        },
+    )
 
 
 def _option(caseload, conflicts, note=""):
@@ -35,27 +42,40 @@ def _appoint(request, pk, *, role, child_field, conflicts_for, allocate, templat
         getattr(s, f"{child_field}_id"): s for s in child.siblings.all() if getattr(s, child_field)
     }
     options = []
+    conflicts = conflicts_for(child)  # what the checks need, read once for every option
     for caseload in selectors.caseloads(role, today(), people):
         person = caseload.person
         sibling = sibling_people.get(person.pk)
         note = f"Also the {template_label} of {sibling.first_name}, a sibling." if sibling else ""
-        options.append(_option(caseload, conflicts_for(person, child), note))
+        options.append(_option(caseload, conflicts(person), note))
     # Siblings' IRO first (IRO Handbook: siblings share an IRO), then the lightest caseloads.
     options.sort(key=lambda o: (not o["note"], bool(o["conflicts"]), o["caseload"].per_fte))
     choices = [(o["caseload"].person.pk, str(o["caseload"].person)) for o in options]
+    sibling_note = ""
+    if role == Role.IRO and sibling_people:
+        names = " and ".join(f"{s.first_name}'s" for s in sibling_people.values())
+        sibling_note = (
+            f"Brothers and sisters share an IRO unless there is a conflict. Needed if the IRO "
+            f"is not {names}; shown to IRO managers."
+        )
     form = AppointForm(
         request.POST or None,
         choices=choices,
         changing=current is not None,
         role_label=template_label,
+        sibling_note=sibling_note,
     )
     if request.method == "POST" and form.is_valid():
         person = get_object_or_404(User, pk=form.cleaned_data["person"], role=role)
+        extra = {}
+        if "sibling_reason" in form.cleaned_data:
+            extra["sibling_reason"] = form.cleaned_data["sibling_reason"]
         try:
-            allocate(child, person, by=request.user, reason=form.cleaned_data["reason"])
+            allocate(child, person, by=request.user, reason=form.cleaned_data["reason"], **extra)
         except services.AllocationRefused as refused:
+            field = refused.field if refused.field in form.fields else "person"
             for reason in refused.reasons:
-                form.add_error("person", reason)
+                form.add_error(field, reason)
         else:
             messages.success(request, f"{person} is now {child.first_name}'s {template_label}.")
             return redirect("children:detail", pk=child.pk)
@@ -78,7 +98,7 @@ def appoint_iro(request, pk: int):
         pk,
         role=Role.IRO,
         child_field="current_iro",
-        conflicts_for=cppcr_part8_independence_conflicts,
+        conflicts_for=iro_checker,
         allocate=services.appoint_iro,
         template_label="IRO",
         people=None,
@@ -94,8 +114,69 @@ def appoint_social_worker(request, pk: int):
         pk,
         role=Role.SOCIAL_WORKER,
         child_field="current_social_worker",
-        conflicts_for=conflicts_if_social_worker,
+        conflicts_for=social_worker_checker,
         allocate=services.allocate_social_worker,
         template_label="social worker",
         people=people,
+    )
+
+
+def looked_after_parent(request, pk: int):
+    """Record that the child's mother or father is a looked-after child too (rules.md §4: they
+    have different IROs)."""
+    child = get_object_or_404(Child.objects.visible_to(request.user), pk=pk)
+    audit.record_access(request, child, "opened the looked-after parent page")
+    form = LookedAfterParentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        identifier = form.cleaned_data["parent"].strip()
+        born = form.cleaned_data["date_of_birth"]
+        # Unscoped by design: the parent is often on another worker's caseload. Found only by
+        # their identifier and date of birth together, as brothers and sisters are shown; the
+        # read is logged.
+        parent = Child.objects.filter(  # scoped: identifier and date of birth both known
+            la_child_id__iexact=identifier, date_of_birth=born
+        ).first()
+        if parent is None:
+            form.add_error(
+                "parent", f"No child has the identifier {identifier} and that date of birth"
+            )
+        else:
+            try:
+                services.link_looked_after_parent(child, parent, by=request.user)
+            except services.AllocationRefused as refused:
+                for reason in refused.reasons:
+                    form.add_error("parent", reason)
+            else:
+                audit.record_access(request, parent, "recorded as a looked-after parent")
+                messages.success(
+                    request,
+                    f"{parent.first_name} is recorded as {child.first_name}'s looked-after parent.",
+                )
+                return redirect("children:detail", pk=child.pk)
+    return render(
+        request,
+        "allocation/looked_after_parent.html",
+        {"child": child, "form": form, "parents": list(child.looked_after_parents.all())},
+    )
+
+
+def remove_looked_after_parent(request, pk: int):
+    """Ask, then remove a looked-after parent link recorded in error (the parent's id in the
+    address on the question, in the form on the answer)."""
+    child = get_object_or_404(Child.objects.visible_to(request.user), pk=pk)
+    audit.record_access(request, child, "opened the remove looked-after parent page")
+    chosen = (request.POST if request.method == "POST" else request.GET).get("parent", "")
+    if not chosen.isdigit():
+        return redirect("allocation:looked-after-parent", pk=child.pk)
+    parent = get_object_or_404(child.looked_after_parents.all(), pk=int(chosen))
+    if request.method == "POST":
+        services.unlink_looked_after_parent(child, parent, by=request.user)
+        messages.success(
+            request,
+            f"{parent.first_name} is no longer recorded as "
+            f"{child.first_name}'s looked-after parent.",
+        )
+        return redirect("children:detail", pk=child.pk)
+    return render(
+        request, "allocation/remove_looked_after_parent.html", {"child": child, "parent": parent}
     )

@@ -1,10 +1,13 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, render
 
 from carereview.accounts.models import Role, User
-from carereview.allocation.selectors import Caseload
+from carereview.allocation.selectors import Caseload, siblings_with_different_iros
+from carereview.allocation.services import appointment_counts, notice_counts
 from carereview.caseload.selectors import caseload
 from carereview.children.models import Child
 from carereview.core.calendar import today, working_calendar
@@ -199,6 +202,9 @@ def managers(request):
     )
     decisions = {int(iro): n for iro, n in figures["decisions_by_iro"].items()}
     waiting = scoped.filter(current_iro__isnull=True)
+    # Issue 12: appointments and notices of this reporting year (rules.md §8), late ones counted,
+    # and the brothers and sisters whose IROs differ, with the reason recorded.
+    year_start = date(now.year if now.month >= 4 else now.year - 1, 4, 1)
     return render(
         request,
         # caseload/managers.html with the pages of IROs after it (reports/templates).
@@ -213,5 +219,9 @@ def managers(request):
             "overdue": figures["overdue"],
             "page": page,
             "figures_at": figures_at,
+            "year_start": year_start,
+            "appointments": appointment_counts(year_start, now),
+            "notices": notice_counts(year_start, now),
+            "sibling_allocations": siblings_with_different_iros(request.user),
         },
     )

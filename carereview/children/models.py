@@ -40,6 +40,11 @@ class Child(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     siblings = models.ManyToManyField("self", symmetrical=True, blank=True)
+    # rules.md §4 "same IRO": a looked-after parent and their child have different IROs. The
+    # child's mother or father who is (or was) a looked-after child of this authority.
+    looked_after_parents = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="children_of_looked_after_parent"
+    )
 
     # Current allocations, kept in step with the allocation history by allocation.services.
     current_iro = models.ForeignKey(

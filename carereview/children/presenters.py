@@ -72,6 +72,28 @@ class ChildPresenter:
         return [(s, s.visible_to_user) for s in siblings]
 
     @cached_property
+    def looked_after_family(self):
+        """rules.md §4: the child's looked-after parents and, where the child is one, their
+        children; each with whether the user may open their page and whether they wrongly share
+        this child's IRO (a looked-after parent and their child have different IROs)."""
+        visible = Child.objects.visible_to(self.user).filter(pk=OuterRef("pk"))
+        rows = []
+        for label, related in (
+            ("Looked-after parent", self.child.looked_after_parents),
+            ("Child of this looked-after parent", self.child.children_of_looked_after_parent),
+        ):
+            for other in related.select_related("current_iro").annotate(
+                visible_to_user=Exists(visible)
+            ):
+                same = bool(
+                    other.in_care
+                    and other.current_iro_id
+                    and other.current_iro_id == self.child.current_iro_id
+                )
+                rows.append((label, other, other.visible_to_user, same))
+        return rows
+
+    @cached_property
     def iro_history(self):
         return list(self.child.iro_allocations.select_related("iro", "allocated_by"))
 

@@ -86,6 +86,7 @@ def refresh_summary(
         None,
     )
     latest = episodes[-1] if episodes else None
+    previous_start = child.looked_after_since if child.in_care else None
     child.in_care = open_period is not None
     child.looked_after_since = open_period.start if open_period else None
     child.current_legal_status = latest.ls if (latest and open_period) else ""
@@ -100,7 +101,10 @@ def refresh_summary(
             "next_review_due",
         ]
     )
+    from carereview.allocation.services import after_periods_changed  # issue 12 (no cycle)
     from carereview.followup.services import refresh_between_reviews  # issue 6 (no cycle)
+
+    after_periods_changed(child, periods, previous_start=previous_start, calendar=calendar)
 
     refresh_between_reviews(
         child, as_at=as_at, calendar=calendar, episodes=episodes, reviews=reviews

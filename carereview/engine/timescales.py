@@ -82,3 +82,49 @@ def ssda903_participation_code_allowed(code: str, dob: date, review: date) -> bo
     if code in {"PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"}:
         return review >= four
     return False
+
+
+def iro_appointed_by(looked_after: date, calendar: WorkingCalendar, working_days: int) -> date:
+    """s25A; IRO Handbook (rules.md §4 "IRO appointed"): an IRO is appointed within N working
+    days (5) of the child becoming looked after. The last day the appointment is on time."""
+    return calendar.add_working_days(looked_after, working_days)
+
+
+def iro_appointed_in_time(
+    appointed: date, looked_after: date, calendar: WorkingCalendar, working_days: int
+) -> bool:
+    """Whether an IRO appointed on `appointed` was within the N working days (on the last day
+    counts as on time; an appointment before the child became looked after is on time)."""
+    return appointed <= iro_appointed_by(looked_after, calendar, working_days)
+
+
+def iro_service_told_by(looked_after: date, calendar: WorkingCalendar, working_days: int) -> date:
+    """Local procedures (rules.md §4 "IRO told", ours, default 2): the IRO service is told of a
+    new looked-after child within N working days of the child becoming looked after."""
+    return calendar.add_working_days(looked_after, working_days)
+
+
+def first_iro_appointments(
+    periods: list[tuple[date, date | None]],
+    allocations: list[tuple[object, date, date | None]],
+    calendar: WorkingCalendar,
+    working_days: int,
+) -> dict[object, tuple[date, bool]]:
+    """For each period of care (start, end or None), the IRO allocation (key, started, ended or
+    None) that was the child's IRO on coming into care: the earliest one still running at or
+    after the period's start and begun by its end. Returns key -> (appoint by, in time). A later
+    change of IRO in the same period is not an appointment on coming into care and is left out;
+    an IRO kept from before the period (a child returning to their IRO) is in time."""
+    result: dict[object, tuple[date, bool]] = {}
+    for start, end in periods:
+        running = [
+            (started, key)
+            for key, started, ended in allocations
+            if (ended is None or ended > start) and (end is None or started <= end)
+        ]
+        if not running:
+            continue
+        started, key = min(running, key=lambda a: a[0])
+        by = iro_appointed_by(start, calendar, working_days)
+        result[key] = (by, started <= by)
+    return result

@@ -74,7 +74,22 @@ def booking_warnings(child: Child, on: date) -> list[str]:
     if not calendar.is_working_day(on):
         kind = "a weekend" if on.weekday() >= 5 else "a bank holiday"
         warnings.append(f"{on:%A %-d %B %Y} is {kind}, not a working day.")
+    if child.current_iro_id is None:
+        warnings.append(
+            f"No IRO is appointed for {child.first_name} yet: the review cannot be recorded "
+            "until an IRO manager appoints one."
+        )
     return warnings
+
+
+def require_iro(child: Child) -> None:
+    """rules.md §4 "IRO appointed": before the first review. A review is not recorded as held
+    for a child with no IRO."""
+    if child.current_iro_id is None:
+        raise ReviewRefused(
+            f"Appoint an IRO for {child.first_name} before recording a review: the IRO is "
+            "appointed before the first review and chairs it."
+        )
 
 
 def open_review(child: Child) -> Review | None:
@@ -591,6 +606,7 @@ def save_record(review: Review, *, by, version: int, data: RecordInput) -> Revie
     The second of two editors is told, and nothing is lost: their input is returned to them with
     the saved record beside it (`StaleRecord.current`).
     """
+    require_iro(review.child)
     check_date_held(review, data.held_on)
     check_participation(review.child, data.participation_code, data.held_on)
     updated = Review.objects.filter(pk=review.pk, version=version).update(

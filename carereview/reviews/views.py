@@ -568,7 +568,9 @@ def record(request, review_id: int):
             except services.DateHeldRefused as refused:
                 _refused(form, refused, "held_on")
             except services.ReviewRefused as refused:
-                _refused(form, refused, "participation_code")
+                # No IRO yet (rules.md §4) is about the whole record, not one field.
+                no_iro = review.child.current_iro_id is None
+                _refused(form, refused, None if no_iro else "participation_code")
             else:
                 messages.success(request, "The record is saved.")
                 return _to_review(request, review)

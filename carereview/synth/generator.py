@@ -565,6 +565,15 @@ def _family(b: _Builder, siblings: list[SynthChild]) -> None:
             c.links.append(Link(carer.key, "carer", False, "Foster carer"))
 
 
+def _appointed(b: _Builder, key: str, start: date) -> date:
+    """The day the first IRO was appointed (rules.md §4: within 5 working days): mostly 1 to 5
+    working days after the child became looked after, about one in twelve later. Drawn from its
+    own generator, so that the rest of the authority is the same for a seed as before."""
+    own = random.Random(f"iro-appointed:{key}")
+    days = own.randint(6, 9) if own.random() < 0.08 else own.randint(1, 5)
+    return min(b.calendar.add_working_days(start, days), b.as_at)
+
+
 def _allocate(
     b: _Builder,
     siblings: list[SynthChild],
@@ -606,4 +615,4 @@ def _allocate(
                 )
             )
         else:
-            c.iro.append(Allocation(iro, start))
+            c.iro.append(Allocation(iro, _appointed(b, first.key, start)))

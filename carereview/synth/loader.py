@@ -21,7 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from carereview.accounts.models import Team, User
-from carereview.allocation.models import IROAllocation, SocialWorkerAllocation
+from carereview.allocation.models import IROAllocation, IROServiceNotice, SocialWorkerAllocation
 from carereview.children import codes
 from carereview.children.models import Child, Episode, Person, Relationship
 from carereview.core.calendar import working_calendar
@@ -30,6 +30,7 @@ from carereview.engine import periods as engine_periods
 from carereview.engine import schedule as engine_schedule
 from carereview.engine.calendar import WorkingCalendar
 from carereview.engine.midway import midway_check_due
+from carereview.engine.timescales import first_iro_appointments, iro_service_told_by
 from carereview.followup.models import MidwayCheck, SignificantEvent
 from carereview.followup.services import NO_REVIEW_LOOKBACK_DAYS, PLACEMENT_CHANGE_RNE
 from carereview.reviews.models import ChecklistEntry, Meeting, Review
@@ -312,6 +313,7 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
         ],
         batch_size=BATCH,
     )
+    first_iros = _first_iros(authority, calendar)
     for model, attr, fk in (
         (IROAllocation, "iro", "iro"),
         (SocialWorkerAllocation, "social_worker", "social_worker"),
@@ -324,12 +326,17 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
                     ended_on=a.ended_on,
                     reason=a.reason,
                     **{fk: users[a.person]},
+                    **(first_iros.get((c.key, i), {}) if model is IROAllocation else {}),
                 )
                 for c in authority.children
-                for a in getattr(c, attr)
+                for i, a in enumerate(getattr(c, attr))
             ],
             batch_size=BATCH,
         )
+    IROServiceNotice.objects.bulk_create(
+        _iro_service_notices(authority, by_key, calendar), batch_size=BATCH
+    )
+    _looked_after_parents(authority, by_key, users)
 
     _between_reviews(authority, summaries, children, episodes, reviews)
     booked = book_upcoming(children, as_at=as_at, calendar=calendar)
@@ -462,3 +469,70 @@ def book_upcoming(children, *, as_at, calendar, horizon_days: int = 42, seed: in
     Meeting.objects.bulk_create(meetings, batch_size=BATCH)
     ChecklistEntry.objects.bulk_create(entries, batch_size=BATCH)
     return len(planned)
+
+
+def _periods(c):
+    return engine_periods.periods_of_care(sorted((e.engine() for e in c.episodes), key=_decom))
+
+
+def _decom(e):
+    return e.decom
+
+
+def _first_iros(authority, calendar) -> dict:
+    """(child key, index of IRO allocation) -> (appoint by, in time): allocation.services'
+    mark_appointments over the generated dates (rules.md §4, within 5 working days)."""
+    days = settings.CAREREVIEW["IRO_APPOINTMENT_WORKING_DAYS"]
+    found = {}
+    for c in authority.children:
+        if not c.iro:
+            continue
+        marks = first_iro_appointments(
+            [(p.start, p.end) for p in _periods(c)],
+            [((c.key, i), a.started_on, a.ended_on) for i, a in enumerate(c.iro)],
+            calendar,
+            days,
+        )
+        found.update(
+            {k: {"appoint_by": by, "appointed_in_time": ok} for k, (by, ok) in marks.items()}
+        )
+    return found
+
+
+def _iro_service_notices(authority, by_key, calendar) -> list:
+    """The IRO service told of each period of care (rules.md §4, within IRO_TOLD_WORKING_DAYS):
+    mostly on the day or within 2 working days, about one in fifteen later. Each drawn from its
+    own generator, so the rest of the authority is unchanged for a seed."""
+    days = settings.CAREREVIEW["IRO_TOLD_WORKING_DAYS"]
+    notices = []
+    for c in authority.children:
+        for p in _periods(c):
+            if p.start > authority.as_at:
+                continue
+            own = random.Random(f"iro-told:{c.key}:{p.start}")
+            after = own.randint(3, 5) if own.random() < 0.07 else own.randint(0, 2)
+            told = calendar.add_working_days(p.start, after) if after else p.start
+            notices.append(
+                IROServiceNotice(
+                    child=by_key[c.key],
+                    looked_after_from=p.start,
+                    told_by=iro_service_told_by(p.start, calendar, days),
+                    told_on=min(told, authority.as_at),
+                )
+            )
+    return notices
+
+
+def _looked_after_parents(authority, by_key, users) -> None:
+    """A case or two for the demo: a looked-after young woman of 16 or over recorded as the
+    mother of a looked-after baby, with a different IRO (rules.md §4)."""
+    as_at = authority.as_at
+    in_care = [c for c in authority.children if by_key[c.key].in_care and c.iro]
+    mothers = [c for c in in_care if c.sex == "F" and (as_at - c.dob).days >= 16 * 365]
+    babies = [c for c in in_care if (as_at - c.dob).days < 2 * 365]
+    through = Child.looked_after_parents.through
+    links = []
+    for mother, baby in zip(mothers[:2], babies, strict=False):
+        if mother.iro[-1].person != baby.iro[-1].person and baby.key not in mother.siblings:
+            links.append(through(from_child=by_key[baby.key], to_child=by_key[mother.key]))
+    through.objects.bulk_create(links)

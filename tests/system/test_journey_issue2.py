@@ -207,7 +207,7 @@ def test_show_journey(page: Page, authority):
     page.get_by_role("link", name="Children without an IRO").click()
     check_axe(page)
     expect(page.get_by_role("heading", name="Children without an IRO", level=1)).to_be_visible()
-    waiting = rows(page)
+    waiting = rows(page, "#waiting")
     assert [r.split(" ")[0] for r in waiting] == ["Finn", "Evie"], "oldest first"
     assert "Target missed" in waiting[0]
     assert "Within target" in waiting[1]

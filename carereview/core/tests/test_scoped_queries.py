@@ -19,6 +19,7 @@ CHILD_DATA_MODELS = [
     "EarlierReviewRequirement",
     "IROAllocation",
     "SocialWorkerAllocation",
+    "IROServiceNotice",
     "AccessEvent",
     "Meeting",
     "ChecklistEntry",

@@ -9,8 +9,11 @@ from carereview.engine.calendar import default_calendar
 from carereview.engine.timescales import (
     Deadline,
     decisions_due,
+    iro_appointed_by,
+    iro_appointed_in_time,
     iro_handbook_papers_by,
     iro_handbook_social_worker_contact_by,
+    iro_service_told_by,
     record_due,
     ssda903_participation_code_allowed,
 )
@@ -75,3 +78,45 @@ def test_leap_day_birthday_turns_four_on_28_february():
     dob = date(2016, 2, 29)
     assert ssda903_participation_code_allowed("PN1", dob, date(2020, 2, 29))
     assert ssda903_participation_code_allowed("PN0", dob, date(2020, 2, 28))
+
+
+def test_iro_service_told_within_2_working_days_over_weekends_and_bank_holidays():
+    # Friday: Monday and Tuesday. Saturday: the same Tuesday (the day itself never counts).
+    assert iro_service_told_by(date(2026, 11, 13), CAL, 2) == date(2026, 11, 17)
+    assert iro_service_told_by(date(2026, 11, 14), CAL, 2) == date(2026, 11, 17)
+    # Maundy Thursday 2026: over Good Friday, the weekend and Easter Monday.
+    assert iro_service_told_by(date(2026, 4, 2), CAL, 2) == date(2026, 4, 8)
+    # Christmas Eve 2026: 25 Dec (Fri) and the substitute Boxing Day (Mon 28) do not count.
+    assert iro_service_told_by(date(2026, 12, 24), CAL, 2) == date(2026, 12, 30)
+    # The setting is passed in, never fixed.
+    assert iro_service_told_by(date(2026, 11, 13), CAL, 3) == date(2026, 11, 18)
+
+
+def test_iro_appointed_within_5_working_days_on_the_last_day_is_in_time():
+    # Christmas Eve 2026 + 5 working days: 29, 30, 31 Dec, (1 Jan), 4, 5 Jan 2027.
+    assert iro_appointed_by(date(2026, 12, 24), CAL, 5) == date(2027, 1, 5)
+    assert iro_appointed_in_time(date(2027, 1, 5), date(2026, 12, 24), CAL, 5)
+    assert not iro_appointed_in_time(date(2027, 1, 6), date(2026, 12, 24), CAL, 5)
+    # Appointed before the period began (a child returning to their IRO): in time.
+    assert iro_appointed_in_time(date(2026, 12, 1), date(2026, 12, 24), CAL, 5)
+
+
+def test_the_first_iro_of_each_period_is_the_appointment_counted():
+    from carereview.engine.timescales import first_iro_appointments
+
+    periods = [(date(2026, 1, 5), date(2026, 3, 1)), (date(2026, 12, 24), None)]
+    allocations = [
+        ("late-first", date(2026, 1, 19), date(2026, 2, 2)),  # 5 Jan + 5 = 12 Jan: late
+        ("change", date(2026, 2, 2), date(2026, 3, 1)),  # a change later: not counted
+        ("second", date(2027, 1, 5), None),  # Christmas: 5 Jan 2027 is the last day
+    ]
+    assert first_iro_appointments(periods, allocations, CAL, 5) == {
+        "late-first": (date(2026, 1, 12), False),
+        "second": (date(2027, 1, 5), True),
+    }
+    # A period with no IRO yet has no entry; an IRO kept from before the period is in time.
+    kept = [("kept", date(2025, 6, 1), None)]
+    assert first_iro_appointments([(date(2026, 12, 24), None)], kept, CAL, 5) == {
+        "kept": (date(2027, 1, 5), True)
+    }
+    assert first_iro_appointments([(date(2026, 12, 24), None)], [], CAL, 5) == {}

@@ -36,6 +36,8 @@ def keep_the_test_connection(monkeypatch):
 def decision(staff):
     """A decision the social worker owns, due Tue 5 Jan 2027: a reminder on Thu 24 Dec."""
     child = make_child(iro=staff.iro, social_worker=staff.social_worker)
+    # The IRO service's notice of the child coming into care (issue 12) is not a reminder.
+    Message.objects.filter(key__startswith="iro-told:").delete()
     review = Review.objects.create(
         child=child,
         held_on=date(2026, 12, 14),

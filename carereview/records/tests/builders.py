@@ -67,6 +67,9 @@ def full_record(service, *, dob: date = date(1948, 2, 29), died: date | None = N
         iro=service.iro, social_worker=service.social_worker, first_name="Ned", last_name="Ollerby"
     )
     child.siblings.add(brother)
+    # Issue 12: the record's child is the looked-after parent of a child who stays.
+    son = make_child(first_name="Pip", last_name="Ollerby")
+    son.looked_after_parents.add(child)
     shared = Person.objects.create(first_name="Cara", last_name="Ollerby", email="cara@example.com")
     for someone in (child, brother):
         Relationship.objects.create(

@@ -440,3 +440,22 @@ def test_a_part_marked_hidden_from_a_parent_is_left_out_of_their_copy(
     assert "suspended after an incident" not in theirs
     full = render_record_html(record_version(review, Recipient("full", "IRO")))
     assert "suspended after an incident" in full
+
+
+@pytest.mark.django_db
+def test_a_review_cannot_be_recorded_for_a_child_with_no_iro(service):
+    # rules.md §4: the IRO is appointed before the first review (issue 12, item 14).
+    child = make_child(social_worker=service.social_worker2, start=TODAY - timedelta(days=30))
+    assert any("No IRO" in w for w in services.booking_warnings(child, TODAY))
+    review = services.book_meeting(child, by=service.business_support, on=TODAY, at=time(10))
+    with pytest.raises(services.ReviewRefused, match="Appoint an IRO"):
+        services.save_record(review.review, by=service.iro, version=0, data=record_input())
+    review.review.refresh_from_db()
+    assert review.review.held_on is None
+    # Once an IRO is appointed, the same record is saved.
+    from carereview.allocation.services import appoint_iro
+
+    appoint_iro(child, service.iro, by=service.iro_manager)
+    services.save_record(review.review, by=service.iro, version=0, data=record_input())
+    review.review.refresh_from_db()
+    assert review.review.held_on == TODAY

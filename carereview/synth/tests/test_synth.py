@@ -116,3 +116,28 @@ def test_a_national_scale_staff_has_a_name_each():
     assert any(last not in SURNAMES for _, last in names)
     small = generate(seed=7, children=5, as_at=AS_AT, calendar=default_calendar())
     assert all(s.last_name in SURNAMES for s in small.staff)
+
+
+@pytest.mark.django_db
+def test_synth_appoints_iros_and_tells_the_iro_service_with_realistic_dates():
+    # Issue 12, items 13-15: the synthetic authority keeps generating valid data.
+    from carereview.allocation.models import IROAllocation, IROServiceNotice
+
+    call_command("synth", children=120, seed=5, as_at=AS_AT, password="pw-x")
+    firsts = IROAllocation.objects.filter(appointed_in_time__isnull=False)
+    assert (
+        firsts.filter(appointed_in_time=True).count()
+        > firsts.filter(appointed_in_time=False).count()
+    )
+    # No review was held before the child's first IRO was appointed in its period.
+    for a in firsts.select_related("child"):
+        held = a.child.reviews.filter(counts=True, held_on__lt=a.started_on)
+        assert not held.filter(held_on__gte=a.child.looked_after_since or a.started_on).exists()
+    in_care = Child.objects.filter(in_care=True)
+    told = IROServiceNotice.objects.filter(child__in=in_care)
+    assert told.count() >= in_care.count()
+    assert all(n.told_on >= n.looked_after_from for n in told)
+    assert Child.looked_after_parents.through.objects.exists()
+    for baby in Child.objects.filter(looked_after_parents__isnull=False):
+        for mother in baby.looked_after_parents.all():
+            assert mother.current_iro_id != baby.current_iro_id
