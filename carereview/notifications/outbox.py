@@ -26,8 +26,10 @@ The message's last error says it may have gone already.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -35,11 +37,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .backends import EMAIL, TEXT, Backend, backend_class, get_backend
-from .models import Message
+from .models import Attachment, Message
 
 log = logging.getLogger(__name__)
 
 CLAIMABLE = (Message.Status.QUEUED, Message.Status.RETRYING)
+FORGOTTEN = "[the link is not kept once sent]"
 INTERRUPTED = (
     "Interrupted while sending (the worker stopped): it may have gone already. Sending again."
 )
@@ -63,6 +66,15 @@ def choose_address(user, channels: frozenset[str]) -> tuple[str, str] | None:
     return channel, have[channel]
 
 
+@dataclass(frozen=True)
+class File:
+    """A document to attach to an email: its name, its bytes and their type."""
+
+    filename: str
+    content: bytes
+    content_type: str = "application/pdf"
+
+
 def notify(
     key: str,
     *,
@@ -71,10 +83,20 @@ def notify(
     channel: str | None = None,
     subject: str,
     body: str,
+    attachments: Sequence[File] = (),
+    promptly: bool = False,
+    forget_once_sent: str = "",
 ) -> Message | None:
     """Store a message to send; None when `key` was used before (nothing twice) or there is
     nowhere to send it (logged). `to` (with `channel`, or guessed: an address with "@" is email)
-    overrides the user's own details; `channel` alone picks which of the user's details."""
+    overrides the user's own details; `channel` alone picks which of the user's details.
+
+    `key` is the message's idempotency key: made from what the message is, so that doing the
+    same thing twice (two presses, two workers, a retried request) makes one message. It is
+    unique in the database: of two callers storing the same key at once, one stores it and the
+    other gets None. `attachments` go with an email (a text cannot carry one). `promptly` sends
+    it straight after the transaction commits (a sign-in link), as well as by the worker.
+    `forget_once_sent` is text of the body removed once the message has gone."""
     if Message.objects.filter(key=key).exists():
         return None
     if to:
@@ -93,18 +115,33 @@ def notify(
             channel or "email address or mobile",
         )
         return None
+    if attachments and channel != EMAIL:
+        raise ValueError("Only an email can carry a document")
     try:
         with transaction.atomic():
-            return Message.objects.create(
+            message = Message.objects.create(
                 key=key,
                 channel=channel,
                 to=to,
                 subject=subject[:200],
                 body=body,
                 user=user,
+                forget_once_sent=forget_once_sent,
             )
-    except IntegrityError:  # made by another worker between the check and now
+            Attachment.objects.bulk_create(
+                Attachment(
+                    message=message,
+                    filename=f.filename,
+                    content_type=f.content_type,
+                    content=f.content,
+                )
+                for f in attachments
+            )
+    except IntegrityError:  # stored by another caller between the check and now
         return None
+    if promptly:
+        transaction.on_commit(partial(deliver, [message.pk]), robust=True)
+    return message
 
 
 def stuck_after() -> int:
@@ -137,10 +174,13 @@ def release_stale(now: datetime) -> int:
     )
 
 
-def claim(now: datetime, limit: int) -> list[Message]:
-    """Mark up to `limit` due messages "sending", committed, and return them."""
+def claim(now: datetime, limit: int, only: Sequence[int] | None = None) -> list[Message]:
+    """Mark up to `limit` due messages (of the ids `only`, if given) "sending", committed, and
+    return them."""
     lease = now + timedelta(minutes=_notifications("SENDING_LEASE_MINUTES", 10))
     due = Q(status__in=CLAIMABLE) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    if only is not None:
+        due &= Q(pk__in=list(only))
     claimed = []
     with transaction.atomic():
         candidates = Message.objects.filter(due).order_by("created_at", "id")
@@ -153,7 +193,11 @@ def claim(now: datetime, limit: int) -> list[Message]:
             )
             if won:
                 claimed.append(pk)
-    return list(Message.objects.filter(pk__in=claimed).order_by("created_at", "id"))
+    return list(
+        Message.objects.filter(pk__in=claimed)
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
 
 
 @dataclass
@@ -196,8 +240,13 @@ def send_one(backend: Backend, message: Message, now: datetime | None = None) ->
         message.sent_at = at
         message.next_attempt_at = None
         message.provider_reference = str(reference or "")[:200]
+        if message.forget_once_sent:
+            message.body = message.body.replace(message.forget_once_sent, FORGOTTEN)
+            message.forget_once_sent = ""
         ok = True
     Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+        body=message.body,
+        forget_once_sent=message.forget_once_sent,
         status=message.status,
         attempts=message.attempts,
         next_attempt_at=message.next_attempt_at,
@@ -208,16 +257,29 @@ def send_one(backend: Backend, message: Message, now: datetime | None = None) ->
     return ok
 
 
-def deliver_due(now: datetime | None = None, limit: int = 100) -> Delivery:
-    """Send up to `limit` messages that are waiting and due. Call it outside a transaction, so
-    each claim is committed before its message goes out."""
+def deliver_due(
+    now: datetime | None = None, limit: int = 100, only: Sequence[int] | None = None
+) -> Delivery:
+    """Send up to `limit` messages that are waiting and due (of the ids `only`, if given). Call
+    it outside a transaction, so each claim is committed before its message goes out."""
     at = now or timezone.now()
     backend = get_backend()  # before claiming: a backend that cannot start claims nothing
-    delivery = Delivery(released=release_stale(at))
-    messages = claim(at, limit)
+    delivery = Delivery(released=release_stale(at) if only is None else 0)
+    messages = claim(at, limit, only)
     for message in messages:
         if send_one(backend, message, now):
             delivery.sent += 1
         else:
             delivery.failed += 1
     return delivery
+
+
+def deliver(ids: Sequence[int]) -> Delivery | None:
+    """Send these messages now (straight after the commit that stored them), through the same
+    claim as the worker, so neither can send one twice. A failure is kept on the message and
+    the worker tries again: it never reaches the person who pressed the button as an error."""
+    try:
+        return deliver_due(limit=len(ids), only=ids)
+    except Exception as error:  # the backend could not even start: the worker will try
+        log.warning("Prompt delivery of %s message(s) failed: %s", len(ids), type(error).__name__)
+        return None

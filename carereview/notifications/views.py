@@ -13,8 +13,18 @@ from .outbox import stuck_after
 
 PAGE_SIZE = 50
 
-#: What each reminder is, from the first part of its key (reminders.py).
+#: What each message is, from the first part of its key (reminders.py, and the services that
+#: send documents, portal links and the complaints team's emails).
 KINDS = {
+    "invitation": "Invitation to a review",
+    "decisions": "Decisions of a review",
+    "record": "Record of a review",
+    "consultation": "Consultation form",
+    "portal-link": "Portal sign-in link",
+    "representation-received": "Representation acknowledged",
+    "representation-team": "New representation, to the complaints team",
+    "representation-extended": "Representation reply date extended",
+    "advocacy-team": "Request for an advocate, to the complaints team",
     "unbooked": "Review coming due, not booked",
     "unbooked-overdue": "Review overdue, not booked",
     "papers-late": "Papers late",

@@ -13,6 +13,7 @@ from carereview.children.models import Person, Relationship
 from carereview.core.calendar import today
 from carereview.core.models import AccessEvent
 from carereview.core.testing import PASSWORD, make_child, make_review_objects
+from carereview.notifications import outbox
 from carereview.portal import second_factor, services
 from carereview.portal.models import VisitRequest
 from carereview.portal.testing import make_portal_user
@@ -134,6 +135,7 @@ def test_a_new_sign_in_link_sets_a_new_password_and_clears_the_second_step(clien
         {"channel": "email", "sent_to": "morgan@example.com"},
     )
     assert response.status_code == 302
+    outbox.deliver_due()  # the worker (in the tests the flush after commit does not run)
     link = [m for m in mail.outbox if "new password" in m.body][-1].body
     token = link.split("/portal/invitation/")[1].split("/")[0]
     client.logout()
