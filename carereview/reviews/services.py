@@ -292,15 +292,20 @@ def send_consultation(
             f"{who} has no email address on their record: add one, or send the form on paper"
         )
     form = ConsultationForm.objects.get(audience=audience)
-    consultation = Consultation.objects.create(
-        review=review,
-        form=form,
-        for_child=person is None,
-        person=person,
-        sent_on=sent_on,
-        method=method,
-        sent_by=by,
-    )
+    # The same form to the same person the same day, not yet back, is a second press: the review
+    # row is locked so that of two at once the second waits and finds the first's (nothing twice).
+    Review.objects.select_for_update().filter(pk=review.pk).first()
+    what = {
+        "form": form,
+        "for_child": person is None,
+        "person": person,
+        "sent_on": sent_on,
+        "method": method,
+    }
+    same = review.consultations.filter(**what, returned_on__isnull=True).first()
+    if same is not None:
+        return same
+    consultation = Consultation.objects.create(review=review, sent_by=by, **what)
     if method == Consultation.Method.EMAIL:
         queue_consultation_email(consultation)
     audit.record_change(by, "consultation.send", consultation, {"audience": audience})

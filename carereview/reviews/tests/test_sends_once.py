@@ -125,6 +125,36 @@ def test_six_sends_of_the_invitations_at_once_send_each_once(case):  # noqa: F81
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
+def test_six_presses_of_send_the_consultation_form_by_email_send_once(case):  # noqa: F811
+    review, mother = case.review, case.mother
+    url = reverse("reviews:consultation-send", args=[review.pk])
+    statuses = []
+
+    def press(i):
+        client = Client()
+        client.force_login(case.service.iro)
+        data = {"recipient": f"mother-{mother.pk}", "method": "email"}
+        statuses.append(client.post(url, data).status_code)
+
+    assert _at_once(PRESSES, press) == []
+    assert statuses == [302] * PRESSES  # each press is told it went: it did, once
+    [consultation] = review.consultations.all()
+    [message] = Message.objects.filter(key__startswith="consultation:")
+    assert (message.key, message.to) == (f"consultation:{consultation.pk}", mother.email)
+
+
+@pytest.mark.django_db
+def test_a_second_press_of_send_the_consultation_form_sends_nothing_more(case):  # noqa: F811
+    send = services.send_consultation
+    kwargs = {"person": case.mother, "audience": "parent", "method": "email"}
+    first = send(case.review, by=case.service.iro, **kwargs)
+    again = send(Review.objects.get(pk=case.review.pk), by=case.service.iro, **kwargs)
+    assert again == first
+    assert Message.objects.filter(key__startswith="consultation:").count() == 1
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
 def test_the_same_message_enqueued_at_once_is_stored_once(db):
     made = []
 
