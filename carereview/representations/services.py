@@ -14,7 +14,6 @@ wrote, which stays in the record itself.
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from django.conf import settings
@@ -27,8 +26,6 @@ from carereview.engine import representations as rules
 from carereview.notifications import notify
 from carereview.portal.models import PortalAccess
 from carereview.representations.models import AdvocacyRequest, Representation
-
-logger = logging.getLogger(__name__)
 
 #: Longest free text a person may send in one box (the forms say so before this refuses).
 TEXT_LIMIT = 5000
