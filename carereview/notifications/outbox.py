@@ -1,7 +1,16 @@
 """The outbox: `notify` stores a message; `deliver_due` sends what is waiting.
 
-**Once only.** A message's `key` is unique: `notify` with a key already used makes nothing, so a
-reminder run twice, or by two workers at once, makes one message.
+**One way out.** Every email and text the system sends is a message here first (issue 12): the
+review's documents (their PDFs stored beside them, `Attachment`), portal sign-in links,
+consultation forms, the complaints team's emails and the reminders. Nothing else sends.
+
+**Once only.** A message's `key` is its idempotency key, unique in the database and made from
+what the message is: `notify` with a key already used makes nothing, so a reminder run twice, a
+button pressed twice, or two workers at once, make one message.
+
+**Promptly.** A sign-in link is sent straight after the commit that stored it (`deliver`), by
+the same claim as the worker's, so the two never both send it; if that fails, the worker tries
+again. Text that must not be kept (the link itself) is removed from the body once sent.
 
 **Never lost.** A message is stored before anything is sent and is never deleted. A failed send
 is tried again after 1, 2, 4 ... minutes (at most `OUTBOX_MAX_BACKOFF_MINUTES`), for as long as

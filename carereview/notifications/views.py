@@ -64,7 +64,11 @@ def outbox(request):
     stuck = Message.objects.filter(
         status=Message.Status.RETRYING, attempts__gte=stuck_after()
     ).count()
-    messages = Message.objects.select_related("user").order_by("-created_at", "-id")
+    messages = (
+        Message.objects.select_related("user")
+        .annotate(documents=Count("attachments"))
+        .order_by("-created_at", "-id")
+    )
     if status:
         messages = messages.filter(status=status)
     page = Paginator(messages, PAGE_SIZE).get_page(request.GET.get("page"))

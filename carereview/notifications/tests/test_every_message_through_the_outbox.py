@@ -110,6 +110,7 @@ def test_every_email_and_text_is_an_outbox_message_sent_only_by_the_outbox(
     assert f"All ({Message.objects.count()})" in page
     for label in ("Decisions", "Record", "Invitation", "Consultation form", "Portal sign-in"):
         assert label in page, label
+    assert "With 1 document" in page
 
     # Only the outbox sends: the sign-in links straight after commit, the rest by the worker.
     for callback in callbacks:
