@@ -156,7 +156,7 @@ class NotifyBackend(Backend):
     (the recipient downloads it from Notify, confirming their email address first). Notify takes
     one file of at most 2 MB per placeholder.
 
-    Each message's `reference` is made from its idempotency key (`reference()`), the same on
+    Each message's `reference` is made from its idempotency key (`notify_reference`), the same on
     every attempt, so a message sent twice after a stopped worker is found by it in Notify."""
 
     def __init__(self) -> None:
