@@ -1,13 +1,17 @@
 """Emails carrying a review's documents, each with the PDF the recipient may see.
 
 Subjects name the child by first name only: a subject is shown in inbox lists and notifications.
-Django's email backend sends (console locally, locmem in tests).
+Each email is an outbox message (notifications.outbox) with its PDF stored beside it, sent by the
+worker through the configured backend (SMTP with the PDF attached, or GOV.UK Notify's file
+sending), and shown on the administrators' Messages page. Its idempotency key names what it is:
+`invitation:<review>:<invitation>`, `decisions:<review>:<invitation>:v<record version>` or
+`record:<review>:<invitation>:v<record version>`, so the same document is never queued twice for
+the same person.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 
 from carereview.documents.letters import render_child_letter_pdf, render_invitation_pdf
 from carereview.documents.records import (
@@ -16,6 +20,8 @@ from carereview.documents.records import (
     render_decisions_pdf,
     render_record_pdf,
 )
+from carereview.notifications.models import Message
+from carereview.notifications.outbox import File, notify
 from carereview.reviews.models import Dispatch, Invitation, Review
 
 KINDS = frozenset({Dispatch.Kind.INVITATION, Dispatch.Kind.DECISIONS, Dispatch.Kind.RECORD})
@@ -56,14 +62,27 @@ FILENAMES = {
 }
 
 
-def send_document_email(review: Review, kind: str, invitation: Invitation, email: str) -> None:
-    """Email one invitee the document of `kind` ("invitation", "decisions" or "record").
+def document_key(review: Review, kind: str, invitation: Invitation) -> str:
+    """The idempotency key of one document for one invitee: what it is, never whom it is to."""
+    if kind == Dispatch.Kind.INVITATION:
+        return f"{kind}:{review.pk}:{invitation.pk}"
+    return f"{kind}:{review.pk}:{invitation.pk}:v{review.version}"
+
+
+def queue_document_email(
+    review: Review, kind: str, invitation: Invitation, email: str
+) -> Message | None:
+    """Queue an email to one invitee with the document of `kind` ("invitation", "decisions" or
+    "record"), in the outbox; None when that document was queued for them before.
 
     Each gets their own version (documents.records). Raises ValueError for a kind not sent by
     email here, or for someone who may not have the document (a parent excluded from the review).
     """
     if kind not in KINDS:
         raise ValueError(f"Not a document sent by email: {kind!r}")
+    key = document_key(review, kind, invitation)
+    if Message.objects.filter(key=key).exists():
+        return None  # queued before: not made (nor its PDF drawn) again
     recipient = recipient_for_invitation(review, invitation)
     for_child = recipient.kind == "child"
 
@@ -86,21 +105,67 @@ def send_document_email(review: Review, kind: str, invitation: Invitation, email
     contact = f"your IRO, {iro}, or " if iro else ""
     body = (
         f"Dear {greeting},\n\n"
-        f"Attached is {_what(kind, for_child)}.\n\n"
+        f"Here is {_what(kind, for_child)}.\n\n"
         f"If you have any questions, contact {contact}the IRO Service on "
         f"{settings.CAREREVIEW['IRO_SERVICE_PHONE']}.\n\n"
         f"{settings.CAREREVIEW['AUTHORITY_NAME']}\n"
-    )
-    message = EmailMessage(
-        subject=_subject(kind, child.first_name, for_child),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email],
     )
     filename = (
         "letter-about-your-review.pdf"
         if for_child and kind == Dispatch.Kind.RECORD
         else FILENAMES[kind]
     )
-    message.attach(filename, pdf, "application/pdf")
-    message.send()
+    return notify(
+        key,
+        to=email,
+        channel="email",
+        subject=_subject(kind, child.first_name, for_child),
+        body=body,
+        attachments=[File(filename, pdf)],
+    )
+
+
+def consultation_address(review: Review, person) -> str:
+    """Where a consultation form by email goes: the person's address, or the child's."""
+    source = review.child if person is None else person
+    return (source.email or "").strip()
+
+
+def queue_consultation_email(consultation) -> Message | None:
+    """Queue a consultation form by email (key `consultation:<id>`): the form's introduction and
+    questions, to answer by replying, on paper, or online where the person uses the portal."""
+    review = consultation.review
+    child = review.child
+    for_child = consultation.for_child
+    greeting = (child.preferred_name or child.first_name) if for_child else str(consultation.person)
+    questions = [
+        f"{n}. {q.text}" + (f" ({q.hint})" if q.hint else "")
+        for n, q in enumerate(consultation.form.questions.all(), start=1)
+    ]
+    whose = "your" if for_child else f"{child.first_name}'s"
+    body = "\n\n".join(
+        [
+            f"Dear {greeting},",
+            f"{whose[0].upper()}{whose[1:]} Child in Care Review is coming up. The Independent "
+            f"Reviewing Officer would like to know what you think before it.",
+            *([consultation.form.introduction] if consultation.form.introduction else []),
+            "\n".join(questions),
+            "Reply to this email with your answers, or ask us for the form on paper. If you use "
+            "the portal, you can answer there instead.",
+            f"If you have any questions, call the IRO Service on "
+            f"{settings.CAREREVIEW['IRO_SERVICE_PHONE']}.",
+            settings.CAREREVIEW["AUTHORITY_NAME"],
+        ]
+    )
+    subject = (
+        "Your Child in Care Review: what do you think?"
+        if for_child
+        else f"{child.first_name}'s Child in Care Review: what do you think?"
+    )
+    return notify(
+        f"consultation:{consultation.pk}",
+        to=consultation_address(review, consultation.person),
+        channel="email",
+        subject=subject,
+        body=body + "\n",
+    )

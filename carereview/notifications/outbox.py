@@ -1,7 +1,16 @@
 """The outbox: `notify` stores a message; `deliver_due` sends what is waiting.
 
-**Once only.** A message's `key` is unique: `notify` with a key already used makes nothing, so a
-reminder run twice, or by two workers at once, makes one message.
+**One way out.** Every email and text the system sends is a message here first (issue 12): the
+review's documents (their PDFs stored beside them, `Attachment`), portal sign-in links,
+consultation forms, the complaints team's emails and the reminders. Nothing else sends.
+
+**Once only.** A message's `key` is its idempotency key, unique in the database and made from
+what the message is: `notify` with a key already used makes nothing, so a reminder run twice, a
+button pressed twice, or two workers at once, make one message.
+
+**Promptly.** A sign-in link is sent straight after the commit that stored it (`deliver`), by
+the same claim as the worker's, so the two never both send it; if that fails, the worker tries
+again. Text that must not be kept (the link itself) is removed from the body once sent.
 
 **Never lost.** A message is stored before anything is sent and is never deleted. A failed send
 is tried again after 1, 2, 4 ... minutes (at most `OUTBOX_MAX_BACKOFF_MINUTES`), for as long as
@@ -26,8 +35,10 @@ The message's last error says it may have gone already.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -35,11 +46,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .backends import EMAIL, TEXT, Backend, backend_class, get_backend
-from .models import Message
+from .models import Attachment, Message
 
 log = logging.getLogger(__name__)
 
 CLAIMABLE = (Message.Status.QUEUED, Message.Status.RETRYING)
+FORGOTTEN = "[the link is not kept once sent]"
 INTERRUPTED = (
     "Interrupted while sending (the worker stopped): it may have gone already. Sending again."
 )
@@ -63,6 +75,15 @@ def choose_address(user, channels: frozenset[str]) -> tuple[str, str] | None:
     return channel, have[channel]
 
 
+@dataclass(frozen=True)
+class File:
+    """A document to attach to an email: its name, its bytes and their type."""
+
+    filename: str
+    content: bytes
+    content_type: str = "application/pdf"
+
+
 def notify(
     key: str,
     *,
@@ -71,10 +92,20 @@ def notify(
     channel: str | None = None,
     subject: str,
     body: str,
+    attachments: Sequence[File] = (),
+    promptly: bool = False,
+    forget_once_sent: str = "",
 ) -> Message | None:
     """Store a message to send; None when `key` was used before (nothing twice) or there is
     nowhere to send it (logged). `to` (with `channel`, or guessed: an address with "@" is email)
-    overrides the user's own details; `channel` alone picks which of the user's details."""
+    overrides the user's own details; `channel` alone picks which of the user's details.
+
+    `key` is the message's idempotency key: made from what the message is, so that doing the
+    same thing twice (two presses, two workers, a retried request) makes one message. It is
+    unique in the database: of two callers storing the same key at once, one stores it and the
+    other gets None. `attachments` go with an email (a text cannot carry one). `promptly` sends
+    it straight after the transaction commits (a sign-in link), as well as by the worker.
+    `forget_once_sent` is text of the body removed once the message has gone."""
     if Message.objects.filter(key=key).exists():
         return None
     if to:
@@ -93,18 +124,33 @@ def notify(
             channel or "email address or mobile",
         )
         return None
+    if attachments and channel != EMAIL:
+        raise ValueError("Only an email can carry a document")
     try:
         with transaction.atomic():
-            return Message.objects.create(
+            message = Message.objects.create(
                 key=key,
                 channel=channel,
                 to=to,
                 subject=subject[:200],
                 body=body,
                 user=user,
+                forget_once_sent=forget_once_sent,
             )
-    except IntegrityError:  # made by another worker between the check and now
+            Attachment.objects.bulk_create(
+                Attachment(
+                    message=message,
+                    filename=f.filename,
+                    content_type=f.content_type,
+                    content=f.content,
+                )
+                for f in attachments
+            )
+    except IntegrityError:  # stored by another caller between the check and now
         return None
+    if promptly:
+        transaction.on_commit(partial(deliver, [message.pk]), robust=True)
+    return message
 
 
 def stuck_after() -> int:
@@ -137,10 +183,13 @@ def release_stale(now: datetime) -> int:
     )
 
 
-def claim(now: datetime, limit: int) -> list[Message]:
-    """Mark up to `limit` due messages "sending", committed, and return them."""
+def claim(now: datetime, limit: int, only: Sequence[int] | None = None) -> list[Message]:
+    """Mark up to `limit` due messages (of the ids `only`, if given) "sending", committed, and
+    return them."""
     lease = now + timedelta(minutes=_notifications("SENDING_LEASE_MINUTES", 10))
     due = Q(status__in=CLAIMABLE) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    if only is not None:
+        due &= Q(pk__in=list(only))
     claimed = []
     with transaction.atomic():
         candidates = Message.objects.filter(due).order_by("created_at", "id")
@@ -153,7 +202,11 @@ def claim(now: datetime, limit: int) -> list[Message]:
             )
             if won:
                 claimed.append(pk)
-    return list(Message.objects.filter(pk__in=claimed).order_by("created_at", "id"))
+    return list(
+        Message.objects.filter(pk__in=claimed)
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
 
 
 @dataclass
@@ -196,8 +249,13 @@ def send_one(backend: Backend, message: Message, now: datetime | None = None) ->
         message.sent_at = at
         message.next_attempt_at = None
         message.provider_reference = str(reference or "")[:200]
+        if message.forget_once_sent:
+            message.body = message.body.replace(message.forget_once_sent, FORGOTTEN)
+            message.forget_once_sent = ""
         ok = True
     Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+        body=message.body,
+        forget_once_sent=message.forget_once_sent,
         status=message.status,
         attempts=message.attempts,
         next_attempt_at=message.next_attempt_at,
@@ -208,16 +266,29 @@ def send_one(backend: Backend, message: Message, now: datetime | None = None) ->
     return ok
 
 
-def deliver_due(now: datetime | None = None, limit: int = 100) -> Delivery:
-    """Send up to `limit` messages that are waiting and due. Call it outside a transaction, so
-    each claim is committed before its message goes out."""
+def deliver_due(
+    now: datetime | None = None, limit: int = 100, only: Sequence[int] | None = None
+) -> Delivery:
+    """Send up to `limit` messages that are waiting and due (of the ids `only`, if given). Call
+    it outside a transaction, so each claim is committed before its message goes out."""
     at = now or timezone.now()
     backend = get_backend()  # before claiming: a backend that cannot start claims nothing
-    delivery = Delivery(released=release_stale(at))
-    messages = claim(at, limit)
+    delivery = Delivery(released=release_stale(at) if only is None else 0)
+    messages = claim(at, limit, only)
     for message in messages:
         if send_one(backend, message, now):
             delivery.sent += 1
         else:
             delivery.failed += 1
     return delivery
+
+
+def deliver(ids: Sequence[int]) -> Delivery | None:
+    """Send these messages now (straight after the commit that stored them), through the same
+    claim as the worker, so neither can send one twice. A failure is kept on the message and
+    the worker tries again: it never reaches the person who pressed the button as an error."""
+    try:
+        return deliver_due(limit=len(ids), only=ids)
+    except Exception as error:  # the backend could not even start: the worker will try
+        log.warning("Prompt delivery of %s message(s) failed: %s", len(ids), type(error).__name__)
+        return None

@@ -13,8 +13,18 @@ from .outbox import stuck_after
 
 PAGE_SIZE = 50
 
-#: What each reminder is, from the first part of its key (reminders.py).
+#: What each message is, from the first part of its key (reminders.py, and the services that
+#: send documents, portal links and the complaints team's emails).
 KINDS = {
+    "invitation": "Invitation to a review",
+    "decisions": "Decisions of a review",
+    "record": "Record of a review",
+    "consultation": "Consultation form",
+    "portal-link": "Portal sign-in link",
+    "representation-received": "Representation acknowledged",
+    "representation-team": "New representation, to the complaints team",
+    "representation-extended": "Representation reply date extended",
+    "advocacy-team": "Request for an advocate, to the complaints team",
     "unbooked": "Review coming due, not booked",
     "unbooked-overdue": "Review overdue, not booked",
     "papers-late": "Papers late",
@@ -54,7 +64,11 @@ def outbox(request):
     stuck = Message.objects.filter(
         status=Message.Status.RETRYING, attempts__gte=stuck_after()
     ).count()
-    messages = Message.objects.select_related("user").order_by("-created_at", "-id")
+    messages = (
+        Message.objects.select_related("user")
+        .annotate(documents=Count("attachments"))
+        .order_by("-created_at", "-id")
+    )
     if status:
         messages = messages.filter(status=status)
     page = Paginator(messages, PAGE_SIZE).get_page(request.GET.get("page"))

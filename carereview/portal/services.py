@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -28,7 +27,7 @@ from carereview.accounts.models import Role, User
 from carereview.children.models import Child, Person, Relationship
 from carereview.core import audit
 from carereview.engine.calendar import add_months
-from carereview.notifications import NotSent, notify, send_text
+from carereview.notifications import notify
 from carereview.portal.models import PortalAccess, PortalInvitation, SecondStepRemoval
 
 
@@ -69,6 +68,20 @@ class Sent:
     access: PortalAccess
     invitation: PortalInvitation
     token: str
+
+    def gone(self) -> bool:
+        """Whether the link has left (its outbox message sent): after the commit, the outbox
+        sends it at once; if that failed, the worker keeps trying."""
+        from carereview.notifications.models import Message
+
+        return Message.objects.filter(
+            key=link_key(self.invitation), status=Message.Status.SENT
+        ).exists()
+
+
+def link_key(invitation: PortalInvitation) -> str:
+    """The outbox key of the message carrying a portal link."""
+    return f"portal-link:{invitation.pk}"
 
 
 def _link(token: str, base_url: str) -> str:
@@ -142,12 +155,13 @@ def grant_and_invite(
         sent_by=by,
         expires_at=expires_at,
     )
-    body = _message(access, _link(token, base_url), timezone.localdate(expires_at))
+    link = _link(token, base_url)
+    body = _message(access, link, timezone.localdate(expires_at))
     _send(
-        channel,
-        sent_to,
+        invitation,
         f"Your IRO and your reviews: set up your sign-in ({_cfg('AUTHORITY_NAME')})",
         body,
+        link,
     )
     audit.record_change(
         by, "portal.invite", access, {"role": role, "channel": channel, "invitation": invitation.pk}
@@ -190,13 +204,14 @@ def send_new_sign_in_link(
         resets_password=True,
         to_new_contact=is_new,
     )
+    link = _link(token, base_url)
     body = (
         f"Hello {access.first_name}. Here is a link to choose a new password for the "
-        f"{_cfg('AUTHORITY_NAME')} portal: {_link(token, base_url)}\nIt works once, until "
+        f"{_cfg('AUTHORITY_NAME')} portal: {link}\nIt works once, until "
         f"{timezone.localdate(expires_at):%-d %B %Y}. If you did not ask for it, call the IRO "
         f"service on {_cfg('IRO_SERVICE_PHONE')}."
     )
-    _send(channel, sent_to, f"A new sign-in link ({_cfg('AUTHORITY_NAME')})", body)
+    _send(invitation, f"A new sign-in link ({_cfg('AUTHORITY_NAME')})", body, link)
     if is_new:
         where = "email address" if channel == PortalInvitation.Channel.EMAIL else "mobile number"
         tell(
@@ -402,23 +417,19 @@ def decide_second_step_removal(
     return removal
 
 
-def _send(channel: str, to: str, subject: str, body: str) -> None:
-    """Send a link now. It is not stored (only its hash is), so it does not go through the
-    outbox: a failure is reported to the member of staff, and the grant is rolled back."""
-    if channel == PortalInvitation.Channel.EMAIL:
-        try:
-            send_mail(subject, body, None, [to])
-        except Exception as error:
-            raise PortalRefused(
-                f"The email could not be sent ({type(error).__name__}). Try again, or send a text."
-            ) from error
-    else:
-        try:
-            send_text(to, body)
-        except NotSent as error:
-            raise PortalRefused(
-                "The text message could not be sent. Try again, or send an email."
-            ) from error
+def _send(invitation: PortalInvitation, subject: str, body: str, link: str) -> None:
+    """Send a link: an outbox message (key `portal-link:<invitation>`), sent straight after the
+    commit and, if that fails, by the worker until it goes. The link is removed from the stored
+    message once it has gone (only its hash is kept, ADR 0007)."""
+    notify(
+        link_key(invitation),
+        to=invitation.sent_to,
+        channel="email" if invitation.channel == PortalInvitation.Channel.EMAIL else "text",
+        subject=subject,
+        body=body,
+        promptly=True,
+        forget_once_sent=link,
+    )
 
 
 def find_invitation(token: str) -> PortalInvitation | None:

@@ -15,7 +15,9 @@ the rows that point at something already being deleted.
 - The audit log refers to rows by type and id, not by a key: an `AuditEvent` about a deleted row
   is deleted (its snapshot may hold the record's text).
 - Outbox messages (`notifications.Message`) name a child in their text as "Name (la_child_id)":
-  a message that mentions a deleted child's identifier that way is deleted.
+  a message that mentions a deleted child's identifier that way is deleted. So is a message whose
+  key names a row being deleted (`MESSAGE_KEYS`: a review's documents, a consultation form, a
+  portal link, a representation's emails), with the documents it carries.
 - The people in a child's life (`children.Person`) are shared between brothers and sisters: a person
   goes only when nothing that stays refers to them.
 - A portal sign-in (a user with a portal role, never staff) goes when nothing that stays refers to
@@ -179,6 +181,21 @@ def _replacement(edge: Edge):
     return captured[0]
 
 
+#: The first part of an outbox message's key, and the row its second part is the id of: the
+#: message goes with that row (issue 12: every email is an outbox message).
+MESSAGE_KEYS = {
+    "invitation": "reviews.Review",
+    "decisions": "reviews.Review",
+    "record": "reviews.Review",
+    "consultation": "reviews.Consultation",
+    "portal-link": "portal.PortalInvitation",
+    "representation-received": "representations.Representation",
+    "representation-team": "representations.Representation",
+    "representation-extended": "representations.Representation",
+    "advocacy-team": "representations.AdvocacyRequest",
+}
+
+
 class _Planner:
     def __init__(self, child_pks: Iterable, using: str):
         self.using = using
@@ -333,6 +350,15 @@ class _Planner:
             found.update(
                 _manager(self.Message, self.using).filter(mentions).values_list("pk", flat=True)
             )
+        for prefix, label in MESSAGE_KEYS.items():
+            pks = self.plan.rows.get(apps.get_model(label)._meta.concrete_model, set())
+            for chunk in _chunks(sorted(pks), 100):
+                about = Q()
+                for pk in chunk:
+                    about |= Q(key=f"{prefix}:{pk}") | Q(key__startswith=f"{prefix}:{pk}:")
+                found.update(
+                    _manager(self.Message, self.using).filter(about).values_list("pk", flat=True)
+                )
         self.add(self.Message, found)
 
     def check_other_children(self) -> None:

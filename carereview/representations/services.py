@@ -14,21 +14,18 @@ wrote, which stays in the record itself.
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from carereview.core import audit
 from carereview.core.calendar import today, working_calendar
 from carereview.engine import representations as rules
+from carereview.notifications import notify
 from carereview.portal.models import PortalAccess
 from carereview.representations.models import AdvocacyRequest, Representation
-
-logger = logging.getLogger(__name__)
 
 #: Longest free text a person may send in one box (the forms say so before this refuses).
 TEXT_LIMIT = 5000
@@ -100,25 +97,19 @@ def _refuse_if(problems: list[str | None]) -> None:
         raise RepresentationRefused(*problems)
 
 
-def _send(subject: str, body: str, to: str) -> bool:
-    """Send one email. A mail server that fails must not lose what the person sent, nor show
-    them an error: the failure is logged and the record kept."""
-    try:
-        send_mail(subject, body, None, [to])
-    except Exception as error:
-        # Neither the subject, the address nor the error's text (a mail server's refusal quotes
-        # the address) nor its traceback: logs hold no personal data (issue 7).
-        logger.error("Could not send an email (%s)", type(error).__name__)
-        return False
-    return True
+def _send(key: str, subject: str, body: str, to: str) -> bool:
+    """Queue one email in the outbox (key: what it is, for example
+    `representation-received:<id>`), sent by the worker and retried until it goes: a mail server
+    that fails neither loses what the person sent nor shows them an error. True when queued."""
+    return notify(key, to=to, channel="email", subject=subject, body=body) is not None
 
 
-def _notify_team(subject: str, lines: list[str]) -> None:
+def _notify_team(key: str, subject: str, lines: list[str]) -> None:
     """Tell the complaints and representations team something has arrived: dates and
     references only, no names nor what was written (they read that in the system)."""
     address = _cfg("COMPLAINTS_EMAIL")
     if address:
-        _send(subject, "\n".join(lines), address)
+        _send(key, subject, "\n".join(lines), address)
 
 
 # --- from the portal ---------------------------------------------------------------------------
@@ -215,12 +206,14 @@ def make_representation(
     record_complaint(representation)
     email = _email_of(access)
     emailed = bool(email) and _send(
+        f"representation-received:{representation.pk}",
         f"We have your {representation.get_kind_display().removeprefix('A ').lower()}: "
         f"reference {representation.reference}",
         _acknowledgement(representation, access),
         email,
     )
     _notify_team(
+        f"representation-team:{representation.pk}",
         f"New {representation.kind} {representation.reference}: reply due "
         f"{representation.response_due_on:%-d %B %Y}",
         [
@@ -282,6 +275,7 @@ def request_advocate(access: PortalAccess, about: str = "", how_to_contact: str 
         requested, working_calendar(), advocacy_referral_working_days()
     )
     _notify_team(
+        f"advocacy-team:{advocacy.pk}",
         f"Request for an advocate A{advocacy.pk:06d}: pass on by {refer_by:%-d %B %Y}",
         [
             f"A request for an advocate came through the portal on {requested:%-d %B %Y}.",
@@ -402,6 +396,7 @@ def extend_stage1(representation: Representation, *, by, reason: str) -> Represe
     access = representation.access
     email = _email_of(access)
     emailed = bool(email) and _send(
+        f"representation-extended:{representation.pk}",
         f"Your reference {representation.reference}: we need a little more time",
         "\n".join(
             [

@@ -305,22 +305,37 @@ def send_consultation(
     method: str = Consultation.Method.PAPER,
     sent_on: date | None = None,
 ) -> Consultation:
-    """Send a consultation form to the child (their age band's form) or a parent or carer."""
+    """Send a consultation form to the child (their age band's form) or a parent or carer; by
+    email, it is an outbox message (documents.mail.queue_consultation_email)."""
+    from carereview.documents.mail import consultation_address, queue_consultation_email
+
     sent_on = sent_on or today()
     if person is None:
         audience = child_form_audience(review.child, sent_on)
     elif audience not in {ConsultationForm.Audience.PARENT, ConsultationForm.Audience.CARER}:
         raise ReviewRefused("Choose the parent's or the carer's form")
+    if method == Consultation.Method.EMAIL and not consultation_address(review, person):
+        who = "The child" if person is None else str(person)
+        raise ReviewRefused(
+            f"{who} has no email address on their record: add one, or send the form on paper"
+        )
     form = ConsultationForm.objects.get(audience=audience)
-    consultation = Consultation.objects.create(
-        review=review,
-        form=form,
-        for_child=person is None,
-        person=person,
-        sent_on=sent_on,
-        method=method,
-        sent_by=by,
-    )
+    # The same form to the same person the same day, not yet back, is a second press: the review
+    # row is locked so that of two at once the second waits and finds the first's (nothing twice).
+    Review.objects.select_for_update().filter(pk=review.pk).first()
+    what = {
+        "form": form,
+        "for_child": person is None,
+        "person": person,
+        "sent_on": sent_on,
+        "method": method,
+    }
+    same = review.consultations.filter(**what, returned_on__isnull=True).first()
+    if same is not None:
+        return same
+    consultation = Consultation.objects.create(review=review, sent_by=by, **what)
+    if method == Consultation.Method.EMAIL:
+        queue_consultation_email(consultation)
     audit.record_change(by, "consultation.send", consultation, {"audience": audience})
     return consultation
 
@@ -523,17 +538,24 @@ def record_separate_meeting(exclusion: Exclusion, *, by, outcome: str, note: str
 
 @transaction.atomic
 def send_invitations(review: Review, *, by) -> int:
-    """Send every invitation not yet sent: email where chosen and known, and a letter (PDF)."""
-    from carereview.documents.mail import send_document_email
+    """Send every invitation not yet sent: email where chosen and known, and a letter (PDF).
+
+    Each invitation is taken by a conditional update (sent_on from empty to today): of two sends
+    at once, each invitation goes with exactly one of them (the other waits for its row, then
+    finds it sent), and its email is an outbox message with its own key."""
+    from carereview.documents.mail import queue_document_email
 
     sent = 0
     for invitation in review.invitations.filter(sent_on__isnull=True).select_related(
         "person", "staff"
     ):
-        if invitation.method in {"email", "both"} and invitation.email:
-            send_document_email(review, "invitation", invitation, invitation.email)
+        if not Invitation.objects.filter(pk=invitation.pk, sent_on__isnull=True).update(
+            sent_on=today()
+        ):
+            continue  # sent a moment ago by someone else
         invitation.sent_on = today()
-        invitation.save(update_fields=["sent_on"])
+        if invitation.method in {"email", "both"} and invitation.email:
+            queue_document_email(review, "invitation", invitation, invitation.email)
         _log_dispatch(review, invitation, Dispatch.Kind.INVITATION, invitation.method, by)
         sent += 1
     audit.record_change(by, "review.send_invitations", review, {"sent": sent})
@@ -739,24 +761,33 @@ def send_record(review: Review, *, by) -> int:
 
 
 def _send(review: Review, *, by, kind: str, field: str) -> int:
-    from carereview.documents.mail import send_document_email
+    """Send the decisions or the record once. The review is taken by a conditional update (the
+    date sent, from empty to today) before anything else: on PostgreSQL a second send at the
+    same moment waits for the first's row lock, then finds the date set and is refused, so it
+    writes nothing; the `review` passed in may be a stale copy, and is not trusted. Each email is
+    an outbox message with its own idempotency key (documents.mail.document_key)."""
+    from carereview.documents.mail import queue_document_email
 
     if review.held_on is None:
         raise ReviewRefused("Record the review as held first")
-    already = getattr(review, field)
-    if already is not None:
-        raise ReviewRefused(f"This was sent on {already:%-d %B %Y}; it is not sent twice")
     if kind == Dispatch.Kind.DECISIONS and not review.decisions.exists():
         raise ReviewRefused("Record the decisions first")
     check_child_wording(review)
+    taken = Review.objects.filter(
+        pk=review.pk, held_on__isnull=False, **{f"{field}__isnull": True}
+    ).update(**{field: today()})
+    if not taken:
+        already = Review.objects.values_list(field, flat=True).get(pk=review.pk)
+        if already is None:
+            raise ReviewRefused("Record the review as held first")
+        raise ReviewRefused(f"This was sent on {already:%-d %B %Y}; it is not sent twice")
+    review.refresh_from_db()
     count = 0
     for invitation in _recipients(review):
         if invitation.email:
-            send_document_email(review, kind, invitation, invitation.email)
+            queue_document_email(review, kind, invitation, invitation.email)
         _log_dispatch(review, invitation, kind, "email" if invitation.email else "letter", by)
         count += 1
-    setattr(review, field, today())
-    review.save(update_fields=[field])
     audit.record_change(by, f"review.send_{kind}", review, {"recipients": count})
     return count
 

@@ -30,6 +30,7 @@ from carereview.children.models import Person, Relationship
 from carereview.core.calendar import today
 from carereview.core.testing import make_child, make_review_objects
 from carereview.documents.records import recipients_for, record_version, render_record_html
+from carereview.notifications import outbox
 from carereview.reviews.models import (
     ChecklistEntry,
     Consultation,
@@ -494,7 +495,9 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
         expect(sent_row.locator(".govuk-tag")).to_have_text("Done")
     review.refresh_from_db()
     assert review.decisions_sent_on == t and review.record_sent_on == t
-    # The mother gave an email address: the invitation, decisions and record went to it too.
+    # The mother gave an email address: the invitation, decisions and record went to it too,
+    # by the outbox (the worker delivers it).
+    outbox.deliver_due()
     to_mother = [m for m in mail.outbox if m.to == [mother.email]]
     assert [m.subject for m in to_mother] == [
         "Invitation to Jamie's Child in Care Review",

@@ -352,6 +352,10 @@ NOTIFICATIONS = {
     "NOTIFY_BASE_URL": "",  # empty: the client's own default
     "NOTIFY_EMAIL_TEMPLATE_ID": "",
     "NOTIFY_TEXT_TEMPLATE_ID": "",
+    # An email carrying a document (a review's PDF): ((subject)), ((body)) and ((link_to_file)),
+    # by Notify's file sending; the file stays downloadable for this long (issue 12).
+    "NOTIFY_EMAIL_WITH_FILE_TEMPLATE_ID": "",
+    "NOTIFY_FILE_RETENTION": "26 weeks",
     # The SMTP backend's server: options of Django's SMTP EmailBackend (Django 6.1 mailers; the old
     # EMAIL_HOST settings are deprecated). Email only: a text on this backend is refused, and the
     # error is kept on the message. Keep the timeout well under SENDING_LEASE_MINUTES.

@@ -61,6 +61,7 @@ NOTIFICATIONS = {
     "NOTIFY_API_KEY": os.environ.get("NOTIFY_API_KEY", ""),
     "NOTIFY_EMAIL_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", ""),
     "NOTIFY_TEXT_TEMPLATE_ID": os.environ.get("NOTIFY_TEXT_TEMPLATE_ID", ""),
+    "NOTIFY_EMAIL_WITH_FILE_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_WITH_FILE_TEMPLATE_ID", ""),
     "SITE_URL": os.environ.get("SITE_URL", ""),
 }
 if os.environ.get("SMTP_HOST"):
@@ -73,9 +74,9 @@ if os.environ.get("SMTP_HOST"):
         "use_tls": os.environ.get("SMTP_USE_TLS", "true").lower() != "false",
     }
 
-# Email sent straight through Django (letters with PDFs, portal links): the same SMTP server as the
-# notifications' SMTP backend. Without this, Django's deploy check fails (mail.E001: MAILERS would
-# still be base.py's console backend).
+# Django's own mailer: the same SMTP server as the notifications' SMTP backend. The system sends
+# nothing through it (every email is an outbox message, issue 12); without it, Django's deploy
+# check fails (mail.E001: MAILERS would still be base.py's console backend).
 MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -16,8 +16,8 @@ Quillfeather" born 17 February 2013, placed at "77 Marigold Crescent, NM9 9ZZ", 
   marker text and the first option of every choice, once with the short one and the last;
 * signing in, right and wrong, on both sign-in pages; accepting a portal invitation;
 * the notifications outbox delivered (locmem backend), a delivery that fails with an error that
-  quotes the address and the message, an email to a parent that fails in the representations
-  service, and ``worker --once`` with its daily jobs due;
+  quotes the address and the message, an email to a parent from the representations service
+  that the mail server refuses, and ``worker --once`` with its daily jobs due;
 * ``synth`` loading a small authority (checked against its own children's names and dates).
 
 None of those values may appear in any captured line. Not logs, so not checked, by design:
@@ -385,17 +385,27 @@ def _notifications() -> dict:
     return dict(settings.NOTIFICATIONS)
 
 
-def drive_representation_email_failure(world, monkeypatch) -> None:
-    """The representations service emails the person; the mail server refuses the address."""
-    from carereview.representations import services as representations
+class RefusingBackend(backends.Backend):
+    """A mail server that refuses the address, quoting it."""
 
-    def refuse(subject, body, from_email, to, **kwargs):
+    def send(self, message):
         raise smtplib.SMTPRecipientsRefused(
-            {addr: (550, f"no mailbox {addr}".encode()) for addr in to}
+            {message.to: (550, f"no mailbox {message.to}".encode())}
         )
 
-    monkeypatch.setattr(representations, "send_mail", refuse)
-    assert representations._send(f"About {FIRST}", LONG_TEXT, PARENT_EMAIL) is False
+
+def drive_representation_email_failure(world, monkeypatch) -> None:
+    """The representations service emails the person (through the outbox); the mail server
+    refuses the address."""
+    from carereview.representations import services as representations
+
+    assert representations._send("pii-test-refused", f"About {FIRST}", LONG_TEXT, PARENT_EMAIL)
+    with override_settings(
+        NOTIFICATIONS={**_notifications(), "BACKEND": f"{__name__}.RefusingBackend"}
+    ):
+        assert outbox.deliver_due().failed >= 1
+    refused = Message.objects.get(key="pii-test-refused")
+    assert refused.last_error and PARENT_EMAIL not in refused.last_error
 
 
 def stored_markers() -> list[str]:

@@ -1,11 +1,20 @@
-"""Emails carry the right PDF, and name the child by first name only."""
+"""Emails carry the right PDF, and name the child by first name only. Each is queued in the
+outbox and sent by its delivery (the worker's), which is what fills Django's mail outbox."""
 
 import pytest
 from django.core import mail
 
-from carereview.documents.mail import send_document_email
+from carereview.documents.mail import queue_document_email
+from carereview.notifications import outbox
 from carereview.reviews import services
 from carereview.reviews.models import Invitation
+
+
+def send_document_email(*args):
+    """Queue the email, then deliver the outbox as the worker does."""
+    queued = queue_document_email(*args)
+    outbox.deliver_due()
+    return queued
 
 
 @pytest.mark.parametrize("kind", ["invitation", "decisions", "record"])
@@ -44,12 +53,21 @@ def test_an_unknown_kind_is_refused(case):
         send_document_email(case.review, "care_plan", case.invitations["mother"], "m@x.org")
 
 
+def test_the_same_document_is_queued_once_for_a_person(case):
+    first = queue_document_email(case.review, "decisions", case.invitations["mother"], "m@x.org")
+    again = queue_document_email(case.review, "decisions", case.invitations["mother"], "m@x.org")
+    assert first is not None and again is None
+    assert first.attachments.get().filename == "review-decisions.pdf"
+
+
 def test_sending_the_record_through_the_review_service(case):
     # Each decision written in Robin's words first (issue 12 item 24).
     wordings = {d.pk: f"In your words: {d.text}" for d in case.review.decisions.all()}
     services.save_child_wording(case.review, by=case.service.iro, wordings=wordings)
     count = services.send_record(case.review, by=case.service.iro)
     assert count == 5
+    assert mail.outbox == []  # queued, not yet sent
+    outbox.deliver_due()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [
             "robin@example.org",

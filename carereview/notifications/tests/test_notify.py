@@ -1,6 +1,7 @@
 """The GOV.UK Notify backend: the real client against a small HTTP server started by the test
 (http.server in a thread, on 127.0.0.1), which checks each request as Notify would."""
 
+import base64
 import json
 import threading
 import uuid
@@ -9,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import jwt
 import pytest
 
-from carereview.notifications import notify, outbox, send_text
+from carereview.notifications import backends, notify, outbox
 from carereview.notifications.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,7 @@ SECRET = str(uuid.UUID(int=2))
 API_KEY = f"carereview_test-{SERVICE_ID}-{SECRET}"
 EMAIL_TEMPLATE = str(uuid.UUID(int=3))
 TEXT_TEMPLATE = str(uuid.UUID(int=4))
+FILE_TEMPLATE = str(uuid.UUID(int=5))
 
 
 class FakeNotify(BaseHTTPRequestHandler):
@@ -78,6 +80,7 @@ def fake_notify(settings, monkeypatch):
         "NOTIFY_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}",
         "NOTIFY_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
         "NOTIFY_TEXT_TEMPLATE_ID": TEXT_TEMPLATE,
+        "NOTIFY_EMAIL_WITH_FILE_TEMPLATE_ID": FILE_TEMPLATE,
     }
     yield FakeNotify
     server.shutdown()
@@ -95,14 +98,14 @@ def test_email_and_text_go_to_notify_with_the_template_and_personalisation(fake_
         "email_address": "ian.iro@northmoor.example.org",
         "template_id": EMAIL_TEMPLATE,
         "personalisation": {"subject": "Review due", "body": "Book it"},
-        "reference": f"carereview-{mail.pk}",
+        "reference": backends.notify_reference(mail),
     }
     assert sms_path == "/v2/notifications/sms"
     assert sms_body == {
         "phone_number": "07700900123",
         "template_id": TEXT_TEMPLATE,
         "personalisation": {"body": "Papers late"},
-        "reference": f"carereview-{text.pk}",
+        "reference": backends.notify_reference(text),
     }
     for message in (mail, text):
         message.refresh_from_db()
@@ -127,8 +130,77 @@ def test_a_notify_error_is_kept_and_the_message_tried_again(fake_notify):
     assert Message.objects.get(pk=message.pk).status == "sent"
 
 
-def test_portal_texts_go_through_notify_too(fake_notify):
-    reference = send_text("07700900123", "Your link")
-    assert uuid.UUID(reference)
+def test_the_reference_is_the_same_on_every_attempt_and_names_the_key(fake_notify):
+    fake_notify.fail_next = 1
+    message = notify("decisions:7:8:v2", to="a@example.org", subject="S", body="B")
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    outbox.deliver_due(now=now)
+    outbox.deliver_due(now=now + timedelta(minutes=1))
+    first, second = (body["reference"] for _, body in fake_notify.requests)
+    assert first == second == backends.notify_reference(message)
+    assert first.startswith(f"carereview-{message.pk}-") and "a@example.org" not in first
+
+
+def test_a_document_goes_by_notifys_file_sending(fake_notify):
+    """An email with a PDF: the file template, and the file in ((link_to_file)), base64, with
+    the recipient confirming their address before downloading it."""
+    pdf = b"%PDF-1.7 a review's decisions"
+    message = notify(
+        "decisions:1:2:v0",
+        to="morgan@example.org",
+        subject="Decisions of Robin's Child in Care Review",
+        body="Dear Morgan,",
+        attachments=[outbox.File("review-decisions.pdf", pdf)],
+    )
+    assert outbox.deliver_due().sent == 1
     [(path, body)] = fake_notify.requests
-    assert path == "/v2/notifications/sms" and "reference" not in body
+    assert path == "/v2/notifications/email"
+    assert body["template_id"] == FILE_TEMPLATE
+    assert body["reference"] == backends.notify_reference(message)
+    sent = body["personalisation"]
+    assert (sent["subject"], sent["body"]) == (message.subject, "Dear Morgan,")
+    assert base64.b64decode(sent["link_to_file"]["file"]) == pdf
+    assert sent["link_to_file"]["filename"] == "review-decisions.pdf"
+    assert sent["link_to_file"]["confirm_email_before_download"] is True
+
+
+def test_without_a_file_template_a_document_waits_with_a_clear_error(fake_notify, settings):
+    settings.NOTIFICATIONS = {**settings.NOTIFICATIONS, "NOTIFY_EMAIL_WITH_FILE_TEMPLATE_ID": ""}
+    message = notify(
+        "record:1:2:v0",
+        to="morgan@example.org",
+        subject="S",
+        body="B",
+        attachments=[outbox.File("review-record.pdf", b"%PDF-")],
+    )
+    assert outbox.deliver_due().failed == 1
+    message.refresh_from_db()
+    assert message.status == "retrying" and "((link_to_file))" in message.last_error
+    assert fake_notify.requests == []
+
+
+def test_portal_links_by_text_go_through_notify_from_the_outbox(fake_notify, service):
+    from carereview.core.testing import make_child
+    from carereview.portal import services as portal
+
+    child = make_child(iro=service.iro, social_worker=service.social_worker)
+    mother = child.relationships.get().person
+    sent = portal.grant_and_invite(
+        child,
+        by=service.iro,
+        person=mother,
+        channel="text",
+        sent_to="07700900123",
+        base_url="http://testserver",
+    )
+    message = Message.objects.get(key=f"portal-link:{sent.invitation.pk}")
+    assert outbox.deliver(message.pk and [message.pk]).sent == 1
+    [(path, body)] = fake_notify.requests
+    assert path == "/v2/notifications/sms" and sent.token in body["personalisation"]["body"]
+    assert body["reference"] == backends.notify_reference(message)
+    message.refresh_from_db()
+    assert message.status == "sent" and sent.token not in message.body

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from carereview.notifications import backends, notify, outbox, send_text
+from carereview.notifications import backends, notify, outbox
 from carereview.notifications.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -188,11 +188,52 @@ def test_messages_are_never_deleted(staff, flaky):
     assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
 
 
-def test_send_text_sends_at_once_and_stores_nothing(db):
-    assert send_text("07700900123", "Your link") == "locmem-1"
+def test_a_prompt_message_goes_straight_after_commit_and_its_link_is_not_kept(
+    db, django_capture_on_commit_callbacks
+):
+    link = "http://testserver/portal/invitation/secret-token/"
+    with django_capture_on_commit_callbacks(execute=True):
+        message = notify(
+            "portal-link:1",
+            to="07700900123",
+            subject="",
+            body=f"Your link: {link}\nIt works once.",
+            promptly=True,
+            forget_once_sent=link,
+        )
+        assert backends.outbox == []  # not before the commit
     [sent] = backends.outbox
-    assert (sent.to, sent.body, sent.channel) == ("07700900123", "Your link", "text")
-    assert not Message.objects.exists()
+    assert link in sent.body  # the person got the link
+    message.refresh_from_db()
+    assert message.status == "sent" and message.attempts == 1
+    assert link not in message.body and message.forget_once_sent == ""
+    assert message.body == f"Your link: {outbox.FORGOTTEN}\nIt works once."
+
+
+def test_a_prompt_delivery_sends_only_its_own_message(db):
+    notify("other", to="a@example.org", subject="S", body="Waiting for the worker")
+    mine = notify("mine", to="b@example.org", subject="S", body="Now")
+    assert outbox.deliver([mine.pk]).sent == 1
+    assert [m.key for m in backends.outbox] == ["mine"]
+    assert Message.objects.get(key="other").status == "queued"
+
+
+def test_an_email_carries_its_documents_as_stored(db):
+    from django.core import mail
+
+    message = notify(
+        "record:1:2:v0",
+        to="a@example.org",
+        subject="Record",
+        body="Here it is",
+        attachments=[outbox.File("review-record.pdf", b"%PDF-1.7 stored bytes")],
+    )
+    assert outbox.deliver_due().sent == 1
+    [email] = mail.outbox
+    assert email.attachments == [("review-record.pdf", b"%PDF-1.7 stored bytes", "application/pdf")]
+    assert email.extra_headers["Message-ID"] == backends.message_id(message)
+    with pytest.raises(ValueError, match="Only an email"):
+        notify("t", to="07700900123", subject="", body="B", attachments=[outbox.File("x", b"")])
 
 
 def test_the_smtp_backend_refuses_a_text_with_a_clear_error(db, settings):
@@ -227,15 +268,16 @@ def test_message_ids_are_stable_across_attempts():
     assert backends.message_id(message).startswith("<carereview.7.")
 
 
-def test_send_text_failing_says_so_without_the_number(db, flaky):
-    from carereview.notifications import NotSent
-
+def test_a_prompt_delivery_that_fails_is_kept_for_the_worker_without_the_number(db, flaky):
     flaky.failures = 1
-    with pytest.raises(NotSent) as raised:
-        send_text("07700900123", "Your link")
-    assert str(raised.value) == (
+    message = notify("portal-link:2", to="07700900123", subject="", body="B", promptly=True)
+    assert outbox.deliver([message.pk]).failed == 1  # no exception reaches the page
+    message.refresh_from_db()
+    assert message.status == "retrying"
+    assert message.last_error == (
         "ConnectionRefusedError: Connection refused while sending to [recipient]"
     )
+    assert outbox.deliver_due(now=message.next_attempt_at).sent == 1
 
 
 def test_a_message_failing_for_hours_is_an_error_for_a_person(staff, flaky, caplog, settings):

@@ -106,3 +106,29 @@ def test_every_message_arrives_exactly_once_through_a_server_that_refuses_and_re
     first = handler.received[0]
     assert first["From"] == "iro-service@northmoor.example.org"
     assert first["Subject"].startswith("Reminder ")
+
+
+def test_a_document_arrives_attached_through_a_real_smtp_server(smtp_settings):
+    handler = RefusesThenAccepts(refuse=0)
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_settings)
+    controller.start()
+    try:
+        pdf = b"%PDF-1.7 the decisions, as made for this recipient"
+        message = notify(
+            "decisions:1:2:v0",
+            to="morgan@example.org",
+            subject="Decisions of Robin's Child in Care Review",
+            body="Dear Morgan,",
+            attachments=[outbox.File("review-decisions.pdf", pdf)],
+        )
+        assert outbox.deliver_due().sent == 1
+    finally:
+        controller.stop()
+    [received] = handler.received
+    parts = [p for p in received.walk() if p.get_filename()]
+    assert [(p.get_filename(), p.get_content_type()) for p in parts] == [
+        ("review-decisions.pdf", "application/pdf")
+    ]
+    assert parts[0].get_payload(decode=True) == pdf
+    message.refresh_from_db()
+    assert message.provider_reference == received["Message-ID"]

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from carereview.core.models import AccessEvent
 from carereview.core.testing import make_child
+from carereview.notifications import outbox
 from carereview.portal.testing import make_portal_user
 from carereview.representations.models import AdvocacyRequest, Representation
 from carereview.representations.tests.helpers import (
@@ -135,6 +136,7 @@ def test_a_parent_sends_a_compliment_and_it_is_acknowledged_by_email(client, mon
         date(2026, 12, 1),
     )
     assert "Thank you for your compliment" in page and "4 January 2027" in page
+    outbox.deliver_due()  # the worker
     assert mail.outbox[0].to == ["morgan@example.com"]
     assert made.reference in mail.outbox[0].body
     # The form page lists what they sent before.
@@ -254,6 +256,7 @@ def test_a_child_asks_for_an_advocate_and_is_told_who_will_get_in_touch_and_when
     assert "Someone from Northmoor Advocacy for Children will then get in touch" in page
     assert "Ring my carer &lt;script&gt;" in page and "<script>alert" not in page
     # The team is told.
+    outbox.deliver_due()  # the worker
     assert mail.outbox[-1].to == ["complaints@northmoor.example.org"]
     # Listed with its date and where it stands.
     listing = _text(client.get(_url("advocate", child)))

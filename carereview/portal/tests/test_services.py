@@ -9,6 +9,7 @@ from django.utils import timezone
 from carereview.children.models import Child
 from carereview.core.testing import PASSWORD, make_child
 from carereview.notifications import backends
+from carereview.notifications.models import Message
 from carereview.portal import services
 from carereview.portal.models import PortalAccess
 from carereview.portal.testing import make_portal_user
@@ -33,8 +34,12 @@ def _invite(child, by, person=None, channel="email", to="x@example.com", helper=
     )
 
 
-def test_an_invitation_by_email_carries_a_single_use_link(service, child):
-    sent = _invite(child, service.iro)
+def test_an_invitation_by_email_carries_a_single_use_link(
+    service, child, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # sent straight after the commit
+        sent = _invite(child, service.iro)
+    assert sent.gone()
     assert len(mail.outbox) == 1
     assert f"/portal/invitation/{sent.token}/" in mail.outbox[0].body
     # Only the hash of the token is kept.
@@ -48,10 +53,15 @@ def test_an_invitation_by_email_carries_a_single_use_link(service, child):
         services.accept(sent.invitation, username="robin.g", password=PASSWORD)
 
 
-def test_an_invitation_by_text_goes_through_the_text_backend(service, child):
+def test_an_invitation_by_text_goes_through_the_text_backend(
+    service, child, django_capture_on_commit_callbacks
+):
     backends.outbox.clear()
     mother = child.relationships.get().person
-    sent = _invite(child, service.social_worker, person=mother, channel="text", to="07700900123")
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = _invite(
+            child, service.social_worker, person=mother, channel="text", to="07700900123"
+        )
     assert sent.access.role == "parent"
     assert [m.to for m in backends.outbox] == ["07700900123"]
     assert sent.token in backends.outbox[0].body
@@ -114,10 +124,16 @@ def test_a_parent_of_two_children_keeps_one_sign_in(service, child):
     assert [a.child for a in PortalAccess.objects.of(user)] == [child]
 
 
-def test_a_link_that_cannot_be_sent_grants_nothing(service, child, settings):
-    """The backend fails: the member of staff is told, and no access or link is left behind."""
+def test_a_link_that_cannot_be_sent_at_once_waits_in_the_outbox(
+    service, child, settings, django_capture_on_commit_callbacks
+):
+    """The backend fails: the access and its link stand, the message is kept in the outbox
+    (tried again by the worker, on the Messages page), and the link has not gone."""
     settings.NOTIFICATIONS = {**settings.NOTIFICATIONS, "BACKEND": "smtp"}
     settings.NOTIFICATIONS["SMTP"] = {**settings.NOTIFICATIONS["SMTP"], "port": 1, "timeout": 2}
-    with pytest.raises(services.PortalRefused, match="could not be sent"):
-        _invite(child, service.iro, channel="text", to="07700900123")
-    assert not PortalAccess.objects.filter(child=child).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = _invite(child, service.iro, channel="email", to="x@example.com")
+    assert PortalAccess.objects.filter(child=child).exists() and not sent.gone()
+    message = Message.objects.get(key=services.link_key(sent.invitation))
+    assert message.status == "retrying" and message.last_error.startswith("ConnectionRefused")
+    assert sent.token in message.body  # kept until it has gone, then forgotten

@@ -231,9 +231,23 @@ def staff_invite(request, pk: int):
             form.add_error(None, str(refused))
         else:
             how = "email" if data["channel"] == "email" else "text message"
-            messages.success(request, f"Link sent to {sent.access.name} by {how}.")
+            messages.success(
+                request, _link_news(sent, f"Link sent to {sent.access.name} by {how}.")
+            )
             return redirect("access:list", pk=child.pk)
     return render(request, "portal/staff_invite.html", {"child": child, "form": form})
+
+
+def _link_news(sent, done: str) -> str:
+    """What the member of staff is told: sent, or (the email or text service did not take it
+    at once) waiting in the outbox, where the worker keeps trying."""
+    if sent.gone():
+        return done
+    return (
+        f"The link to {sent.access.name} has not gone yet: the email or text service did not "
+        "take it. It will be tried again every few minutes, and an administrator can see it on "
+        "the Messages page."
+    )
 
 
 def staff_revoke(request, access_id: int):
@@ -271,7 +285,7 @@ def staff_new_link(request, access_id: int):
             who.email if data["channel"] == "email" else who.phone
         )
         try:
-            services.send_new_sign_in_link(
+            sent = services.send_new_sign_in_link(
                 access,
                 by=request.user,
                 channel=data["channel"],
@@ -281,7 +295,9 @@ def staff_new_link(request, access_id: int):
         except services.PortalRefused as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(request, f"A new sign-in link was sent to {access.name}.")
+            messages.success(
+                request, _link_news(sent, f"A new sign-in link was sent to {access.name}.")
+            )
             return redirect("access:list", pk=access.child_id)
     return render(
         request,

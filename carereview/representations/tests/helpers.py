@@ -6,6 +6,7 @@ from django.core import mail
 from django.utils import timezone
 
 from carereview.core.testing import make_child
+from carereview.notifications import outbox
 from carereview.portal.testing import make_portal_user
 
 #: A Wednesday before Christmas: stage 1 is due Monday 4 Jan 2027, 20 working days Monday 18 Jan.
@@ -31,5 +32,6 @@ def family(service, *, mother_email: str = ""):
         mother.save(update_fields=["email"])
     own = make_portal_user(child, by=service.iro)
     parent = make_portal_user(child, by=service.social_worker, person=mother)
-    mail.outbox.clear()  # the invitations
+    outbox.deliver_due()  # the portal links, as the worker would
+    mail.outbox.clear()
     return child, own, parent

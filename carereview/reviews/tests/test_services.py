@@ -9,6 +9,7 @@ from django.urls import reverse
 from carereview.children.models import Person, Relationship
 from carereview.core.calendar import working_calendar
 from carereview.core.testing import make_child
+from carereview.notifications import outbox
 from carereview.reviews import services
 from carereview.reviews.models import ChecklistEntry, Dispatch, Meeting, Review
 from carereview.reviews.presenters import ReviewPresenter
@@ -320,6 +321,7 @@ def test_sending_decisions_and_the_record_with_deadlines(service, child, review)
     mother.save()
     services.invite(review, by=service.iro, keys=[f"person-{mother.pk}", "child"], method="both")
     services.send_invitations(review, by=service.iro)
+    outbox.deliver_due()  # the worker
     assert len(mail.outbox) == 1 and mail.outbox[0].attachments
     with pytest.raises(services.ReviewRefused, match="held"):
         services.send_decisions(review, by=service.iro)
@@ -346,6 +348,7 @@ def test_sending_decisions_and_the_record_with_deadlines(service, child, review)
     p = ReviewPresenter(review, TODAY, working_calendar())
     assert p.decisions_deadline.status == "done" and p.record_deadline.status == "done"
     assert p.stage.label == "Record sent"
+    outbox.deliver_due()
     assert [m.to for m in mail.outbox[1:]] == [["morgan@example.com"]] * 2
 
 

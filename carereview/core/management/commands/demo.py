@@ -1,3 +1,5 @@
+import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -90,7 +92,25 @@ class Command(BaseCommand):
             return
         address = f"127.0.0.1:{opts['port']}"
         self.stdout.write(self.style.SUCCESS(f"\nServing on http://{address}/ (Ctrl-C to stop)"))
+        threading.Thread(target=deliver_outbox_every, args=(3,), daemon=True).start()
         call_command("runserver", address, use_reloader=False)
 
     def _sign_in(self, label: str, user: User, password: str) -> None:
         self.stdout.write(f"  {label:<32} username {user.username:<14} password {password}")
+
+
+def deliver_outbox_every(seconds: float) -> None:
+    """Every email and text is an outbox message (issue 12): the demo sends (prints) them as they
+    are made, beside the server. The daily reminders need `carereview worker`."""
+    from django.db import close_old_connections
+
+    from carereview.notifications.outbox import deliver_due
+
+    while True:
+        try:
+            deliver_due()
+        except Exception as error:  # noqa: BLE001 - the demo goes on; the message is kept
+            print(f"Messages could not be sent: {type(error).__name__}", flush=True)
+        finally:
+            close_old_connections()
+        time.sleep(seconds)
