@@ -166,3 +166,12 @@ def case(service) -> Case:
         separate_meeting_offered_on=today - timedelta(days=19),
     )
     return Case(child, review, mother, father, carer, gran, exclusion, invitations, service)
+
+
+def word_every_decision_for_the_child(case: Case) -> None:
+    """The IRO writes each decision in the child's words (issue 12 item 24), as they must before
+    the decisions or the record can be sent."""
+    from carereview.reviews import services
+
+    wordings = {d.pk: f"In your words: {d.text}" for d in case.review.decisions.all()}
+    services.save_child_wording(case.review, by=case.service.iro, wordings=wordings)

@@ -16,7 +16,10 @@ from django.core import mail
 from django.urls import reverse
 
 from carereview.core.testing import PASSWORD
-from carereview.documents.tests.conftest import case  # noqa: F401 - the held review, all kinds
+from carereview.documents.tests.conftest import (
+    case,  # noqa: F401 - the held review, all kinds
+    word_every_decision_for_the_child,
+)
 from carereview.notifications import backends, outbox
 from carereview.notifications.models import Message
 from carereview.portal import services as portal
@@ -26,6 +29,13 @@ from carereview.reviews import services as reviews
 from carereview.reviews.models import ConsultationForm, Review
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _decisions_in_the_childs_words(request):
+    """Each decision is written in the child's words before anything is sent (item 24)."""
+    if "case" in request.fixturenames:
+        word_every_decision_for_the_child(request.getfixturevalue("case"))
 
 
 def _nothing_went_out():

@@ -21,6 +21,7 @@ from carereview.core.calendar import today
 from carereview.core.models import AuditEvent
 from carereview.core.testing import PASSWORD, make_child
 from carereview.notifications.models import Message
+from carereview.notifications.outbox import deliver_due
 from carereview.portal import second_factor
 from carereview.portal.testing import make_portal_user
 from carereview.portal.tests.test_second_factor import code_for, turned_on, wrong_code
@@ -55,6 +56,7 @@ def send_link(client, staff, access, channel, sent_to):
 
 
 def token_from_last_link(outbox) -> str:
+    deliver_due()  # the worker (in these tests the flush after commit does not run)
     body = [m for m in outbox if "/portal/invitation/" in m.body][-1].body
     return re.search(r"/portal/invitation/([^/\s]+)/", body).group(1)
 

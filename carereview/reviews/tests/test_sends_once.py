@@ -22,7 +22,10 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
-from carereview.documents.tests.conftest import case  # noqa: F401 - the held review, all kinds
+from carereview.documents.tests.conftest import (
+    case,  # noqa: F401 - the held review, all kinds
+    word_every_decision_for_the_child,
+)
 from carereview.notifications import outbox
 from carereview.notifications.models import Message
 from carereview.reviews import services
@@ -34,6 +37,13 @@ on_postgresql = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
     reason="the tests' SQLite database is in memory: see the module's docstring",
 )
+
+
+@pytest.fixture(autouse=True)
+def _decisions_in_the_childs_words(request):
+    """Each decision is written in the child's words before anything is sent (item 24)."""
+    if "case" in request.fixturenames:
+        word_every_decision_for_the_child(request.getfixturevalue("case"))
 
 
 def _at_once(n, work):
