@@ -9,7 +9,7 @@ from carereview.allocation.independence import (
     cppcr_part8_independence_conflicts,
 )
 from carereview.children.models import Child
-from carereview.core import audit
+from carereview.core import access
 from carereview.core.calendar import today, working_calendar
 
 
@@ -29,7 +29,7 @@ def _appoint(request, pk, *, role, child_field, conflicts_for, allocate, templat
         ),
         pk=pk,
     )
-    audit.record_access(request, child, f"opened the {template_label} allocation page")
+    access.describe(request, f"opened the {template_label} allocation page")
     current = getattr(child, child_field)
     sibling_people = {
         getattr(s, f"{child_field}_id"): s for s in child.siblings.all() if getattr(s, child_field)

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from carereview.children.models import Child
-from carereview.core import audit
+from carereview.core import access
 from carereview.core.calendar import today, working_calendar
 from carereview.reviews import forms, services
 from carereview.reviews.models import (
@@ -92,7 +92,7 @@ def book(request, pk: int):
 
 def detail(request, review_id: int):
     review = _review(request, review_id)
-    audit.record_access(request, review.child, "viewed a review")
+    access.describe(request, "viewed a review")
     p = ReviewPresenter(review, today(), working_calendar())
     return render(request, "reviews/detail.html", {"review": review, "child": review.child, "p": p})
 
@@ -231,7 +231,7 @@ def checklist(request, review_id: int, item: str):
 
 def choices(request, review_id: int):
     review = _review(request, review_id)
-    audit.record_access(request, review.child, "child's choices")
+    access.describe(request, "child's choices")
     form = forms.ChoicesForm(
         request.POST or None, instance=review, initial={"version": review.choices_version}
     )
@@ -348,7 +348,7 @@ def consultation_answers(request, consultation_id: int):
             "it yet. You will see the answers once it is sent.",
         )
         return _to_review(request, review)
-    audit.record_access(request, review.child, "read consultation answers")
+    access.describe(request, "read consultation answers")
     initial = {
         "returned_on": consultation.returned_on or today(),
         "share_with_social_worker": consultation.share_with_social_worker,
@@ -492,7 +492,7 @@ def record(request, review_id: int):
     """The meeting record. A save that started from an older version is refused and shown with
     both the saved record and what this editor typed, so nothing is lost."""
     review = _review(request, review_id)
-    audit.record_access(request, review.child, "opened the review record")
+    access.describe(request, "opened the review record")
     owners = _owners(review)
     conflict = None
     if request.method == "POST":
@@ -621,19 +621,23 @@ def send(request, review_id: int, kind: str):
     )
 
 
-def document(request, review_id: int, kind: str, recipient: str):
+def document(request, review_id: int, kind: str, recipient: int | str):
     """A PDF for one recipient: only the version they may see (documents.records)."""
     from carereview.documents import letters, records
 
     review = _review(request, review_id, "scheduling")
-    audit.record_access(request, review.child, f"downloaded the {kind} for {recipient}")
+    access.describe(request, f"downloaded the {kind} for {recipient}")
     if kind == "letter-to-child":
         pdf, name = letters.render_child_letter_pdf(review), "letter-to-child"
     elif kind == "exclusion-letter":
-        exclusion = get_object_or_404(review.exclusions, pk=int(recipient))
+        if not isinstance(recipient, int):
+            raise Http404("No such letter")
+        exclusion = get_object_or_404(review.exclusions, pk=recipient)
         pdf, name = letters.render_exclusion_letter_pdf(exclusion), "reason-in-writing"
     elif kind == "invitation":
-        invitation = get_object_or_404(review.invitations, pk=int(recipient))
+        if not isinstance(recipient, int):
+            raise Http404("No such invitation")
+        invitation = get_object_or_404(review.invitations, pk=recipient)
         pdf, name = letters.render_invitation_pdf(review, invitation), "invitation"
     elif kind == "record":
         match = [r for r in records.recipients_for(review) if r.key == recipient]
@@ -672,7 +676,7 @@ def child_letter(request, review_id: int):
 
 def care_plan(request, review_id: int):
     review = _review(request, review_id)
-    audit.record_access(request, review.child, "updated care plan")
+    access.describe(request, "updated care plan")
     form = forms.CarePlanForm(
         request.POST or None,
         initial={
@@ -729,7 +733,7 @@ def consultation_read(request, consultation_id: int):
         allowed = False
     if not allowed:
         raise Http404("No such consultation")
-    audit.record_access(request, review.child, "read consultation answers (read only)")
+    access.describe(request, "read consultation answers (read only)")
     # Answers being written online are the person's own until they send them.
     rows = []
     if consultation.returned_on is not None:

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from carereview.core import audit
+from carereview.core.access import describe as describe_access
 from carereview.portal.models import PortalAccess
 
 # (route, words) for the portal's menu, in order. The child sees "I" words; adults see "the child".
@@ -34,7 +34,7 @@ def portal_access(request, child_id: int, action: str) -> PortalAccess:
     )
     if access is None:
         raise Http404("Not found")
-    audit.record_access(request, access.child, f"portal.{action}")
+    describe_access(request, f"portal.{action}")
     return access
 
 

@@ -83,4 +83,7 @@ class Command(BaseCommand):
             return
         address = f"127.0.0.1:{opts['port']}"
         self.stdout.write(self.style.SUCCESS(f"\nServing on http://{address}/ (Ctrl-C to stop)"))
-        call_command("runserver", address, use_reloader=False)
+        # The demo shows the real error pages (issue 12, item 6), not Django's debug pages that
+        # list every URL: debug off, and the stylesheet served by staticfiles' runserver.
+        settings.DEBUG = False
+        call_command("runserver", address, use_reloader=False, insecure_serving=True)
