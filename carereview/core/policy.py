@@ -66,6 +66,14 @@ PERMISSIONS = {
     "send_review_documents": is_iro | is_business_support,
     "download_review_document": is_iro | is_iro_manager | is_business_support,
     "approve_meeting_change": is_iro_manager,
+    # Business support's own work (issue 12, item 21): their workspace, and a review's page
+    # with its scheduling details and their tasks (no case content).
+    "support_reviews": is_business_support,
+    "open_review": is_iro
+    | is_iro_manager
+    | is_social_worker
+    | is_team_manager
+    | is_business_support,
     "require_earlier_review": is_iro | is_iro_manager | is_social_worker,
     # The portal (issue 5): staff let people in; people use their own part of it.
     "manage_portal_access": is_iro | is_iro_manager | is_social_worker | is_team_manager,
@@ -126,7 +134,9 @@ ROUTES: dict[str, str] = {
     "reviews:approvals": "approve_meeting_change",
     "reviews:approval-decide": "approve_meeting_change",
     "reviews:earlier": "require_earlier_review",
-    "reviews:detail": "view_review",
+    "reviews:detail": "open_review",
+    "reviews:support": "support_reviews",
+    "reviews:letters-posted": "support_reviews",
     "reviews:checklist": "prepare_review",
     "reviews:choices": "prepare_review",
     "reviews:consultation-send": "prepare_review",
@@ -223,6 +233,7 @@ PURPOSE_BY_ROUTE = {
     "reviews:send": "scheduling",
     "reviews:document": "scheduling",
     "reviews:detail": "scheduling",
+    "reviews:letters-posted": "scheduling",
 }
 
 

@@ -27,7 +27,7 @@ class ChoiceConverter:
 
 
 class DocumentKind(ChoiceConverter):
-    choices = ("invitation", "exclusion-letter", "letter-to-child", "record")
+    choices = ("invitation", "exclusion-letter", "letter-to-child", "decisions", "record")
 
 
 class SendKind(ChoiceConverter):

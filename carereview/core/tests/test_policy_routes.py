@@ -18,6 +18,7 @@ from carereview.disputes import services as disputes
 from carereview.followup.testing import make_followup_objects
 from carereview.portal.testing import make_portal_objects
 from carereview.records import services as retention
+from carereview.reviews import services as review_services
 
 
 def walk(patterns, namespace=""):
@@ -130,6 +131,8 @@ def in_scope_child(service):
 @pytest.fixture
 def objects(service, in_scope_child):
     objects = make_review_objects(in_scope_child, service.iro)
+    # The invitations go (by letter): business support then has a letter to print (issue 12).
+    review_services.send_invitations(objects.review, by=service.iro)
     objects.portal = make_portal_objects(in_scope_child, service)
     # The child let their social worker read their form (issue 5), so the walk reaches it.
     objects.consultation.share_with_social_worker = True
@@ -297,10 +300,15 @@ def test_business_support_reaches_scheduling_but_no_case_pages(client, service, 
     assert client.get(reverse("reviews:book", kwargs={"pk": child.pk})).status_code == 200
     for route, kwargs in [
         ("children:detail", {"pk": child.pk}),
-        ("reviews:detail", {"review_id": objects.review.pk}),
         ("reviews:record", {"review_id": objects.review.pk}),
+        ("reviews:child-letter", {"review_id": objects.review.pk}),
     ]:
         assert client.get(reverse(route, kwargs=kwargs)).status_code == 403, route
+    # Their own view of the review (issue 12, item 21): the arrangements, no case content.
+    response = client.get(reverse("reviews:detail", kwargs={"review_id": objects.review.pk}))
+    assert response.status_code == 200
+    assert b"Review arrangements" in response.content
+    assert b"choices" not in response.content.lower() and b"Consultation" not in response.content
 
 
 @pytest.mark.django_db
