@@ -53,3 +53,9 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return _render(request, 500, with_request=False)
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form sent without its security token (an old tab, cookies off): the 403 page, not
+    Django's technical one. The reason goes to the log only."""
+    return _render(request, 403)

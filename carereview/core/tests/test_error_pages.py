@@ -149,3 +149,15 @@ def test_the_configured_400_and_500_pages(rf, status, path, frame):
     response.content.decode()
     assert _is_govuk(response, frame)
     assert "internal" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_security_token_gets_the_refusal_page(service):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(service.administrator)
+    response = client.post(reverse("core:bank-holidays"), {"name": "x"})
+    assert response.status_code == 403
+    assert _is_govuk(response, STAFF_FRAME)
+    assert "CSRF" not in response.content.decode()
