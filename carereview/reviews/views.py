@@ -113,7 +113,8 @@ def _support_detail(request, review_id: int):
 
 def support(request):
     """Business support's workspace: the reviews in their work, each with what is left to do."""
-    rows = [selectors.support_row(r) for r in selectors.supported_reviews(request.user)]
+    reviews = selectors.with_support_details(selectors.supported_reviews(request.user))
+    rows = [selectors.support_row(r) for r in reviews]
     return render(request, "reviews/support.html", {"rows": rows})
 
 

@@ -177,3 +177,25 @@ def test_each_task_until_the_review_leaves_the_workspace(client, service):
     assert response.status_code == 302
     assert tasks() == set()
     assert not selectors.supported_reviews(bs).filter(pk=review.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_workspace_reads_the_same_number_of_queries_whatever_its_rows(client, service):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("reviews:support")).status_code == 200
+        return len(queries)
+
+    client.force_login(service.business_support)
+    review = make_review_objects(make_child(iro=service.iro), service.iro).review
+    services.send_invitations(review, by=service.iro)
+    page_queries()  # the first saves the session
+    few = page_queries()
+    for _ in range(3):
+        more = make_review_objects(make_child(iro=service.iro), service.iro).review
+        services.send_invitations(more, by=service.iro)
+    assert len(selectors.supported_reviews(service.business_support)) == 4
+    assert page_queries() == few
