@@ -2,7 +2,7 @@
 
 `portal_access(request, child_id, action)` is the one way a portal view reaches a child: through
 the person's active accesses (core.policy's "portal" scope), never by the child's id alone. It
-writes the access log entry for the read.
+names the read for the access log, which core.access writes once the page is shown.
 """
 
 from django.http import Http404
@@ -23,7 +23,7 @@ NAVIGATION = [
 
 
 def portal_access(request, child_id: int, action: str) -> PortalAccess:
-    """The signed-in person's live access for `child_id`, with the read logged; else 404."""
+    """The signed-in person's live access for `child_id` (the read named for the log); else 404."""
     if not 0 < child_id < 2**63:
         raise Http404("Not found")
     access = (
