@@ -7,7 +7,7 @@ from carereview.allocation import selectors, services
 from carereview.allocation.forms import AppointForm, LookedAfterParentForm
 from carereview.allocation.independence import iro_checker, social_worker_checker
 from carereview.children.models import Child
-from carereview.core import audit
+from carereview.core import access, audit
 from carereview.core.calendar import today, working_calendar
 
 
@@ -36,7 +36,7 @@ def _appoint(request, pk, *, role, child_field, conflicts_for, allocate, templat
         ),
         pk=pk,
     )
-    audit.record_access(request, child, f"opened the {template_label} allocation page")
+    access.describe(request, f"opened the {template_label} allocation page")
     current = getattr(child, child_field)
     sibling_people = {
         getattr(s, f"{child_field}_id"): s for s in child.siblings.all() if getattr(s, child_field)
@@ -125,7 +125,7 @@ def looked_after_parent(request, pk: int):
     """Record that the child's mother or father is a looked-after child too (rules.md §4: they
     have different IROs)."""
     child = get_object_or_404(Child.objects.visible_to(request.user), pk=pk)
-    audit.record_access(request, child, "opened the looked-after parent page")
+    access.describe(request, "opened the looked-after parent page")
     form = LookedAfterParentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         identifier = form.cleaned_data["parent"].strip()
@@ -164,7 +164,7 @@ def remove_looked_after_parent(request, pk: int):
     """Ask, then remove a looked-after parent link recorded in error (the parent's id in the
     address on the question, in the form on the answer)."""
     child = get_object_or_404(Child.objects.visible_to(request.user), pk=pk)
-    audit.record_access(request, child, "opened the remove looked-after parent page")
+    access.describe(request, "opened the remove looked-after parent page")
     chosen = (request.POST if request.method == "POST" else request.GET).get("parent", "")
     if not chosen.isdigit():
         return redirect("allocation:looked-after-parent", pk=child.pk)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from carereview.breakglass import services
 from carereview.breakglass.forms import FilterForm, FindForm, OpenForm, ReviewForm
 from carereview.breakglass.models import BreakGlassGrant, grant_hours
+from carereview.core.access import describe as describe_access
 from carereview.core.policy import allows
 
 PAGE_SIZE = 50
@@ -82,6 +83,7 @@ def open_record(request, pk: int):
                 "Every page of it you open is recorded as break-glass access.",
             )
             return redirect("children:detail", pk=child.pk)
+    describe_access(request, "opened the break-glass form (identifier only)")
     return render(
         request,
         "breakglass/open.html",
@@ -118,6 +120,7 @@ def review(request, grant_id: int):
             else:
                 messages.success(request, "The break-glass access is marked as reviewed.")
                 return redirect("breakglass:list")
+    describe_access(request, "read a break-glass grant and its reads")
     return render(
         request,
         "breakglass/review.html",

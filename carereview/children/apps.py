@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ChildrenConfig(AppConfig):
     name = "carereview.children"
     label = "children"
+
+    def ready(self):
+        # URL keywords and the child they lead to (core.access; issue 12, item 3).
+        from carereview.core.access import child_kwarg
+
+        child_kwarg("pk", "children.Child")  # a child's pk, on every staff route that names one
+        child_kwarg("child_id", "children.Child")

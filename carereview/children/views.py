@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404, render
 
 from carereview.children.models import Child
 from carereview.children.presenters import ChildPresenter
-from carereview.core import audit
+from carereview.core import access
 from carereview.core.calendar import today, working_calendar
 from carereview.followup.selectors import overdue_decisions_count
 
@@ -15,6 +15,6 @@ def detail(request, pk: int):
         .annotate(overdue_decisions=overdue_decisions_count(today())),
         pk=pk,
     )
-    audit.record_access(request, child, "viewed the child's page")
+    access.describe(request, "viewed the child's page")
     presenter = ChildPresenter(child, today=today(), calendar=working_calendar(), user=request.user)
     return render(request, "children/detail.html", {"child": child, "p": presenter})

@@ -20,3 +20,9 @@ urlpatterns = [
     path("break-glass/", include("carereview.breakglass.urls")),
     path("reports/", include("carereview.reports.urls")),
 ]
+
+# The error pages (issue 12, item 6), for the staff site and the portal.
+handler400 = "carereview.core.errors.bad_request"
+handler403 = "carereview.core.errors.permission_denied"
+handler404 = "carereview.core.errors.page_not_found"
+handler500 = "carereview.core.errors.server_error"

@@ -12,3 +12,8 @@ class CoreConfig(AppConfig):
         # Pillow's own decompression-bomb limit agrees with the upload limit (core/images.py), so
         # no image with more pixels is decoded anywhere in the process.
         Image.MAX_IMAGE_PIXELS = int(settings.CAREREVIEW["IMAGE_UPLOAD_MAX_PIXELS"])
+
+        # URL keywords and the child they lead to (core.access; issue 12, item 3).
+        from carereview.core.access import not_child_data
+
+        not_child_data("holiday_id", "a bank holiday")

@@ -18,6 +18,7 @@ NAVIGATION = [
     ("reports:timeliness", "Timeliness"),
     ("allocation:unallocated", "Children without an IRO"),
     ("reviews:approvals", "Changes to approve"),
+    ("reviews:support", "Your reviews"),
     ("caseload:scheduling", "Reviews to book"),
     ("disputes:mine", "Disputes"),
     ("disputes:overview", "Disputes"),

@@ -8,7 +8,7 @@ core_patterns = (
         path("profile/", views.profile, name="profile"),
         path("bank-holidays/", views.bank_holidays, name="bank-holidays"),
         path(
-            "bank-holidays/<int:pk>/delete/",
+            "bank-holidays/<int:holiday_id>/delete/",
             views.bank_holiday_delete,
             name="bank-holiday-delete",
         ),

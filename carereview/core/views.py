@@ -84,8 +84,8 @@ def bank_holidays(request):
     )
 
 
-def bank_holiday_delete(request, pk: int):
-    holiday = get_object_or_404(BankHoliday, pk=pk)
+def bank_holiday_delete(request, holiday_id: int):
+    holiday = get_object_or_404(BankHoliday, pk=holiday_id)
     if request.method == "POST":
         with transaction.atomic():
             audit.record_change(

@@ -5,3 +5,10 @@ class DisputesConfig(AppConfig):
     name = "carereview.disputes"
     label = "disputes"
     verbose_name = "Dispute resolution"
+
+    def ready(self):
+        # URL keywords and the child they lead to (core.access; issue 12, item 3).
+        from carereview.core.access import child_kwarg
+
+        child_kwarg("dispute_id", "disputes.Dispute")
+        child_kwarg("step_id", "disputes.DisputeStep")

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from carereview.children.models import Child
-from carereview.core import audit
+from carereview.core import access
 from carereview.core.calendar import today
 from carereview.disputes import forms, ladder, selectors, services
 
@@ -58,7 +58,7 @@ def raise_dispute(request, pk: int):
         initial=initial,
     )
     if request.method == "GET":
-        audit.record_access(request, child, "opened the form to raise a dispute")
+        access.describe(request, "opened the form to raise a dispute")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -93,7 +93,7 @@ def raise_dispute(request, pk: int):
 def detail(request, dispute_id: int):
     """The dispute and its timeline of steps, with the actions open to this person."""
     dispute = _dispute(request, dispute_id)
-    audit.record_access(request, dispute.child, "viewed a dispute")
+    access.describe(request, "viewed a dispute")
     on = today()
     steps = selectors.timeline(dispute, on)
     current = next((s for s in steps if s.closed_on is None), None)
@@ -178,7 +178,7 @@ def escalate(request, dispute_id: int):
         request.POST or None, stages=higher, preview=preview, initial={"to_stage": higher[0].code}
     )
     if request.method == "GET":
-        audit.record_access(request, dispute.child, "opened the form to escalate a dispute")
+        access.describe(request, "opened the form to escalate a dispute")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -217,7 +217,7 @@ def resolve(request, dispute_id: int):
         return refusal
     form = forms.ResolveForm(request.POST or None)
     if request.method == "GET":
-        audit.record_access(request, dispute.child, "opened the form to resolve a dispute")
+        access.describe(request, "opened the form to resolve a dispute")
     if request.method == "POST" and form.is_valid():
         try:
             services.resolve(dispute, by=request.user, resolution=form.cleaned_data["resolution"])
@@ -250,7 +250,7 @@ def cafcass(request, dispute_id: int):
         return redirect("disputes:detail", dispute_id=dispute.pk)
     form = forms.CafcassForm(request.POST or None, initial={"referred_on": today()})
     if request.method == "GET":
-        audit.record_access(request, dispute.child, "opened the form to record a Cafcass referral")
+        access.describe(request, "opened the form to record a Cafcass referral")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -290,7 +290,7 @@ def respond(request, step_id: int):
         return redirect("disputes:detail", dispute_id=dispute.pk)
     form = forms.RespondForm(request.POST or None)
     if request.method == "GET":
-        audit.record_access(request, dispute.child, "opened a dispute to respond")
+        access.describe(request, "opened a dispute to respond")
     if request.method == "POST" and form.is_valid():
         try:
             services.respond(step, by=request.user, response=form.cleaned_data["response"])

@@ -5,3 +5,13 @@ class FollowupConfig(AppConfig):
     name = "carereview.followup"
     label = "followup"
     verbose_name = "Between reviews: decisions, midway checks and significant events"
+
+    def ready(self):
+        # URL keywords and the child they lead to (core.access; issue 12, item 3).
+        from carereview.core.access import child_kwarg
+
+        from .selectors import decision_child
+
+        child_kwarg("decision_id", "reviews.Decision", decision_child)
+        child_kwarg("check_id", "followup.MidwayCheck")
+        child_kwarg("event_id", "followup.SignificantEvent")

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
+from carereview.children.models import Child
 from carereview.engine.calendar import WorkingCalendar
 from carereview.followup.models import MidwayCheck, SignificantEvent
 from carereview.reviews.models import Decision, Review
@@ -53,6 +54,18 @@ def decisions_for(user) -> QuerySet:
     if not getattr(user, "is_authenticated", False):
         return visible  # nothing
     return visible | user.owned_decisions.all()
+
+
+def decision_child(user, purpose: str, decision_id):
+    """The child a decision belongs to, for someone who may read it (core.access): through the
+    child's scope, or because the decision names them as its owner."""
+    from carereview.core.access import scoped_child
+
+    child = scoped_child(user, purpose, "reviews.Decision", decision_id)
+    if child is None and getattr(user, "is_authenticated", False):
+        owned = user.owned_decisions.filter(pk=decision_id).values("review__child")
+        child = Child.objects.filter(pk__in=owned).first()  # scoped: decisions naming the user
+    return child
 
 
 # --- the owner's list ------------------------------------------------------------------------

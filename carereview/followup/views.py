@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
 from carereview.children.models import Child
-from carereview.core import audit
+from carereview.core import access
 from carereview.core.calendar import today, working_calendar
 from carereview.followup import forms, selectors, services
 from carereview.followup.models import MidwayCheck, SignificantEvent
@@ -56,7 +56,7 @@ def decision(request, decision_id: int):
         pk=decision_id,
     )
     child = d.review.child
-    audit.record_access(request, child, "read a decision")
+    access.describe(request, "read a decision")
     can_update = services.can_update_decision(request.user, d)
     form = None
     if can_update:
@@ -95,7 +95,7 @@ def decision(request, decision_id: int):
 
 def child_decisions(request, pk: int):
     child = _child(request, pk)
-    audit.record_access(request, child, "read the decisions of the child's reviews")
+    access.describe(request, "read the decisions of the child's reviews")
     data = selectors.child_decisions(request.user, child, today())
     return render(request, "followup/child_decisions.html", {"child": child, "data": data})
 
@@ -108,7 +108,7 @@ def midway(request, check_id: int):
         pk=check_id,
     )
     child = check.child
-    audit.record_access(request, child, "opened the midway check")
+    access.describe(request, "opened the midway check")
     form = None
     if check.done_on is None:
         form = forms.MidwayForm(request.POST or None, initial={"done_on": today()})
@@ -149,7 +149,7 @@ def midway(request, check_id: int):
 def event_new(request, pk: int):
     """A social worker (or team manager, or the IRO) tells the IRO of a significant event."""
     child = _child(request, pk)
-    audit.record_access(request, child, "opened the form to report a significant event")
+    access.describe(request, "opened the form to report a significant event")
     form = forms.EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -187,7 +187,7 @@ def event(request, event_id: int):
         pk=event_id,
     )
     child = ev.child
-    audit.record_access(request, child, "read a significant event")
+    access.describe(request, "read a significant event")
     form = forms.EventSeenForm(request.POST or None, initial={"note": ev.iro_note})
     if ev.earlier_review_id:
         del form.fields["earlier_review"], form.fields["required_by"]

@@ -5,3 +5,10 @@ class RepresentationsConfig(AppConfig):
     name = "carereview.representations"
     label = "representations"
     verbose_name = "Representations and advocacy"
+
+    def ready(self):
+        # URL keywords and the child they lead to (core.access; issue 12, item 3).
+        from carereview.core.access import child_kwarg
+
+        child_kwarg("representation_id", "representations.Representation")
+        child_kwarg("advocacy_id", "representations.AdvocacyRequest")

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 
-from carereview.core import audit
+from carereview.core import access
 from carereview.core.calendar import today, working_calendar
 from carereview.representations import forms, services
 from carereview.representations.models import AdvocacyRequest, Representation
@@ -47,7 +47,7 @@ def representation_detail(request, representation_id: int):
         ),
         pk=representation_id,
     )
-    audit.record_access(request, representation.child, "viewed a representation")
+    access.describe(request, "viewed a representation")
     action = request.POST.get("action") if request.method == "POST" else None
     respond_form = forms.ResponseForm(
         request.POST if action == "respond" else None,
@@ -118,7 +118,7 @@ def advocacy_detail(request, advocacy_id: int):
         ),
         pk=advocacy_id,
     )
-    audit.record_access(request, advocacy.child, "viewed a request for an advocate")
+    access.describe(request, "viewed a request for an advocate")
     action = request.POST.get("action") if request.method == "POST" else None
     refer_form = forms.ReferralForm(request.POST if action == "refer" else None, prefix="refer")
     close_form = forms.CloseAdvocacyForm(

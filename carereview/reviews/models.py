@@ -554,3 +554,17 @@ class Dispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient} on {self.sent_on:%d/%m/%Y}"
+
+
+class PostedLetter(models.Model):
+    """A letter business support printed and posted (issue 12, item 21): a dispatch that went on
+    paper leaves their list of letters to print and post once marked posted."""
+
+    dispatch = models.OneToOneField(Dispatch, on_delete=models.CASCADE, related_name="posted")
+    posted_on = models.DateField()
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Posted {self.posted_on:%d/%m/%Y}"

@@ -874,3 +874,22 @@ def mark_care_plan(
         {"explained_on": str(explained_on), "copied_on": str(copied_on)},
     )
     return review
+
+
+@transaction.atomic
+def mark_letters_posted(review: Review, *, by, dispatch_ids: list[int]) -> int:
+    """Business support printed and posted these paper letters of `review` (issue 12, item 21).
+    A letter already marked keeps its first date; one of another review is ignored."""
+    from carereview.reviews.models import PostedLetter
+    from carereview.reviews.selectors import letters_to_post
+
+    chosen = set(dispatch_ids)
+    letters = [x.dispatch for x in letters_to_post(review) if x.dispatch.pk in chosen]
+    if not letters:
+        raise ReviewRefused("Select the letters you have posted")
+    for dispatch in letters:
+        PostedLetter.objects.get_or_create(
+            dispatch=dispatch, defaults={"posted_on": today(), "posted_by": by}
+        )
+    audit.record_change(by, "review.letters_posted", review, {"letters": len(letters)})
+    return len(letters)

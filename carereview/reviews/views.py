@@ -1,14 +1,15 @@
 """The review's pages: book, prepare, hold, record and send (issue 4). Thin: forms and services."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from carereview.children.models import Child
-from carereview.core import audit
+from carereview.core import access
 from carereview.core.calendar import today, working_calendar
-from carereview.reviews import forms, services
+from carereview.reviews import forms, selectors, services
 from carereview.reviews.models import (
     ChecklistEntry,
     Consultation,
@@ -48,9 +49,7 @@ def _form_page(request, review, form, *, title: str, intro: str, button: str):
 
 
 def _to_review(request, review):
-    """Back to the review's page; business support, who may not read it, to their list."""
-    if not request.user.has_perm("carereview.view_review"):
-        return redirect("caseload:scheduling")
+    """Back to the review's page (business support see their own view of it)."""
     return redirect("reviews:detail", review_id=review.pk)
 
 
@@ -91,12 +90,48 @@ def book(request, pk: int):
 
 
 def detail(request, review_id: int):
+    if not request.user.has_perm("carereview.view_review"):
+        return _support_detail(request, review_id)
     review = _review(request, review_id)
-    audit.record_access(request, review.child, "viewed a review")
+    access.describe(request, "viewed a review")
     p = ReviewPresenter(review, today(), working_calendar())
     context = {"review": review, "child": review.child, "p": p}
     context["unworded"] = len(services.child_wording_missing(review)) if review.held_on else 0
     return render(request, "reviews/detail.html", context)
+
+
+def _support_detail(request, review_id: int):
+    """Business support's view of a review: when and where, who is invited, and what is left for
+    them to do, with the letters to print and post. No case content (docs/adr/0011)."""
+    review = _review(request, review_id, "scheduling")
+    access.describe(request, "viewed a review's arrangements")
+    row = selectors.support_row(review)
+    meetings = review.meetings.order_by("on", "at")
+    invitations = review.invitations.select_related("person", "staff").order_by("id")
+    context = {"review": review, "child": review.child, "row": row, "meetings": meetings}
+    context |= {"invitations": invitations, "in_work": selectors.is_supported(request.user, review)}
+    return render(request, "reviews/support_detail.html", context)
+
+
+def support(request):
+    """Business support's workspace: the reviews in their work, each with what is left to do."""
+    reviews = selectors.with_support_details(selectors.supported_reviews(request.user))
+    rows = [selectors.support_row(r) for r in reviews]
+    return render(request, "reviews/support.html", {"rows": rows})
+
+
+def letters_posted(request, review_id: int):
+    review = _review(request, review_id, "scheduling")
+    if request.method != "POST":
+        return redirect(reverse("reviews:detail", kwargs={"review_id": review.pk}) + "#letters")
+    try:
+        ids = [int(x) for x in request.POST.getlist("letters") if x.isdigit()]
+        n = services.mark_letters_posted(review, by=request.user, dispatch_ids=ids)
+    except services.ReviewRefused as refused:
+        messages.error(request, " ".join(refused.reasons))
+    else:
+        messages.success(request, f"{n} letter{'s' if n != 1 else ''} marked as posted.")
+    return redirect(reverse("reviews:detail", kwargs={"review_id": review.pk}) + "#letters")
 
 
 def meeting_change(request, meeting_id: int):
@@ -261,7 +296,7 @@ def checklist(request, review_id: int, item: str):
 
 def choices(request, review_id: int):
     review = _review(request, review_id)
-    audit.record_access(request, review.child, "child's choices")
+    access.describe(request, "child's choices")
     form = forms.ChoicesForm(
         request.POST or None, instance=review, initial={"version": review.choices_version}
     )
@@ -378,7 +413,7 @@ def consultation_answers(request, consultation_id: int):
             "it yet. You will see the answers once it is sent.",
         )
         return _to_review(request, review)
-    audit.record_access(request, review.child, "read consultation answers")
+    access.describe(request, "read consultation answers")
     initial = {
         "returned_on": consultation.returned_on or today(),
         "share_with_social_worker": consultation.share_with_social_worker,
@@ -522,7 +557,7 @@ def record(request, review_id: int):
     """The meeting record. A save that started from an older version is refused and shown with
     both the saved record and what this editor typed, so nothing is lost."""
     review = _review(request, review_id)
-    audit.record_access(request, review.child, "opened the review record")
+    access.describe(request, "opened the review record")
     owners = _owners(review)
     meetings = services.completing_meetings(review)
     conflict = None
@@ -660,28 +695,40 @@ def send(request, review_id: int, kind: str):
     )
 
 
-def document(request, review_id: int, kind: str, recipient: str):
+def document(request, review_id: int, kind: str, recipient: int | str):
     """A PDF for one recipient: only the version they may see (documents.records)."""
     from carereview.documents import letters, records
 
     review = _review(request, review_id, "scheduling")
-    audit.record_access(request, review.child, f"downloaded the {kind} for {recipient}")
+    if not request.user.has_perm("carereview.view_review") and not selectors.may_print(
+        request.user, review, kind, recipient
+    ):
+        # Business support prints only the letters to post, of reviews in their work (ADR 0011).
+        raise PermissionDenied("Business support opens only the letters they post")
+    access.describe(request, f"downloaded the {kind} for {recipient}")
     if kind == "letter-to-child":
         pdf, name = letters.render_child_letter_pdf(review), "letter-to-child"
     elif kind == "exclusion-letter":
-        exclusion = get_object_or_404(review.exclusions, pk=int(recipient))
+        if not isinstance(recipient, int):
+            raise Http404("No such letter")
+        exclusion = get_object_or_404(review.exclusions, pk=recipient)
         pdf, name = letters.render_exclusion_letter_pdf(exclusion), "reason-in-writing"
     elif kind == "invitation":
-        invitation = get_object_or_404(review.invitations, pk=int(recipient))
+        if not isinstance(recipient, int):
+            raise Http404("No such invitation")
+        invitation = get_object_or_404(review.invitations, pk=recipient)
         pdf, name = letters.render_invitation_pdf(review, invitation), "invitation"
-    elif kind == "record":
+    elif kind in {"record", "decisions"}:
         match = [r for r in records.recipients_for(review) if r.key == recipient]
         if not match:
             raise Http404("No such recipient")
         version = records.record_version(review, match[0])
         if version is None:
             raise Http404("This person may not have a copy of the record")
-        pdf, name = records.render_record_pdf(version), "review-record"
+        if kind == "decisions":
+            pdf, name = records.render_decisions_pdf(version), "review-decisions"
+        else:
+            pdf, name = records.render_record_pdf(version), "review-record"
     else:
         raise Http404("No such document")
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -696,7 +743,7 @@ def child_wording(request, review_id: int):
     from carereview.documents.letters import suggest_child_wording
 
     review = _review(request, review_id)
-    audit.record_access(request, review.child, "decisions in the child's words")
+    access.describe(request, "decisions in the child's words")
     child = review.child
     name = services.known_as(child)
     decisions = list(review.decisions.order_by("due_on", "id"))
@@ -755,7 +802,7 @@ def child_letter(request, review_id: int):
 
 def care_plan(request, review_id: int):
     review = _review(request, review_id)
-    audit.record_access(request, review.child, "updated care plan")
+    access.describe(request, "updated care plan")
     form = forms.CarePlanForm(
         request.POST or None,
         initial={
@@ -812,7 +859,7 @@ def consultation_read(request, consultation_id: int):
         allowed = False
     if not allowed:
         raise Http404("No such consultation")
-    audit.record_access(request, review.child, "read consultation answers (read only)")
+    access.describe(request, "read consultation answers (read only)")
     # Answers being written online are the person's own until they send them.
     rows = []
     if consultation.returned_on is not None:

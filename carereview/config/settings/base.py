@@ -144,6 +144,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"  # Lax, not Strict: links in reminder emails keep the session
 CSRF_COOKIE_HTTPONLY = True  # the session warning's script reads the token from the page instead
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "carereview.core.errors.csrf_failure"  # the GOV.UK 403 page (issue 12)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -33,7 +33,7 @@ def test_a_proclaimed_holiday_moves_due_dates_at_once(client, service):
     assert AuditEvent.objects.filter(operation="bank_holiday.add").exists()
     # Removing it asks first, then puts the date back.
     holiday = BankHoliday.objects.get(date=date(2026, 11, 16))
-    url = reverse("core:bank-holiday-delete", kwargs={"pk": holiday.pk})
+    url = reverse("core:bank-holiday-delete", kwargs={"holiday_id": holiday.pk})
     assert "Yes, remove it" in client.get(url).content.decode()
     client.post(url)
     child.refresh_from_db()

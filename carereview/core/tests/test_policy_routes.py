@@ -18,6 +18,7 @@ from carereview.disputes import services as disputes
 from carereview.followup.testing import make_followup_objects
 from carereview.portal.testing import make_portal_objects
 from carereview.records import services as retention
+from carereview.reviews import services as review_services
 
 
 def walk(patterns, namespace=""):
@@ -72,7 +73,7 @@ def _kwargs(route: str, pattern: URLPattern, child, service, objects=None) -> di
     if route == "caseload:iro":
         return {"user_id": service.iro.pk}
     if route.startswith("core:bank-holiday"):
-        return {"pk": BankHoliday.objects.order_by("date").first().pk}
+        return {"holiday_id": BankHoliday.objects.order_by("date").first().pk}
     values = {"pk": child.pk, "child_id": child.pk, "position": 1}
     if objects is not None:
         values |= {
@@ -130,6 +131,8 @@ def in_scope_child(service):
 @pytest.fixture
 def objects(service, in_scope_child):
     objects = make_review_objects(in_scope_child, service.iro)
+    # The invitations go (by letter): business support then has a letter to print (issue 12).
+    review_services.send_invitations(objects.review, by=service.iro)
     objects.portal = make_portal_objects(in_scope_child, service)
     # The child let their social worker read their form (issue 5), so the walk reaches it.
     objects.consultation.share_with_social_worker = True
@@ -165,22 +168,71 @@ def objects(service, in_scope_child):
     return objects
 
 
+# The URL keywords that name a child, or something of one child's (issue 12, item 3).
+CHILD_DATA_KWARGS = OBJECT_KWARGS | {"child_id"}
+
+
+def test_every_url_keyword_is_declared():
+    """A route whose URL carries an id nobody declared in core.access cannot be added: each id
+    either leads to a child (and the read is logged) or is declared as naming no child data."""
+    from carereview.core.access import child_kwargs, known_kwargs
+
+    undeclared = {
+        f"{route}: {name}"
+        for route, pattern in all_routes().items()
+        for name in pattern.pattern.converters
+        if name not in known_kwargs()
+    }
+    assert undeclared == set()
+    assert CHILD_DATA_KWARGS - {"grant_id"} <= set(child_kwargs())
+
+
+def test_an_undeclared_url_keyword_fails_loudly(rf, service):
+    from carereview.core.access import UndeclaredUrlKeyword, resolve
+
+    request = rf.get("/")
+    request.user = service.iro
+    with pytest.raises(UndeclaredUrlKeyword):
+        resolve(request, "new:route", {"placement_id": 1}, "case")
+
+
+def _last_event() -> int:
+    from carereview.core.models import AccessEvent
+
+    return AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _events_since(last: int) -> list[tuple[int, int]]:
+    from carereview.core.models import AccessEvent
+
+    return list(AccessEvent.objects.filter(pk__gt=last).values_list("user_id", "child_id"))
+
+
 @pytest.mark.django_db
 def test_route_by_role(client, service, in_scope_child, objects):
-    """Each staff role gets the page (2xx) where the policy allows it and 403 where not."""
+    """Each staff role gets the page (2xx) where the policy allows it and 403 where not; a page
+    that carries a child's data writes exactly one access event for that child when it is
+    shown, and none when refused (issue 12, item 3)."""
     routes = all_routes()
     failures = []
     for role, user in service.by_role().items():
         for route, pattern in routes.items():
             client.force_login(user)  # again each time: sign-out ends the session
             url = reverse(route, kwargs=_kwargs(route, pattern, in_scope_child, service, objects))
+            last = _last_event()
             response = _request(client, route, url)
+            written = _events_since(last)
             allowed = allows(user, route)
             ok = (response.status_code < 400) if allowed else response.status_code == 403
             if route == "sign-in" and response.status_code == 302:
                 ok = True  # a signed-in user is sent on from the sign-in page
             if not ok:
                 failures.append(f"{role} {route} {url}: {response.status_code}, allowed={allowed}")
+            elif set(pattern.pattern.converters) & CHILD_DATA_KWARGS:
+                shown = 200 <= response.status_code < 300  # a redirect shows nothing
+                expected = [(user.pk, in_scope_child.pk)] if allowed and shown else []
+                if written != expected:
+                    failures.append(f"{role} {route}: access events {written}, not {expected}")
         client.logout()
     assert failures == [], "\n".join(failures)
 
@@ -248,10 +300,15 @@ def test_business_support_reaches_scheduling_but_no_case_pages(client, service, 
     assert client.get(reverse("reviews:book", kwargs={"pk": child.pk})).status_code == 200
     for route, kwargs in [
         ("children:detail", {"pk": child.pk}),
-        ("reviews:detail", {"review_id": objects.review.pk}),
         ("reviews:record", {"review_id": objects.review.pk}),
+        ("reviews:child-letter", {"review_id": objects.review.pk}),
     ]:
         assert client.get(reverse(route, kwargs=kwargs)).status_code == 403, route
+    # Their own view of the review (issue 12, item 21): the arrangements, no case content.
+    response = client.get(reverse("reviews:detail", kwargs={"review_id": objects.review.pk}))
+    assert response.status_code == 200
+    assert b"Review arrangements" in response.content
+    assert b"choices" not in response.content.lower() and b"Consultation" not in response.content
 
 
 @pytest.mark.django_db
@@ -278,3 +335,36 @@ def test_a_portal_user_at_home_goes_to_the_portal(client, service):
     client.force_login(make_user("portal.someone", "parent"))
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"] == reverse("portal:home")
+
+
+@pytest.mark.django_db
+def test_portal_pages_log_each_read_of_the_child(client, service, in_scope_child, objects):
+    """The portal's pages carry the child's id too: each writes exactly one access event for the
+    person who read it; another child's id is not found and writes none (issue 12, item 3)."""
+    portal_user = objects.portal.user
+    stranger = make_child(iro=service.iro2, social_worker=service.other_social_worker)
+    failures, shown = [], 0
+    for route, pattern in all_routes().items():
+        names = set(pattern.pattern.converters)
+        if not route.startswith("portal:") or "child_id" not in names:
+            continue
+        kwargs = _kwargs(route, pattern, in_scope_child, service, objects)
+        client.force_login(portal_user)
+        last = _last_event()
+        response = _request(client, route, reverse(route, kwargs=kwargs))
+        written = _events_since(last)
+        if 200 <= response.status_code < 300:
+            shown += 1
+            if written != [(portal_user.pk, in_scope_child.pk)]:
+                failures.append(f"{route}: {response.status_code}, events {written}")
+        elif response.status_code not in {302, 404} or written:
+            # Sent on (a form not started) or nothing to show yet (no photo, no review held):
+            # nothing read, nothing logged.
+            failures.append(f"{route}: {response.status_code}, events {written}")
+        last = _last_event()
+        elsewhere = reverse(route, kwargs=kwargs | {"child_id": stranger.pk})
+        response = _request(client, route, elsewhere)
+        if response.status_code != 404 or _events_since(last):
+            failures.append(f"{route} (another child): {response.status_code}")
+    assert failures == [], "\n".join(failures)
+    assert shown >= 8

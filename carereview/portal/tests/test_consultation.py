@@ -467,7 +467,10 @@ def test_a_form_the_iro_already_sent_is_the_one_filled_in(client, service):
     # The mother has no form yet: starting makes hers, online.
     mother = child.relationships.get(kind="mother").person
     _signed_in(client, child, service.iro, person=mother)
-    client.post(_url("consultation", child))
+    response = client.post(_url("consultation", child))
     assert _mine(child, person=mother).method == Consultation.Method.ONLINE
-    # Accessed through the access log.
-    assert AccessEvent.objects.filter(child=child, action="portal.consultation").exists()
+    # Each page of it shown is in the access log (a redirect shows nothing: ADR 0011).
+    client.get(response.url)
+    assert AccessEvent.objects.filter(
+        child=child, user__person_record=mother, action="portal.consultation.question"
+    ).exists()

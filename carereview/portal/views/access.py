@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from carereview.accounts.models import User
 from carereview.accounts.pending import PORTAL as PENDING
 from carereview.children.models import Child
-from carereview.core import audit
+from carereview.core.access import describe as describe_access
 from carereview.portal import services
 from carereview.portal.forms import (
     InviteForm,
@@ -181,7 +181,7 @@ def _people(child: Child) -> list[tuple[str, str]]:
 
 def staff_list(request, pk: int):
     child = _child(request, pk)
-    audit.record_access(request, child, "viewed portal access")
+    describe_access(request, "viewed portal access")
     accesses = list(
         child.portal_accesses.select_related("person", "user", "granted_by").prefetch_related(
             "invitations", "second_step_removals"
@@ -204,7 +204,7 @@ def staff_list(request, pk: int):
 
 def staff_invite(request, pk: int):
     child = _child(request, pk)
-    audit.record_access(request, child, "invite to the portal")
+    describe_access(request, "invite to the portal")
     people = _people(child)
     form = InviteForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
@@ -255,7 +255,7 @@ def staff_revoke(request, access_id: int):
         PortalAccess.objects.visible_to(request.user).select_related("child", "person"),
         pk=access_id,
     )
-    audit.record_access(request, access.child, "end portal access")
+    describe_access(request, "end portal access")
     if access.revoked_at:
         messages.success(request, f"{access.name}'s access had already ended.")
         return redirect("access:list", pk=access.child_id)
@@ -276,7 +276,7 @@ def staff_new_link(request, access_id: int):
         PortalAccess.objects.visible_to(request.user).select_related("child", "person", "user"),
         pk=access_id,
     )
-    audit.record_access(request, access.child, "new portal sign-in link")
+    describe_access(request, "new portal sign-in link")
     who = access.person or access.child
     form = NewLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -319,7 +319,7 @@ def staff_second_step(request, access_id: int):
         PortalAccess.objects.visible_to(request.user).select_related("child", "person", "user"),
         pk=access_id,
     )
-    audit.record_access(request, access.child, "portal second step")
+    describe_access(request, "portal second step")
     waiting = (
         access.second_step_removals.filter(decided_at__isnull=True)
         .select_related("requested_by")

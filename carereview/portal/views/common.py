@@ -2,14 +2,14 @@
 
 `portal_access(request, child_id, action)` is the one way a portal view reaches a child: through
 the person's active accesses (core.policy's "portal" scope), never by the child's id alone. It
-writes the access log entry for the read.
+names the read for the access log, which core.access writes once the page is shown.
 """
 
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from carereview.core import audit
+from carereview.core.access import describe as describe_access
 from carereview.portal.models import PortalAccess
 
 # (route, words) for the portal's menu, in order. The child sees "I" words; adults see "the child".
@@ -23,7 +23,7 @@ NAVIGATION = [
 
 
 def portal_access(request, child_id: int, action: str) -> PortalAccess:
-    """The signed-in person's live access for `child_id`, with the read logged; else 404."""
+    """The signed-in person's live access for `child_id` (the read named for the log); else 404."""
     if not 0 < child_id < 2**63:
         raise Http404("Not found")
     access = (
@@ -34,7 +34,7 @@ def portal_access(request, child_id: int, action: str) -> PortalAccess:
     )
     if access is None:
         raise Http404("Not found")
-    audit.record_access(request, access.child, f"portal.{action}")
+    describe_access(request, f"portal.{action}")
     return access
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from carereview.accounts.models import PORTAL_ROLES
 from carereview.core import audit
+from carereview.core.access import describe as describe_access
 from carereview.portal.forms import VisitAnswerForm
 from carereview.portal.models import VisitRequest
 from carereview.representations.models import AdvocacyRequest, Representation
@@ -75,7 +76,7 @@ def visit_answer(request, visit_id: int):
         VisitRequest.objects.visible_to(request.user).select_related("child", "access__person"),
         pk=visit_id,
     )
-    audit.record_access(request, visit.child, "read a visit request")
+    describe_access(request, "read a visit request")
     form = VisitAnswerForm(
         request.POST or None, initial={"answer": visit.answer, "visit_on": visit.visit_on}
     )

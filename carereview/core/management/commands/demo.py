@@ -93,7 +93,10 @@ class Command(BaseCommand):
         address = f"127.0.0.1:{opts['port']}"
         self.stdout.write(self.style.SUCCESS(f"\nServing on http://{address}/ (Ctrl-C to stop)"))
         threading.Thread(target=deliver_outbox_every, args=(3,), daemon=True).start()
-        call_command("runserver", address, use_reloader=False)
+        # The demo shows the real error pages (issue 12, item 6), not Django's debug pages that
+        # list every URL: debug off, and the stylesheet served by staticfiles' runserver.
+        settings.DEBUG = False
+        call_command("runserver", address, use_reloader=False, insecure_serving=True)
 
     def _sign_in(self, label: str, user: User, password: str) -> None:
         self.stdout.write(f"  {label:<32} username {user.username:<14} password {password}")

@@ -1,0 +1,187 @@
+"""Business support's work (issue 12, items 4 and 21; docs/adr/0011).
+
+Business support administers the reviews of every child in care (their scheduling scope): a
+review is in their work from the first meeting booked until its record has been sent and every
+letter that went on paper has been posted. For each, what is left to do: invitations to send, the
+decisions and the record to send, letters to print and post. The letters they may open are
+exactly these: documents addressed to a recipient who gets paper, for a review in their work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+
+from carereview.reviews.models import Decision, Dispatch, Meeting, PostedLetter, Review
+
+# A dispatch that went on paper: what business support prints and posts.
+PAPER = ("letter", "both")
+
+# The document route's kind for each kind of dispatch.
+DOCUMENT_KIND = {
+    Dispatch.Kind.INVITATION: "invitation",
+    Dispatch.Kind.EXCLUSION_LETTER: "exclusion-letter",
+    Dispatch.Kind.DECISIONS: "decisions",
+    Dispatch.Kind.RECORD: "record",
+    Dispatch.Kind.CHILD_LETTER: "letter-to-child",
+}
+
+
+def _unposted_paper(review_ref) -> QuerySet:
+    return Dispatch.objects.filter(  # scoped: of the scoped review it is filtered by
+        review=review_ref, method__in=PAPER
+    ).exclude(Exists(PostedLetter.objects.filter(dispatch=OuterRef("pk"))))
+
+
+def supported_reviews(user) -> QuerySet[Review]:
+    """The reviews in business support's work, soonest meeting first."""
+    booked = Meeting.objects.filter(review=OuterRef("pk"))  # scoped: of the scoped review
+    return (
+        Review.objects.visible_to(user, "scheduling")
+        .filter(Exists(booked))
+        .filter(Q(record_sent_on__isnull=True) | Exists(_unposted_paper(OuterRef("pk"))))
+        .select_related("child", "child__current_iro")
+        .order_by("child__next_review_due", "pk")
+    )
+
+
+def with_support_details(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """`reviews` with what `support_row` reads, in a fixed number of queries for the page."""
+    paper = Dispatch.objects.filter(method__in=PAPER).exclude(  # scoped: of the reviews
+        Exists(PostedLetter.objects.filter(dispatch=OuterRef("pk")))
+    )
+    return reviews.annotate(
+        has_decisions=Exists(Decision.objects.filter(review=OuterRef("pk")))  # scoped: as above
+    ).prefetch_related(
+        "meetings",
+        "invitations",
+        "exclusions",
+        Prefetch("dispatches", queryset=paper.order_by("sent_on", "id"), to_attr="unposted_paper"),
+    )
+
+
+def is_supported(user, review: Review) -> bool:
+    return supported_reviews(user).filter(pk=review.pk).exists()
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One letter to print and post: which document, for whom."""
+
+    dispatch: Dispatch
+    kind: str
+    recipient: int | str
+
+    @property
+    def url(self) -> str:
+        return reverse(
+            "reviews:document",
+            kwargs={
+                "review_id": self.dispatch.review_id,
+                "kind": self.kind,
+                "recipient": self.recipient,
+            },
+        )
+
+
+def _recipient(review: Review, dispatch: Dispatch) -> int | str | None:
+    """The document route's recipient for a dispatch: an invitation's or exclusion's id, or the
+    recipient key (documents.records.Recipient.key)."""
+    if dispatch.kind == Dispatch.Kind.INVITATION:
+        invitation = next(
+            (
+                i
+                for i in review.invitations.all()
+                if (i.for_child, i.person_id, i.staff_id)
+                == (dispatch.for_child, dispatch.person_id, dispatch.staff_id)
+            ),
+            None,
+        )
+        return invitation.pk if invitation else None
+    if dispatch.kind == Dispatch.Kind.EXCLUSION_LETTER:
+        exclusion = next(
+            (x for x in review.exclusions.all() if x.person_id == dispatch.person_id), None
+        )
+        return exclusion.pk if exclusion else None
+    if dispatch.for_child:
+        return "child"
+    if dispatch.person_id:
+        return f"person-{dispatch.person_id}"
+    if dispatch.staff_id:
+        return f"staff-{dispatch.staff_id}"
+    return None
+
+
+def letters_to_post(review: Review) -> list[Letter]:
+    """The paper letters of `review` not yet marked posted."""
+    letters = []
+    dispatches = getattr(review, "unposted_paper", None)
+    if dispatches is None:
+        dispatches = _unposted_paper(review).order_by("sent_on", "id")
+    for dispatch in dispatches:
+        kind = DOCUMENT_KIND.get(dispatch.kind)
+        recipient = _recipient(review, dispatch)
+        if kind and recipient is not None:
+            letters.append(Letter(dispatch, kind, recipient))
+    return letters
+
+
+def may_print(user, review: Review, kind: str, recipient: int | str) -> bool:
+    """Whether business support may open this document: a letter to post, of a review in their
+    work (docs/adr/0011)."""
+    if not is_supported(user, review):
+        return False
+    return any(x.kind == kind and x.recipient == recipient for x in letters_to_post(review))
+
+
+@dataclass
+class Task:
+    text: str
+    url: str
+    link: str
+
+
+@dataclass
+class SupportRow:
+    review: Review
+    meeting: Meeting | None
+    tasks: list[Task] = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)
+
+
+def support_row(review: Review) -> SupportRow:
+    """What is left to do for business support on `review` (`with_support_details` reads it all
+    at once for a page of reviews)."""
+    meetings = sorted(
+        (m for m in review.meetings.all() if m.status != Meeting.Status.CANCELLED),
+        key=lambda m: (m.on, m.at),
+    )
+    row = SupportRow(review, meetings[0] if meetings else None, letters=letters_to_post(review))
+    invitations = list(review.invitations.all())
+    unsent = sum(1 for i in invitations if i.sent_on is None)
+    held = review.held_on is not None
+    has_decisions = getattr(review, "has_decisions", None)
+    if has_decisions is None:
+        has_decisions = review.decisions.exists()
+
+    def url(route: str, **kwargs) -> str:
+        return reverse(route, kwargs={"review_id": review.pk, **kwargs})
+
+    if not held and unsent:
+        text = f"{unsent} invitation{'s' if unsent != 1 else ''} to send"
+        row.tasks.append(Task(text, url("reviews:invitations"), "Send invitations"))
+    elif not held and not invitations:
+        row.tasks.append(Task("Nobody invited yet", url("reviews:invitations"), "Invite people"))
+    if held and review.decisions_sent_on is None and has_decisions:
+        send = url("reviews:send", kind="decisions")
+        row.tasks.append(Task("Decisions to send", send, "Send the decisions"))
+    if held and review.record_sent_on is None:
+        send = url("reviews:send", kind="record")
+        row.tasks.append(Task("Record to send", send, "Send the record"))
+    if row.letters:
+        n = len(row.letters)
+        text = f"{n} letter{'s' if n != 1 else ''} to print and post"
+        row.tasks.append(Task(text, url("reviews:detail") + "#letters", "Print and post"))
+    return row

@@ -1,0 +1,201 @@
+"""Business support's documents and workspace (issue 12, items 4 and 21; docs/adr/0011).
+
+Business support prints and posts the letters that go on paper, for the reviews in their work, and
+nothing else: not the full record, not a copy that went by email, not a review whose letters are
+all posted. Each letter they open is in the access log; a refusal writes nothing. Their home is
+a workspace of the reviews in their work, each with what is left to do.
+"""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from carereview.children.models import Person, Relationship
+from carereview.core.models import AccessEvent
+from carereview.core.testing import make_child, make_review_objects
+from carereview.reviews import selectors, services
+from carereview.reviews.models import Decision, Dispatch, Review
+
+
+def _held_and_sent(service):
+    """A review: the child and mother invited by letter, a carer by email, the father excluded
+    (his letter goes by post); then held, with its decisions and record sent."""
+    child = make_child(iro=service.iro, social_worker=service.social_worker)
+    objects = make_review_objects(child, service.iro)
+    review = objects.review
+    carer = Person.objects.create(first_name="Casey", last_name="Carer", email="morgan@example.com")
+    Relationship.objects.create(child=child, person=carer, kind=Relationship.Kind.CARER)
+    services.invite(review, by=service.iro, keys=[f"person-{carer.pk}"], method="email")
+    services.send_invitations(review, by=service.business_support)
+    # Held (set as data: the record's own rules are tested in test_record).
+    Review.objects.filter(pk=review.pk).update(held_on=date.today(), participation_code="PN1")
+    Decision.objects.create(review=review, text="Swimming lessons", due_on=date.today())
+    review.refresh_from_db()
+    services.send_decisions(review, by=service.business_support)
+    services.send_record(review, by=service.business_support)
+    review.refresh_from_db()
+    return review, objects, carer
+
+
+def _url(review, kind, recipient):
+    return reverse(
+        "reviews:document", kwargs={"review_id": review.pk, "kind": kind, "recipient": recipient}
+    )
+
+
+def _documents(review, objects, carer, service):
+    """Every document of the review, by (kind, whose), with whether it went on paper."""
+    mother = objects.invitation
+    carer_invitation = review.invitations.get(person=carer)
+    return {
+        ("invitation", "mother, by post"): (_url(review, "invitation", mother.pk), True),
+        ("invitation", "carer, by email"): (
+            _url(review, "invitation", carer_invitation.pk),
+            False,
+        ),
+        ("exclusion-letter", "father, by post"): (
+            _url(review, "exclusion-letter", objects.exclusion.pk),
+            True,
+        ),
+        ("decisions", "mother, by post"): (
+            _url(review, "decisions", f"person-{mother.person_id}"),
+            True,
+        ),
+        ("record", "mother, by post"): (_url(review, "record", f"person-{mother.person_id}"), True),
+        ("record", "the child, by post"): (_url(review, "record", "child"), True),
+        ("record", "carer, by email"): (_url(review, "record", f"person-{carer.pk}"), False),
+        ("record", "the IRO's full record"): (
+            _url(review, "record", f"staff-{service.iro.pk}"),
+            False,
+        ),
+        ("letter-to-child", "the child"): (_url(review, "letter-to-child", "child"), False),
+    }
+
+
+@pytest.mark.django_db
+def test_who_reads_which_document(client, service):
+    """Role x document: the IRO and IRO managers read every version; business support only the
+    letters that go on paper; nobody else any. Each read logged once, each refusal not at all."""
+    review, objects, carer = _held_and_sent(service)
+    documents = _documents(review, objects, carer, service)
+    failures = []
+    for role, user in service.by_role().items():
+        client.force_login(user)
+        for (kind, whose), (url, paper) in documents.items():
+            if role in {"iro", "iro_manager"}:
+                expected = 200
+            elif role == "business_support":
+                expected = 200 if paper else 403
+            else:
+                expected = 403
+            before = AccessEvent.objects.filter(user=user, child=review.child).count()
+            response = client.get(url)
+            logged = AccessEvent.objects.filter(user=user, child=review.child).count() - before
+            if response.status_code != expected or logged != (expected == 200):
+                failures.append(f"{role} {kind} for {whose}: {response.status_code}, {logged}")
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_business_support_reads_no_letter_of_a_review_out_of_their_work(client, service):
+    review, objects, carer = _held_and_sent(service)
+    url = _url(review, "invitation", objects.invitation.pk)
+    client.force_login(service.business_support)
+    assert client.get(url).status_code == 200
+    # Every paper letter posted, the record sent: the review has left their work.
+    letters = [x.dispatch.pk for x in selectors.letters_to_post(review)]
+    services.mark_letters_posted(review, by=service.business_support, dispatch_ids=letters)
+    assert not selectors.is_supported(service.business_support, review)
+    before = AccessEvent.objects.count()
+    assert client.get(url).status_code == 403
+    assert AccessEvent.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_business_support_starts_at_their_workspace(client, service):
+    client.force_login(service.business_support)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"] == reverse("reviews:support")
+    response = client.get(reverse("reviews:support"))
+    assert b"No review is waiting for you" in response.content
+
+
+@pytest.mark.django_db
+def test_booking_leads_to_the_review_and_the_workspace_lists_what_is_left(client, service):
+    child = make_child(iro=service.iro, social_worker=service.social_worker)
+    client.force_login(service.business_support)
+    on = child.next_review_due
+    response = client.post(
+        reverse("reviews:book", kwargs={"pk": child.pk}),
+        {
+            "on": on.isoformat(),
+            "at": "10:00",
+            "venue": "Family centre",
+            "confirm": "on",
+            "warned_for": on.isoformat(),
+        },
+    )
+    assert response.status_code == 302, response.content
+    review = Review.objects.get(child=child)
+    assert response["Location"] == reverse("reviews:detail", kwargs={"review_id": review.pk})
+    page = client.get(response["Location"]).content.decode()
+    assert "Review arrangements" in page and "Nobody invited yet" in page
+    assert reverse("reviews:invitations", kwargs={"review_id": review.pk}) in page
+
+    workspace = client.get(reverse("reviews:support")).content.decode()
+    assert child.full_name in workspace and "Nobody invited yet" in workspace
+
+
+@pytest.mark.django_db
+def test_each_task_until_the_review_leaves_the_workspace(client, service):
+    child = make_child(iro=service.iro, social_worker=service.social_worker)
+    review = make_review_objects(child, service.iro).review
+    bs = service.business_support
+
+    def tasks():
+        rows = [r for r in (selectors.support_row(x) for x in selectors.supported_reviews(bs))]
+        return {t.text for r in rows if r.review.pk == review.pk for t in r.tasks}
+
+    assert tasks() == {"2 invitations to send", "1 letter to print and post"}  # father's letter
+    services.send_invitations(review, by=bs)
+    assert tasks() == {"3 letters to print and post"}
+    Review.objects.filter(pk=review.pk).update(held_on=date.today(), participation_code="PN1")
+    Decision.objects.create(review=review, text="Swimming lessons", due_on=date.today())
+    review.refresh_from_db()
+    assert tasks() == {"Decisions to send", "Record to send", "3 letters to print and post"}
+    services.send_decisions(review, by=bs)
+    services.send_record(review, by=bs)
+    review.refresh_from_db()
+    assert tasks() == {"7 letters to print and post"}
+    client.force_login(bs)
+    paper = Dispatch.objects.filter(review=review, method__in=selectors.PAPER)
+    response = client.post(
+        reverse("reviews:letters-posted", kwargs={"review_id": review.pk}),
+        {"letters": [str(d.pk) for d in paper]},
+    )
+    assert response.status_code == 302
+    assert tasks() == set()
+    assert not selectors.supported_reviews(bs).filter(pk=review.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_workspace_reads_the_same_number_of_queries_whatever_its_rows(client, service):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("reviews:support")).status_code == 200
+        return len(queries)
+
+    client.force_login(service.business_support)
+    review = make_review_objects(make_child(iro=service.iro), service.iro).review
+    services.send_invitations(review, by=service.iro)
+    page_queries()  # the first saves the session
+    few = page_queries()
+    for _ in range(3):
+        more = make_review_objects(make_child(iro=service.iro), service.iro).review
+        services.send_invitations(more, by=service.iro)
+    assert len(selectors.supported_reviews(service.business_support)) == 4
+    assert page_queries() == few

@@ -1,0 +1,100 @@
+"""Business support's own work in a real browser, axe on every page (issue 12, items 6 and 21).
+
+They sign in to "Your reviews" (empty, saying what to do), book a child's review from the list of
+reviews to book and land on the review's arrangements, invite the child and the mother by letter
+from there, open a letter to print (a PDF), mark the letters posted, and are back at their
+workspace. A page of case content they may not see is the GOV.UK refusal page with a way back; an
+address that does not exist is the GOV.UK "Page not found", in the portal's frame under /portal/.
+"""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from carereview.core.testing import make_child
+from carereview.reviews.models import PostedLetter, Review
+from tests.system.browsing import check_axe, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def click_and_check(page: Page, locator) -> None:
+    with page.expect_navigation(wait_until="load"):
+        locator.click()
+    check_axe(page)
+
+
+def next_weekday(after: date) -> date:
+    d = after + timedelta(days=1)
+    while d.weekday() >= 5:
+        d += timedelta(days=1)
+    return d
+
+
+def test_business_support_journey_and_error_pages(page: Page, service):
+    child = make_child(iro=service.iro, social_worker=service.social_worker)
+
+    sign_in(page, "bea.support")
+    expect(page.get_by_role("heading", name="Your reviews", level=1)).to_be_visible()
+    expect(page.get_by_text("No review is waiting for you")).to_be_visible()
+
+    click_and_check(page, page.get_by_role("link", name="Book a review meeting"))
+    click_and_check(page, page.get_by_role("link", name=f"Book a review for {child.full_name}"))
+    page.get_by_label("Date of the meeting").fill(next_weekday(date.today()).isoformat())
+    page.get_by_label("Time").fill("10:30")
+    page.get_by_label("Where").fill("Family centre")
+    click_and_check(page, page.get_by_role("button", name="Book the meeting"))
+    if page.get_by_label("Book it anyway").count():  # the review is late: confirm
+        page.get_by_label("Book it anyway").check()
+        click_and_check(page, page.get_by_role("button", name="Book the meeting"))
+
+    review = Review.objects.get(child=child)
+    expect(page).to_have_url(re.compile(rf"/reviews/{review.pk}/$"))
+    expect(page.get_by_role("heading", name="Review arrangements", level=1)).to_be_visible()
+    expect(page.get_by_text("Nobody invited yet").first).to_be_visible()
+
+    click_and_check(page, page.get_by_role("link", name="Invite people"))
+    invitees = page.get_by_role("group", name=re.compile("Who is invited"))
+    invitees.get_by_role("checkbox", name=re.compile(child.first_name)).check()
+    invitees.get_by_role("checkbox", name=re.compile("Morgan")).check()
+    page.get_by_role("radio", name="Letter", exact=True).check()
+    click_and_check(page, page.get_by_role("button", name="Send invitations"))
+    expect(page.get_by_text("2 invitations sent.")).to_be_visible()
+    expect(page.get_by_text("2 letters to print and post")).to_be_visible()
+
+    letters = page.get_by_role("link", name=re.compile("Open the letter"))
+    expect(letters).to_have_count(2)
+    pdf = page.request.get(letters.first.get_attribute("href"))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+
+    for box in page.get_by_role("checkbox").all():
+        box.check()
+    click_and_check(page, page.get_by_role("button", name="Mark as posted"))
+    expect(page.get_by_text("2 letters marked as posted.")).to_be_visible()
+    assert PostedLetter.objects.filter(dispatch__review=review).count() == 2
+
+    click_and_check(page, page.get_by_role("link", name="Back to your reviews"))
+    row = page.locator("tbody tr", has=page.get_by_text(child.full_name))
+    expect(row).to_contain_text("Nothing yet: the review has not been held")
+
+    # The child's case record is not theirs: the refusal page, in plain words, with a way back.
+    response = page.goto(f"/children/{child.pk}/")
+    assert response.status == 403
+    expect(page.get_by_role("heading", name="You cannot see this page")).to_be_visible()
+    expect(page.get_by_role("link", name="Go to your home page")).to_be_visible()
+    check_axe(page)
+
+    # Text where an id belongs: not found, never a server error.
+    response = page.goto(f"/reviews/{review.pk}/documents/invitation/abc.pdf")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    check_axe(page)
+
+    # Under /portal/, the portal's frame.
+    response = page.goto("/portal/no-such-page/")
+    assert response.status == 404
+    expect(page.get_by_text("Your IRO and your reviews")).to_be_visible()
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    check_axe(page)
