@@ -30,7 +30,12 @@ def _held_and_sent(service):
     services.send_invitations(review, by=service.business_support)
     # Held (set as data: the record's own rules are tested in test_record).
     Review.objects.filter(pk=review.pk).update(held_on=date.today(), participation_code="PN1")
-    Decision.objects.create(review=review, text="Swimming lessons", due_on=date.today())
+    Decision.objects.create(
+        review=review,
+        text="Swimming lessons",
+        child_wording="You will start swimming lessons",
+        due_on=date.today(),
+    )
     review.refresh_from_db()
     services.send_decisions(review, by=service.business_support)
     services.send_record(review, by=service.business_support)
@@ -161,7 +166,12 @@ def test_each_task_until_the_review_leaves_the_workspace(client, service):
     services.send_invitations(review, by=bs)
     assert tasks() == {"3 letters to print and post"}
     Review.objects.filter(pk=review.pk).update(held_on=date.today(), participation_code="PN1")
-    Decision.objects.create(review=review, text="Swimming lessons", due_on=date.today())
+    Decision.objects.create(
+        review=review,
+        text="Swimming lessons",
+        child_wording="You will start swimming lessons",
+        due_on=date.today(),
+    )
     review.refresh_from_db()
     assert tasks() == {"Decisions to send", "Record to send", "3 letters to print and post"}
     services.send_decisions(review, by=bs)
