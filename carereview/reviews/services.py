@@ -502,7 +502,11 @@ def send_invitations(review: Review, *, by) -> int:
     for invitation in review.invitations.filter(sent_on__isnull=True).select_related(
         "person", "staff"
     ):
-        if invitation.method in {"email", "both"} and invitation.email:
+        if (
+            invitation.method in {"email", "both"}
+            and invitation.email
+            and not _held_for_check(review, invitation, "invitation")
+        ):
             send_document_email(review, "invitation", invitation, invitation.email)
         invitation.sent_on = today()
         invitation.save(update_fields=["sent_on"])
@@ -654,6 +658,14 @@ def _log_dispatch(review: Review, invitation: Invitation, kind: str, method: str
     )
 
 
+def _held_for_check(review: Review, invitation: Invitation, kind: str) -> bool:
+    """rules.md §7 (ADR 0009): a parent the address is confidential from gets no staff-typed
+    text until the IRO has checked their version; their email is held and goes then."""
+    from carereview.documents.release import hold_until_released
+
+    return hold_until_released(review, invitation, kind, invitation.email)
+
+
 def _recipients(review: Review) -> list[Invitation]:
     return list(review.invitations.select_related("person", "staff"))
 
@@ -683,7 +695,7 @@ def _send(review: Review, *, by, kind: str, field: str) -> int:
         raise ReviewRefused("Record the decisions first")
     count = 0
     for invitation in _recipients(review):
-        if invitation.email:
+        if invitation.email and not _held_for_check(review, invitation, kind):
             send_document_email(review, kind, invitation, invitation.email)
         _log_dispatch(review, invitation, kind, "email" if invitation.email else "letter", by)
         count += 1

@@ -94,7 +94,11 @@ def detail(request, review_id: int):
     review = _review(request, review_id)
     audit.record_access(request, review.child, "viewed a review")
     p = ReviewPresenter(review, today(), working_calendar())
-    return render(request, "reviews/detail.html", {"review": review, "child": review.child, "p": p})
+    from carereview.documents.release import waiting_for_check
+
+    context = {"review": review, "child": review.child, "p": p}
+    context["copies_to_check"] = waiting_for_check(review)  # rules.md §7, ADR 0009
+    return render(request, "reviews/detail.html", context)
 
 
 def meeting_change(request, meeting_id: int):
