@@ -65,21 +65,29 @@ _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
 UK_POSTCODE = re.compile(r"^([a-z]{1,2}[0-9][a-z0-9]?)([0-9][a-z]{2})$")
 
 
+# Lookalikes Unicode added after the package's copy of its confusables list (ADR 0009).
+_NOT_IN_THE_PACKAGE = {"Ԛ": "q", "ԛ": "q", "Ԝ": "w", "ԝ": "w", "ı": "i", "ȷ": "j"}
+
+
 @cache
 def _latin_skeleton() -> dict[str, str]:
     """Each non-Latin letter that Unicode lists as confusable with a Latin letter, and that
     letter (lower case). Latin letters themselves stay as they are."""
     from confusable_homoglyphs.confusables import confusables_data
 
-    table: dict[str, str] = {}
+    table: dict[str, str] = dict(_NOT_IN_THE_PACKAGE)
     for char, glyphs in confusables_data.items():
         if len(char) != 1 or char.isascii():
             continue
-        for glyph in glyphs:
-            c = glyph["c"].replace("\u200e", "")
-            if len(c) == 1 and c.isascii() and c.isalpha():
-                table[char] = c.lower()
-                break
+        latin = [
+            c
+            for c in (glyph["c"].replace("\u200e", "") for glyph in glyphs)
+            if len(c) == 1 and c.isascii() and c.isalpha()
+        ]
+        # Greek capital iota looks like both "I" and "l": take the one of the same case.
+        same_case = [c for c in latin if c.isupper() == char.isupper()]
+        if latin:
+            table[char] = (same_case or latin)[0].lower()
     return table
 
 
@@ -221,7 +229,13 @@ def _address_rules(address: str) -> list[_Rule]:
                 rules.append(
                     _rule(head + f"(?:{_B}?{_street_type()})?", "withheld", "house and street")
                 )
-                rules.append(_rule(_words_pattern(name), "suspected", "the street's name"))
+                rules.append(
+                    _rule(
+                        _words_pattern(name) + f"(?:{_B}?{_street_type()})?",
+                        "suspected",
+                        "the street's name",
+                    )
+                )
                 street_seen = True
                 continue
         if any(any(c.isdigit() for c in w) for w in line) and len("".join(line)) >= 5:
