@@ -183,7 +183,9 @@ def test_ordinary_text_is_left_alone(text):
 @settings(max_examples=300, deadline=None)
 @given(
     st.text(
-        alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ.,-'0123456789"),
+        alphabet=st.sampled_from(
+            "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ.,-'0123456789"
+        ),
         max_size=200,
     )
 )

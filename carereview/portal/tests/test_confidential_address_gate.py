@@ -301,4 +301,6 @@ def test_the_check_page_escapes_what_staff_typed(client, service):
     client.force_login(family.iro)
     page = client.get(reverse("requests:parent-copies", args=[family.held.pk])).content.decode()
     assert "<script>alert" not in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; near <mark>Pretend Avenue</mark>" in page
+    assert (
+        "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; near <mark>Pretend Avenue</mark>" in page
+    )
