@@ -71,7 +71,7 @@ class Family:
             chaired_by=iro,
             participation_code="PN1",
             parents_views=f"Morgan asked to visit {written} at weekends.",
-            wishes_and_feelings="Robin likes the new school.",
+            wishes_and_feelings="Robin likes Cara and the new school.",
             decisions_sent_on=today() - timedelta(days=5) if sent else None,
             record_sent_on=today() - timedelta(days=2) if sent else None,
         )
@@ -301,6 +301,7 @@ def test_the_check_page_escapes_what_staff_typed(client, service):
     client.force_login(family.iro)
     page = client.get(reverse("requests:parent-copies", args=[family.held.pk])).content.decode()
     assert "<script>alert" not in page
+    assert "Robin likes <mark>Cara</mark>" in page  # the carer's first name alone: suspected
     assert (
         "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; near <mark>Pretend Avenue</mark>" in page
     )
