@@ -305,3 +305,37 @@ def test_the_check_page_escapes_what_staff_typed(client, service):
     assert (
         "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; near <mark>Pretend Avenue</mark>" in page
     )
+
+
+def test_the_iros_answer_to_the_mothers_visit_request_waits_for_the_check(client, service):
+    from carereview.portal.models import VisitRequest
+
+    family = Family(service, "109 Pretend Row")
+    asked = VisitRequest.objects.create(
+        child=family.child, access=family.access, iro=family.iro, why="Can we meet?"
+    )
+    client.force_login(family.iro)
+    response = client.post(
+        reverse("requests:visit", args=[asked.pk]),
+        {"answer": "Yes, at 109 Pretend Rd on Monday", "visit_on": ""},
+    )
+    check = reverse("requests:parent-copies", args=[family.open.pk])
+    assert response.status_code == 302 and response["Location"] == check
+    client.force_login(family.mum)
+    page = unescape(client.get(reverse("portal:visit", args=[family.child.pk])).content.decode())
+    assert "not ready for you yet" in page and "Monday" not in page
+
+    client.force_login(family.iro)
+    page = client.get(check).content.decode()
+    assert "The IRO&#x27;s answers to visit requests" in page
+    shown = re.search(
+        rf'name="what" value="answers-{family.access.pk}">\s*'
+        r'<input type="hidden" name="hash" value="([0-9a-f]{64})"',
+        page,
+    )
+    client.post(
+        check, {"person": family.mother.pk, "what": f"answers-{family.access.pk}", "hash": shown[1]}
+    )
+    client.force_login(family.mum)
+    page = unescape(client.get(reverse("portal:visit", args=[family.child.pk])).content.decode())
+    assert "Yes, at [address withheld] on Monday" in page and "Pretend" not in page
