@@ -14,6 +14,10 @@ Who gets what:
 - **child**: the letter written to them, not the record.
 
 `RecordVersion.omitted` says what was left out (for the audit and the tests) without repeating it.
+
+Where the address is confidential from a parent or other family member (ADR 0009), their version
+also leaves out the carer's name (a setting, ours) and is `released` only once the IRO has read and
+confirmed it (documents.release); the renderers refuse one that is not.
 """
 
 from __future__ import annotations
