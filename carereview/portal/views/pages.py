@@ -56,7 +56,7 @@ def _meeting_lines(access: PortalAccess, review: Review | None) -> list:
     recipient = _recipient(access)
     return letters.meeting_lines(
         review,
-        may_see_address=access.role in {"child", "carer"},
+        may_see_address=not release.hides_address_from(access.child, recipient),
         matcher=release.matcher_for(access.child, recipient),
     )
 
