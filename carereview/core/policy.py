@@ -163,6 +163,7 @@ ROUTES: dict[str, str] = {
     "access:second-step": "manage_portal_access",
     "requests:list": "answer_portal_requests",
     "requests:visit": "answer_portal_requests",
+    "requests:parent-copies": "answer_portal_requests",
     "representations:list": "manage_representations",
     "representations:detail": "manage_representations",
     "representations:advocacy-list": "arrange_advocacy",

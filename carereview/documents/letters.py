@@ -25,6 +25,7 @@ from carereview.documents.records import (
     authority_name,
     is_excluded,
     recipient_for_invitation,
+    recipient_for_person,
     sees_confidential_address,
 )
 from carereview.reviews.models import (
@@ -258,10 +259,15 @@ class MeetingLine:
     where: str
 
 
-def meeting_lines(review: Review, *, may_see_address: bool) -> list[MeetingLine]:
+def meeting_lines(
+    review: Review, *, may_see_address: bool = False, matcher: AddressGuard | None = None
+) -> list[MeetingLine]:
     """The booked meetings, with the venue replaced where it would give away a confidential
-    placement address to someone who must not see it."""
-    guard = AddressGuard() if may_see_address else AddressGuard.for_child(review.child)
+    placement address (or a hidden carer's name: `matcher`) to someone who must not see it."""
+    if may_see_address:
+        guard = AddressGuard()
+    else:
+        guard = matcher if matcher is not None else AddressGuard.for_child(review.child)
     lines = []
     for meeting in review.meetings.filter(status=Meeting.Status.SCHEDULED):
         when = f"{day_and_date(meeting.on)} at {clock(meeting.at)}"
@@ -277,9 +283,12 @@ def meeting_lines(review: Review, *, may_see_address: bool) -> list[MeetingLine]
 
 def render_invitation_html(review: Review, invitation: Invitation) -> str:
     """The invitation letter to one invitee. Refuses a parent excluded from the review."""
+    from carereview.documents import release
+
     recipient = recipient_for_invitation(review, invitation)
     if is_excluded(review, recipient):
         raise ValueError(f"{recipient.name} is not invited to this review")
+    release.require_released(recipient, review)
     child = review.child
     for_child = recipient.kind == "child"
     greeting = (child.preferred_name or child.first_name) if for_child else recipient.name
@@ -295,7 +304,9 @@ def render_invitation_html(review: Review, invitation: Invitation) -> str:
             "child": child,
             "address": recipient.person.address if recipient.person else "",
             "meetings": meeting_lines(
-                review, may_see_address=for_child or sees_confidential_address(recipient.kind)
+                review,
+                may_see_address=for_child or sees_confidential_address(recipient.kind),
+                matcher=release.matcher_for(child, recipient),
             ),
             "iro": _iro(review),
             "service_phone": settings.CAREREVIEW["IRO_SERVICE_PHONE"],
@@ -313,10 +324,15 @@ def render_invitation_pdf(review: Review, invitation: Invitation) -> bytes:
 def render_exclusion_letter_html(exclusion: Exclusion) -> str:
     """The written reason to the parent, the offer to meet the IRO separately, how to reach the
     IRO service and how to complain (seeds)."""
+    from carereview.documents import release
+
     review = exclusion.review
     child = review.child
-    # The reason is typed by a person: it must not give away a confidential placement address.
-    reason, _ = AddressGuard.for_child(child).redact(exclusion.reason)
+    # The reason is typed by a person: it must not give away a confidential placement address,
+    # and it reaches the parent only once the IRO has checked their version.
+    recipient = recipient_for_person(review, exclusion.person)
+    release.require_released(recipient, review)
+    reason = release.exclusion_reason_for(exclusion, recipient)
     heading = document_heading(Dispatch.Kind.EXCLUSION_LETTER, child)
     return render_to_string(
         "documents/exclusion_letter.html",

@@ -14,6 +14,10 @@ Who gets what:
 - **child**: the letter written to them, not the record.
 
 `RecordVersion.omitted` says what was left out (for the audit and the tests) without repeating it.
+
+Where the address is confidential from a parent or other family member (ADR 0009), their version
+also leaves out the carer's name (a setting, ours) and is `released` only once the IRO has read and
+confirmed it (documents.release); the renderers refuse one that is not.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from django.template.loader import render_to_string
 
 from carereview.children import codes
 from carereview.children.models import Person, Relationship
-from carereview.documents.addresses import AddressGuard, latest_episode
+from carereview.documents.addresses import latest_episode
 from carereview.documents.headings import Heading, heading_about
 from carereview.documents.headings import heading as document_heading
 from carereview.documents.pdf import html_to_pdf
@@ -113,6 +117,9 @@ class RecordVersion:
     body: str = ""
     # The name the child goes by (their version's headings use it).
     child_known_as: str = ""
+    # False while the address is confidential from this person and a person has not yet read
+    # and confirmed this version (documents.release): it is not rendered for them until then.
+    released: bool = True
 
     @property
     def kind_label(self) -> str:
@@ -131,10 +138,14 @@ def authority_name() -> str:
 
 
 def _person_kinds(review: Review) -> dict[int, tuple[RecipientKind, Person]]:
+    return person_kinds(review.child)
+
+
+def person_kinds(child) -> dict[int, tuple[RecipientKind, Person]]:
     """Each related person once, with their recipient kind: parent over carer over other."""
     rank = {"parent": 0, "carer": 1, "other": 2}
     found: dict[int, tuple[RecipientKind, Person]] = {}
-    for rel in review.child.relationships.select_related("person"):
+    for rel in child.relationships.select_related("person"):
         kind: RecipientKind
         if rel.kind in PARENT_KINDS:
             kind = "parent"
@@ -175,9 +186,14 @@ def recipient_for_invitation(review: Review, invitation: Invitation) -> Recipien
 
 def recipient_for_person(review: Review, person: Person | None) -> Recipient:
     """The recipient a related person is (parent over carer over other); the child for None."""
+    return recipient_of_child(review.child, person)
+
+
+def recipient_of_child(child, person: Person | None) -> Recipient:
+    """As recipient_for_person, for text not tied to a review."""
     if person is None:
-        return Recipient("child", review.child.full_name)
-    kind, person = _person_kinds(review).get(person.pk, ("other", person))
+        return Recipient("child", child.full_name)
+    kind, person = person_kinds(child).get(person.pk, ("other", person))
     return Recipient(kind, str(person), person=person)
 
 
@@ -239,20 +255,30 @@ def _child_version(review: Review, recipient: Recipient) -> RecordVersion:
 
 
 def record_version(review: Review, recipient: Recipient) -> RecordVersion | None:
-    """What `recipient` may see of the record of `review`, or None if they may see none of it."""
+    """What `recipient` may see of the record of `review`, or None if they may see none of it.
+    `released` says whether it may reach them yet (documents.release)."""
+    version = build_record_version(review, recipient)
+    if version is not None and version.kind != "child":
+        from carereview.documents.release import released_to
+
+        version.released = released_to(recipient, review)
+    return version
+
+
+def build_record_version(review: Review, recipient: Recipient) -> RecordVersion | None:
+    """The version itself, before the person's check (documents.release builds on this)."""
     if recipient.kind == "child":
         return _child_version(review, recipient)
     if is_excluded(review, recipient):
         # rules.md §7: no version for someone excluded unless a person releases one (not built).
         return None
 
+    from carereview.documents.release import carer_names_hidden_from, matcher_for
+
     child = review.child
     omitted: list[str] = []
-    guard = (
-        AddressGuard()
-        if sees_confidential_address(recipient.kind)
-        else AddressGuard.for_child(child)
-    )
+    guard = matcher_for(child, recipient)
+    hidden_names = set(carer_names_hidden_from(child, recipient))
 
     def clean(text: str, where: str) -> str:
         if not guard:
@@ -291,6 +317,14 @@ def record_version(review: Review, recipient: Recipient) -> RecordVersion | None
         for d in review.decisions.select_related("owner")
     ]
     invitations = list(review.invitations.select_related("person", "staff", "review__child"))
+
+    def attendee(invitation: Invitation) -> str:
+        if invitation.person_id and str(invitation.person) in hidden_names:
+            return "The child's carer"
+        return clean(_attendee(invitation), "who came")
+
+    if hidden_names:
+        omitted.append("The carer's name (the address is confidential from this person)")
     return RecordVersion(
         kind=recipient.kind,
         recipient=recipient,
@@ -298,10 +332,10 @@ def record_version(review: Review, recipient: Recipient) -> RecordVersion | None
         child_name=child.full_name,
         held_on=review.held_on,
         attended=[
-            _attendee(i) for i in invitations if i.attendance == Invitation.Attendance.ATTENDED
+            attendee(i) for i in invitations if i.attendance == Invitation.Attendance.ATTENDED
         ],
         apologies=[
-            _attendee(i) for i in invitations if i.attendance == Invitation.Attendance.APOLOGIES
+            attendee(i) for i in invitations if i.attendance == Invitation.Attendance.APOLOGIES
         ],
         participation_code=review.participation_code,
         participation_label=codes.PARTICIPATION.get(review.participation_code, ""),
@@ -320,7 +354,9 @@ def record_version(review: Review, recipient: Recipient) -> RecordVersion | None
 
 
 def render_record_html(version: RecordVersion) -> str:
-    """The record version as HTML (the child's version is their letter)."""
+    """The record version as HTML (the child's version is their letter). Refuses a version not
+    yet released to its recipient (documents.release.NotReleased)."""
+    _check_released(version)
     heading = _heading("record", version)
     if version.kind == "child":
         from carereview.documents.letters import letter_html
@@ -337,6 +373,15 @@ def render_record_html(version: RecordVersion) -> str:
     )
 
 
+def _check_released(version: RecordVersion) -> None:
+    if not version.released:
+        from carereview.documents.release import NotReleased
+
+        raise NotReleased(
+            f"The version for {version.recipient.name} is waiting for the IRO's check"
+        )
+
+
 def render_record_pdf(version: RecordVersion) -> bytes:
     return html_to_pdf(render_record_html(version))
 
@@ -344,6 +389,7 @@ def render_record_pdf(version: RecordVersion) -> bytes:
 def render_decisions_html(version: RecordVersion) -> str:
     """Just the decisions of the review, from the recipient's version (decisions are sent before
     the full record)."""
+    _check_released(version)
     heading = _heading("decisions", version)
     return render_to_string(
         "documents/decisions.html",

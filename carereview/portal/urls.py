@@ -5,7 +5,7 @@ from django.urls import path
 
 from carereview.accounts.views import keep_alive
 
-from .views import access, consultation, help, pages, requests, security
+from .views import access, consultation, copies, help, pages, requests, security
 
 app_name = "portal"
 urlpatterns = [
@@ -59,6 +59,11 @@ requests_patterns = (
     [
         path("", requests.work_list, name="list"),
         path("visits/<int:visit_id>/", requests.visit_answer, name="visit"),
+        path(
+            "reviews/<int:review_id>/copies-for-parents/",
+            copies.parent_copies,
+            name="parent-copies",
+        ),
     ],
     "requests",
 )

@@ -554,7 +554,11 @@ def send_invitations(review: Review, *, by) -> int:
         ):
             continue  # sent a moment ago by someone else
         invitation.sent_on = today()
-        if invitation.method in {"email", "both"} and invitation.email:
+        if (
+            invitation.method in {"email", "both"}
+            and invitation.email
+            and not _held_for_check(review, invitation, "invitation")
+        ):
             queue_document_email(review, "invitation", invitation, invitation.email)
         _log_dispatch(review, invitation, Dispatch.Kind.INVITATION, invitation.method, by)
         sent += 1
@@ -743,6 +747,14 @@ def _log_dispatch(review: Review, invitation: Invitation, kind: str, method: str
     )
 
 
+def _held_for_check(review: Review, invitation: Invitation, kind: str) -> bool:
+    """rules.md §7 (ADR 0009): a parent the address is confidential from gets no staff-typed
+    text until the IRO has checked their version; their email is held and goes then."""
+    from carereview.documents.release import hold_until_released
+
+    return hold_until_released(review, invitation, kind, invitation.email)
+
+
 def _recipients(review: Review) -> list[Invitation]:
     return list(review.invitations.select_related("person", "staff"))
 
@@ -784,7 +796,7 @@ def _send(review: Review, *, by, kind: str, field: str) -> int:
     review.refresh_from_db()
     count = 0
     for invitation in _recipients(review):
-        if invitation.email:
+        if invitation.email and not _held_for_check(review, invitation, kind):
             queue_document_email(review, kind, invitation, invitation.email)
         _log_dispatch(review, invitation, kind, "email" if invitation.email else "letter", by)
         count += 1

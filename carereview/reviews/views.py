@@ -95,7 +95,10 @@ def detail(request, review_id: int):
     review = _review(request, review_id)
     access.describe(request, "viewed a review")
     p = ReviewPresenter(review, today(), working_calendar())
+    from carereview.documents.release import waiting_for_check
+
     context = {"review": review, "child": review.child, "p": p}
+    context["copies_to_check"] = waiting_for_check(review)  # rules.md §7, ADR 0009
     context["unworded"] = len(services.child_wording_missing(review)) if review.held_on else 0
     return render(request, "reviews/detail.html", context)
 

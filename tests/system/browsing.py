@@ -140,3 +140,25 @@ def sign_out(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/sign-in/"))
     expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
     check_axe(page)
+
+
+def iro_checks_what_parents_read(page: Page, review_url: str, *people: str) -> None:
+    """rules.md §7 (ADR 0009): from the review page's to-do, the IRO (signed in on `page`) reads
+    each parent's version, the address being confidential from them, and confirms it. Axe runs
+    on every page on the way."""
+    visit(page, review_url)
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name="check what they will read").click()
+    check_axe(page)
+    expect(page.get_by_role("heading", name="Check what the parents read")).to_be_visible()
+    for person in people:
+        name = re.compile(
+            r"I have read this and it shows nothing that leads to the placement\s*: "
+            f"this review, {re.escape(person)}"
+        )
+        with page.expect_navigation(wait_until="load"):
+            page.get_by_role("button", name=name).click()
+        check_axe(page)
+        expect(page.locator(".govuk-notification-banner")).to_contain_text(
+            f"Confirmed. {person} can now read this version."
+        )

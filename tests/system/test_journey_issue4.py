@@ -43,7 +43,14 @@ from carereview.reviews.models import (
 )
 from carereview.reviews.services import booking_warnings
 from tests.system import browsing
-from tests.system.browsing import check_axe, focused, sign_in, tab_until, visit
+from tests.system.browsing import (
+    check_axe,
+    focused,
+    iro_checks_what_parents_read,
+    sign_in,
+    tab_until,
+    visit,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -330,6 +337,11 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     letter = page.get_by_role("link", name="Open the letter to Frankie Pebblecombe (PDF)")
     href = letter.get_attribute("href")
     assert href == f"/reviews/{review.pk}/documents/exclusion-letter/{exclusion.pk}.pdf"
+    exclusion_page = page.url
+    # The address is confidential from Frankie: his letter waits for the IRO's check.
+    assert page.request.get(href).status == 403
+    iro_checks_what_parents_read(page, review_url, "Frankie Pebblecombe")
+    visit(page, exclusion_page)
     pdf = page.request.get(href)
     assert pdf.status == 200
     assert pdf.headers["content-type"] == "application/pdf"
@@ -358,6 +370,13 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     expect(invited.locator("tbody tr")).to_have_count(2)
     expect(invited).to_contain_text(f"{t.day} {t:%b %Y} (letter and email)")
     assert set(Invitation.objects.filter(review=review).values_list("sent_on", flat=True)) == {t}
+    # The mother's invitation email is held until the IRO has read her version; then it goes.
+    assert not [m for m in mail.outbox if m.to == [mother.email]]
+    iro_checks_what_parents_read(page, review_url, "Morgan Pebblecombe")
+    assert [m.subject for m in mail.outbox if m.to == [mother.email]] == [
+        "Invitation to Jamie's Child in Care Review"
+    ]
+    visit(page, review_url)
     for invitation in Invitation.objects.filter(review=review):
         got = page.request.get(f"/reviews/{review.pk}/documents/invitation/{invitation.pk}.pdf")
         assert got.status == 200 and got.body().startswith(b"%PDF")
@@ -482,6 +501,9 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     expect(page.get_by_role("heading", name="Send the decisions", level=1)).to_be_visible()
     click_and_check(page, page.get_by_role("button", name="Send the decisions now"))
     expect(banner(page)).to_contain_text("The decisions went to 2 people.")
+    # The record changed the mother's version: her copy waits for the IRO's check again.
+    assert len([m for m in mail.outbox if m.to == [mother.email]]) == 1
+    iro_checks_what_parents_read(page, review_url, "Morgan Pebblecombe")
     assert "Decisions sent" in caseload_row(page, child)
     visit(page, review_url)
     click_and_check(page, page.get_by_role("link", name="Send the record"))

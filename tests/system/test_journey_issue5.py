@@ -26,7 +26,7 @@ from carereview.portal.models import VisitRequest
 from carereview.portal.testing import make_portal_user
 from carereview.reviews.models import Consultation, MatterConsidered, Review
 from tests.system import browsing
-from tests.system.browsing import check_axe, sign_in, visit
+from tests.system.browsing import check_axe, iro_checks_what_parents_read, sign_in, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -271,6 +271,16 @@ def test_parents_give_views_read_the_record_or_the_reason(page, phone, service, 
     sent = Consultation.objects.get(review=objects.review, person=mother)
     assert sent.form.audience == "parent" and sent.returned_on == today()
 
+    # The address is confidential from the parents: nothing staff typed reaches them before
+    # the IRO has read their versions and confirmed them (rules.md §7, ADR 0009).
+    visit(mum, f"/portal/{child.pk}/after/")
+    expect(mum.locator("main")).to_contain_text("This is not ready for you yet")
+    assert "swimming club" not in mum.content()
+    sign_in(page, service.iro.username)
+    held = child.reviews.exclude(pk=objects.review.pk).get()
+    iro_checks_what_parents_read(page, f"/reviews/{held.pk}/", "Morgan Kestrelby")
+    iro_checks_what_parents_read(page, f"/reviews/{objects.review.pk}/", "Frankie Kestrelby")
+
     visit(mum, f"/portal/{child.pk}/after/")
     fits(mum)
     main = mum.locator("main")
@@ -293,8 +303,7 @@ def test_parents_give_views_read_the_record_or_the_reason(page, phone, service, 
     objects.exclusion.refresh_from_db()
     assert objects.exclusion.separate_meeting_requested_at is not None
 
-    # --- The IRO sees both ------------------------------------------------------------------
-    sign_in(page, service.iro.username)
+    # --- The IRO (signed in above) sees both -----------------------------------------------
     visit(page, "/requests/")
     main = page.locator("main")
     expect(

@@ -401,3 +401,7 @@ LOGGING["loggers"] = {
     "django.db.backends": {"level": "INFO"},
     "django.template": {"level": "INFO"},
 }
+
+# rules.md §7 (ours, default on): where a placement address is confidential from a parent, that
+# parent's versions (record, letters, portal) leave out the carer's name too (documents.release).
+CAREREVIEW["HIDE_CARER_NAME_FROM_PARENT_WHEN_ADDRESS_CONFIDENTIAL"] = True

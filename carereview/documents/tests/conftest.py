@@ -1,6 +1,7 @@
 """A held review with every kind of recipient: the child, a mother, an excluded father, a carer,
 a grandmother (another significant person), the social worker and the IRO. The child's placement
-address is confidential from parents."""
+address is confidential from parents; the IRO has checked and confirmed the parents' versions
+(documents.release), so a test that changes the text afterwards confirms again."""
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -10,6 +11,7 @@ import pytest
 from carereview.children.models import Child, Person, Relationship
 from carereview.children.services import refresh_summary
 from carereview.core.testing import make_child
+from carereview.documents.testing import confirm_parents_versions
 from carereview.reviews.models import (
     Decision,
     Exclusion,
@@ -165,6 +167,7 @@ def case(service) -> Case:
         decided_on=today - timedelta(days=20),
         separate_meeting_offered_on=today - timedelta(days=19),
     )
+    confirm_parents_versions(review, iro)
     return Case(child, review, mother, father, carer, gran, exclusion, invitations, service)
 
 

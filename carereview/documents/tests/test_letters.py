@@ -16,6 +16,7 @@ from carereview.documents.letters import (
     render_invitation_html,
     render_invitation_pdf,
 )
+from carereview.documents.testing import confirm_parents_versions
 from carereview.reviews.models import Invitation, Meeting
 
 from .conftest import ADDRESS_LINE, POSTCODE
@@ -170,6 +171,7 @@ def test_a_video_meeting(case):
         by_video=True,
         video_details="Teams link sent by email",
     )
+    confirm_parents_versions(case.review, case.service.iro)  # the text changed: checked again
     html = render_invitation_html(case.review, case.invitations["mother"])
     assert "By video: Teams link sent by email" in html
 
@@ -200,6 +202,7 @@ def test_the_exclusion_letter(case):
 def test_the_exclusion_letter_never_repeats_a_confidential_address(case):
     case.exclusion.reason = f"Robin's carers at {ADDRESS_LINE}, {POSTCODE} have been threatened."
     case.exclusion.save()
+    confirm_parents_versions(case.review, case.service.iro)  # the text changed: checked again
     html = render_exclusion_letter_html(case.exclusion)
     assert ADDRESS_LINE not in html and POSTCODE not in html
     assert "have been threatened" in html

@@ -72,7 +72,9 @@ def test_a_parent_never_sees_the_confidential_address_nor_a_matter_hidden_from_t
     assert HIDDEN_FROM_CARER in html
     assert "Robin will start swimming lessons" in html
     assert settings.CAREREVIEW["AUTHORITY_NAME"] in html
-    assert "Morgan Quenby (Mother)" in html and "Cara Holt (Carer)" in html
+    # rules.md §7 (ours, default): the carer's name is left out where the address is hidden.
+    assert "Morgan Quenby (Mother)" in html and "The child's carer" in html
+    assert "Cara Holt" not in html
     assert "PN1: Child attends and speaks for themselves" in html
     assert "Some parts of the record are not included in this copy." in html
     # The version says what was withheld, without repeating it.

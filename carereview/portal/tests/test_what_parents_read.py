@@ -12,9 +12,12 @@ from carereview.children.models import Person, Relationship
 from carereview.core.calendar import today
 from carereview.core.models import AccessEvent
 from carereview.core.testing import PASSWORD, make_child, make_review_objects
+from carereview.documents import release
+from carereview.documents.testing import confirm_parents_versions
 from carereview.portal import services
 from carereview.portal.models import VisitRequest
 from carereview.portal.testing import make_portal_user
+from carereview.portal.views.pages import visit_answers_copy
 
 pytestmark = pytest.mark.django_db
 ADDRESS = "1 Example Lane, NM1 1AA"
@@ -41,9 +44,12 @@ def test_an_exclusion_reason_never_gives_the_address(client, family):
     objects.exclusion.reason = f"Because of threats made at {ADDRESS}"
     objects.exclusion.save()
     client.force_login(dad)
-    for route in ("portal:review", "portal:after", "portal:child"):
-        page = client.get(reverse(route, args=[child.pk])).content.decode()
-        assert "Example Lane" not in page and "NM1 1AA" not in page, route
+    for confirmed in (False, True):
+        if confirmed:  # the IRO checked the father's version (documents.release)
+            confirm_parents_versions(objects.review, objects.review.child.current_iro)
+        for route in ("portal:review", "portal:after", "portal:child"):
+            page = client.get(reverse(route, args=[child.pk])).content.decode()
+            assert "Example Lane" not in page and "NM1 1AA" not in page, route
     assert (
         "[address withheld]"
         in client.get(reverse("portal:review", args=[child.pk])).content.decode()
@@ -54,6 +60,7 @@ def test_the_childs_topics_and_the_iros_answers_are_cleaned_for_a_parent(client,
     child, objects, mum, _ = family
     objects.review.choice_topics = f"I like living at {ADDRESS}"
     objects.review.save()
+    confirm_parents_versions(objects.review, service.iro)
     client.force_login(mum)
     page = client.get(reverse("portal:review", args=[child.pk])).content.decode()
     assert "I like living at [address withheld]" in page
@@ -66,6 +73,10 @@ def test_the_childs_topics_and_the_iros_answers_are_cleaned_for_a_parent(client,
         answer=f"Come to {ADDRESS}",
         answered_at=objects.review.created_at,
     )
+    page = client.get(reverse("portal:visit", args=[child.pk])).content.decode()
+    assert "Example Lane" not in page and "not ready for you yet" in page
+    copy = visit_answers_copy(access)
+    release.confirm(copy, by=service.iro, read_hash=copy.hash)
     page = client.get(reverse("portal:visit", args=[child.pk])).content.decode()
     assert "Come to [address withheld]" in page and "Example Lane" not in page
 

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from carereview.core import audit
 from carereview.core.calendar import today, working_calendar
-from carereview.documents import letters, records
-from carereview.documents.addresses import AddressGuard
+from carereview.documents import letters, records, release
 from carereview.portal.forms import ChoicesForm, SeparateMeetingForm, VisitRequestForm
 from carereview.portal.models import PortalAccess, VisitRequest
 from carereview.portal.views.common import portal_access, render_portal
@@ -38,18 +37,28 @@ def _cfg(name: str):
     return settings.CAREREVIEW[name]
 
 
-def _sees_address(access: PortalAccess) -> bool:
-    """Only a carer (and the child) may see a confidential placement address (rules.md §7)."""
-    return access.role in {"child", "carer"}
+def _recipient(access: PortalAccess) -> records.Recipient:
+    """Who this person is as a recipient of the child's documents (parent, carer, other)."""
+    if access.is_child:
+        return records.Recipient("child", access.child.full_name)
+    return records.recipient_of_child(access.child, access.person)
 
 
-def _for(access: PortalAccess, text: str) -> str:
-    """`text` as this person may read it: any confidential placement address taken out for
-    those who must not see it (staff and the child type freely)."""
-    if _sees_address(access) or not text:
-        return text
-    guard = AddressGuard.for_child(access.child)
-    return guard.redact(text)[0] if guard else text
+def _released(access: PortalAccess, review: Review | None) -> bool:
+    """rules.md §7 (ADR 0009): staff-typed text about `review` reaches a person the address is
+    confidential from only once the IRO has checked their version."""
+    return review is None or release.released_to(_recipient(access), review)
+
+
+def _meeting_lines(access: PortalAccess, review: Review | None) -> list:
+    if review is None:
+        return []
+    recipient = _recipient(access)
+    return letters.meeting_lines(
+        review,
+        may_see_address=not release.hides_address_from(access.child, recipient),
+        matcher=release.matcher_for(access.child, recipient),
+    )
 
 
 def _next_meeting(review: Review | None) -> Meeting | None:
@@ -85,9 +94,10 @@ def _exclusion(review: Review | None, access: PortalAccess):
         return None
     exclusion = review.exclusions.filter(person_id=access.person_id).first()
     if exclusion is not None:
-        guard = AddressGuard.for_child(review.child)
         exclusion.reason_for_parent = (
-            guard.redact(exclusion.reason)[0] if guard else exclusion.reason
+            release.exclusion_reason_for(exclusion, _recipient(access))
+            if _released(access, review)
+            else release.NOT_READY
         )
     return exclusion
 
@@ -98,6 +108,7 @@ def child(request, child_id: int):
     the_child = access.child
     review = review_services.open_review(the_child)
     meeting = _next_meeting(review)
+    released = _released(access, review)
     open_visits = access.visit_requests.filter(answered_at__isnull=True).count()
     return render_portal(
         request,
@@ -107,11 +118,8 @@ def child(request, child_id: int):
             "iro": the_child.current_iro,
             "review": review,
             "meeting": meeting,
-            "meeting_lines": (
-                letters.meeting_lines(review, may_see_address=_sees_address(access))
-                if review
-                else []
-            ),
+            "meeting_lines": _meeting_lines(access, review) if released else [],
+            "not_ready": release.NOT_READY if not released else "",
             "next_due": the_child.next_review_due,
             "open_visits": open_visits,
             "excluded": _exclusion(review, access),
@@ -159,10 +167,25 @@ def visit(request, child_id: int):
     )
 
 
+def visit_answers_copy(access: PortalAccess) -> release.ParentCopy:
+    """The IRO's answers to this person's visit requests, as they would read them: text staff
+    typed outside any review (documents.release)."""
+    answered = access.visit_requests.filter(answered_at__isnull=False).order_by("answered_at", "id")
+    return release.answers_copy(
+        access.child, _recipient(access), [(a.answered_at.date(), a.answer) for a in answered]
+    )
+
+
 def _visits(access: PortalAccess) -> list[VisitRequest]:
     asked = list(access.visit_requests.select_related("answered_by"))
+    copy = visit_answers_copy(access)
+    released = release.is_released(copy)
+    matcher = release.matcher_for(access.child, _recipient(access))
     for a in asked:
-        a.answer_for_them = _for(access, a.answer)
+        if not released:
+            a.answer_for_them = release.NOT_READY
+        else:
+            a.answer_for_them = matcher.redact(a.answer)[0] if matcher else a.answer
     return asked
 
 
@@ -172,11 +195,16 @@ def review(request, child_id: int):
     the_child = access.child
     open_review = review_services.open_review(the_child)
     excluded = _exclusion(open_review, access)
-    invitations = []
-    if open_review is not None and excluded is None:
-        invitations = list(
-            open_review.invitations.select_related("person", "staff", "review__child")
-        )
+    released = _released(access, open_review)
+    invitations: list[str] = []
+    if open_review is not None and excluded is None and released:
+        if access.is_child:
+            invitations = [
+                "You" if i.for_child else i.name + (f" ({i.role})" if i.role else "")
+                for i in open_review.invitations.select_related("person", "staff")
+            ]
+        else:  # as this person may read it (a hidden carer's name left out)
+            invitations = release.invitee_lines(open_review, _recipient(access))
     return render_portal(
         request,
         "portal/review.html",
@@ -184,15 +212,18 @@ def review(request, child_id: int):
         {
             "review": open_review,
             "next_due": the_child.next_review_due,
-            "meeting_lines": (
-                letters.meeting_lines(open_review, may_see_address=_sees_address(access))
-                if open_review
-                else []
-            ),
+            "meeting_lines": _meeting_lines(access, open_review) if released else [],
+            "not_ready": release.NOT_READY if not released else "",
             "invitations": invitations,
             "excluded": excluded,
             "talked_about": TALKED_ABOUT,
-            "topics": _for(access, open_review.choice_topics) if open_review else "",
+            "topics": (
+                release.matcher_for(the_child, _recipient(access)).redact(
+                    open_review.choice_topics
+                )[0]
+                if open_review and released
+                else ""
+            ),
             "cutoff": choices_cutoff(open_review) if open_review else None,
             "can_change": access.is_child and can_change_choices(open_review),
         },
@@ -283,11 +314,9 @@ def _held_reviews(access: PortalAccess):
 
 def _care_plan(review: Review, access: PortalAccess) -> str:
     """The updated care plan as copied to parents (seeds), without a confidential address."""
-    if access.role != "parent" or not review.care_plan_copied_on:
+    if access.role != "parent":
         return ""
-    text = review.care_plan_for_parents
-    guard = AddressGuard.for_child(review.child)
-    return guard.redact(text)[0] if guard else text
+    return release.care_plan_for(review, _recipient(access))
 
 
 def after(request, child_id: int):
@@ -313,9 +342,12 @@ def after(request, child_id: int):
                 context["child_decisions"] = records.record_version(chosen, recipient).decisions
         else:
             version = records.record_version(chosen, recipient)
-            context["version"] = version
-            context["record_sent"] = bool(chosen.record_sent_on)
-            context["care_plan"] = _care_plan(chosen, access)
+            if version is not None and not version.released:
+                context["not_ready"] = release.NOT_READY
+            else:
+                context["version"] = version
+                context["record_sent"] = bool(chosen.record_sent_on)
+                context["care_plan"] = _care_plan(chosen, access)
     # An exclusion from the review being prepared is shown too: the reason is given before it.
     open_review = review_services.open_review(access.child)
     context["open_excluded"] = _exclusion(open_review, access)
@@ -336,6 +368,13 @@ def record_pdf(request, child_id: int, review_id: int):
         )
         if version is None:
             raise Http404("No version for this person")
+        if not version.released:
+            return render_portal(
+                request,
+                "portal/not_ready.html",
+                access,
+                {"not_ready": release.NOT_READY},
+            )
         pdf = records.render_record_pdf(version)
         name = f"review-record-{chosen.held_on:%Y-%m-%d}.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")

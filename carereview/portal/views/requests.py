@@ -71,6 +71,20 @@ def work_list(request):
     return render(request, "portal/staff_requests.html", context)
 
 
+def _check_first(visit: VisitRequest):
+    """rules.md §7 (ADR 0009): an answer to a person the address is confidential from waits for
+    the IRO's check; the check page of the child's latest review shows it (None: no check)."""
+    from carereview.documents import release
+    from carereview.portal.views.pages import visit_answers_copy
+
+    if release.is_released(visit_answers_copy(visit.access)):
+        return None
+    review = visit.child.reviews.order_by("-pk").first()
+    if review is None:
+        return None
+    return redirect("requests:parent-copies", review_id=review.pk)
+
+
 def visit_answer(request, visit_id: int):
     visit = get_object_or_404(
         VisitRequest.objects.visible_to(request.user).select_related("child", "access__person"),
@@ -90,6 +104,14 @@ def visit_answer(request, visit_id: int):
             audit.record_change(
                 request.user, "portal.visit_answer", visit, {"visit_on": str(visit.visit_on)}
             )
+        check = _check_first(visit)
+        if check is not None:
+            messages.success(
+                request,
+                f"Answer saved. The placement address is confidential from {visit.access.name}: "
+                "they read it once you have checked it below.",
+            )
+            return check
         messages.success(
             request, f"Answer sent to {visit.access.name}. They read it in the portal."
         )

@@ -17,6 +17,9 @@ from carereview.core.models import AccessEvent
 from carereview.core.testing import make_child, make_review_objects
 from carereview.disputes import services as disputes
 from carereview.disputes.models import Theme
+from carereview.documents import release
+from carereview.documents.models import HeldCopy
+from carereview.documents.records import recipient_of_child
 from carereview.followup.models import MidwayCheck, SignificantEvent
 from carereview.notifications import outbox
 from carereview.portal.testing import make_portal_objects, make_portal_user
@@ -136,6 +139,16 @@ def full_record(service, *, dob: date = date(1948, 2, 29), died: date | None = N
         decision=decision,
     )
     assert dispute.steps.exists()
+    # The IRO checked the mother's version of the held review (ADR 0009), and an email of it waits.
+    copy = release.review_copy(held, recipient_of_child(child, mother))
+    release.confirm(copy, by=service.iro, read_hash=copy.hash)
+    HeldCopy.objects.create(
+        review=held,
+        invitation=objects.review.invitations.filter(person=mother).first()
+        or held.invitations.create(person=mother),
+        kind="record",
+        email="m@example.com",
+    )
 
     # The portal: the mother (with a visit request, a representation, an advocacy request and a
     # link for the child), then the child's own sign-in with a second factor.

@@ -262,6 +262,8 @@ def test_deletion_removes_the_whole_record_and_leaves_everything_else(service, a
         "reviews.Decision",
         "reviews.DecisionUpdate",
         "reviews.Dispatch",
+        "documents.ParentCopyConfirmation",
+        "documents.HeldCopy",
         "reviews.EarlierReviewRequirement",
         "followup.MidwayCheck",
         "followup.SignificantEvent",
