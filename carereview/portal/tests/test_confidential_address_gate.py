@@ -23,6 +23,7 @@ from carereview.core.calendar import today
 from carereview.core.testing import make_child
 from carereview.documents.letters import render_invitation_html
 from carereview.documents.records import recipient_for_person, record_version, render_record_html
+from carereview.notifications.outbox import deliver_due
 from carereview.portal.testing import make_portal_user
 from carereview.reviews import services as review_services
 from carereview.reviews.models import Decision, Invitation, MatterConsidered, Review
@@ -81,6 +82,7 @@ class Family:
         Decision.objects.create(
             review=self.held,
             text=f"Move the bike shed behind {written} and book swimming",
+            child_wording="We will book swimming lessons for you",
             owner_description=f"{CARER}, the foster carer",
             due_on=today() + timedelta(days=30),
         )
@@ -237,11 +239,14 @@ def test_a_version_that_changed_while_the_iro_read_it_is_not_confirmed(client, s
 
 def test_the_mothers_email_is_held_until_her_version_is_confirmed(client, service):
     family = Family(service, "109 Pretend Rd", sent=False)
+    deliver_due()  # what setting up sent (the portal's sign-in links)
     mail.outbox.clear()
     review_services.send_decisions(family.held, by=family.iro)
+    deliver_due()  # the outbox's worker
     assert [m.to for m in mail.outbox] == [["cara@example.org"]]  # the carer's went at once
     mail.outbox.clear()
     family.iro_confirms(client, family.held)
+    deliver_due()
     assert [m.to for m in mail.outbox] == [["morgan@example.org"]]
     assert mail.outbox[0].attachments[0][2] == "application/pdf"
     # Confirming again sends nothing twice.
@@ -249,6 +254,7 @@ def test_the_mothers_email_is_held_until_her_version_is_confirmed(client, servic
     from carereview.documents.release import send_held
 
     assert send_held(family.held, recipient_for_person(family.held, family.mother)) == 0
+    deliver_due()
     assert mail.outbox == []
 
 

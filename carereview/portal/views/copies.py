@@ -5,7 +5,7 @@ their visit requests, with every suspected fragment marked; confirming releases 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
-from carereview.core import audit
+from carereview.core.access import describe as describe_access
 from carereview.documents import release
 from carereview.documents.models import ParentCopyConfirmation
 from carereview.portal.models import PortalAccess
@@ -51,7 +51,7 @@ def parent_copies(request, review_id: int):
         Review.objects.visible_to(request.user).select_related("child"), pk=review_id
     )
     child = review.child
-    audit.record_access(request, child, "checked the parents' versions")
+    describe_access(request, "checked the parents' versions")
     people = release.people_checked(review)
     if request.method == "POST":
         person_id, what = request.POST.get("person", ""), request.POST.get("what", "")
