@@ -371,8 +371,10 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     expect(invited).to_contain_text(f"{t.day} {t:%b %Y} (letter and email)")
     assert set(Invitation.objects.filter(review=review).values_list("sent_on", flat=True)) == {t}
     # The mother's invitation email is held until the IRO has read her version; then it goes.
+    outbox.deliver_due()  # the worker
     assert not [m for m in mail.outbox if m.to == [mother.email]]
     iro_checks_what_parents_read(page, review_url, "Morgan Pebblecombe")
+    outbox.deliver_due()
     assert [m.subject for m in mail.outbox if m.to == [mother.email]] == [
         "Invitation to Jamie's Child in Care Review"
     ]
