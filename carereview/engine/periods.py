@@ -140,3 +140,17 @@ def period_at(periods: Sequence[Period], d: date) -> Period | None:
     if latest is None or (latest.end is not None and d > latest.end):
         return None
     return latest
+
+
+def period_open_at(periods: Sequence[Period], as_at: date) -> Period | None:
+    """rules.md §3: the period of care open at the end of ``as_at``, if any.
+
+    A period whose end is on or before the as-at date is closed: the child stopped being looked
+    after that day (as the SSDA903 counts children looked after at 31 March). So a period
+    ending on ``as_at`` is not open, although a review held that day still counts for it
+    (``period_at``).
+    """
+    period = period_at(periods, as_at)
+    if period is None or (period.end is not None and period.end <= as_at):
+        return None
+    return period

@@ -194,6 +194,9 @@ CAREREVIEW = {
     "CASELOAD_GUIDE_MIN": 50,
     "CASELOAD_GUIDE_MAX": 70,
     "CASELOAD_PAGE_SIZE": 25,
+    # rules.md §2 (ours): a short-break stay (LS V3) beginning within this many months of the
+    # previous stay's end continues its period, which stays open this long after the last stay.
+    "SHORT_BREAK_WINDOW_MONTHS": 6,
 }
 
 LOGGING = {
