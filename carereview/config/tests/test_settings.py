@@ -79,3 +79,73 @@ def test_demo_sets_up_and_prints_a_sign_in_for_each_role(tmp_path, settings, cap
     from carereview.children.models import Child
 
     assert Child.objects.count() == 12
+
+
+def _cli(*args: str, **env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+    }
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "carereview", *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+SHOW = (
+    "from django.conf import settings; "
+    "print(settings.SETTINGS_MODULE, settings.DEBUG, settings.MAILERS['default']['BACKEND'], "
+    "settings.NOTIFICATIONS['BACKEND'])"
+)
+
+
+@pytest.mark.parametrize("command", [["worker", "--once"], ["migrate"], ["shell", "-c", SHOW]])
+def test_the_command_line_with_only_a_database_refuses_instead_of_running_locally(
+    tmp_path, command
+):
+    """Issue 12 item 8: with only DATABASE_URL set, no command runs with debug on and messages
+    printed (and marked as sent): the command line defaults to production settings, which say
+    what is missing."""
+    db = tmp_path / "only-a-database.sqlite3"
+    result = _cli(*command, DATABASE_URL=f"sqlite:///{db}")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "carereview.config.settings.production" in result.stderr
+    assert "True" not in result.stdout and "console" not in result.stdout
+    assert not db.exists()  # nothing was migrated or written
+
+
+def test_the_command_line_runs_production_settings_by_default(tmp_path):
+    result = _cli(
+        "shell",
+        "-c",
+        SHOW,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deployed.sqlite3'}",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="iro.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "carereview.config.settings.production",
+        "False",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "notify",
+    ]
+
+
+def test_an_explicit_settings_module_is_used(tmp_path):
+    result = _cli(
+        "shell",
+        "-c",
+        SHOW,
+        DJANGO_SETTINGS_MODULE="carereview.config.settings.local",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'local.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout.splitlines()[-1].split()
+    assert shown[:2] == ["carereview.config.settings.local", "True"]
