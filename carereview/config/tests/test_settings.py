@@ -149,3 +149,34 @@ def test_an_explicit_settings_module_is_used(tmp_path):
     assert result.returncode == 0, result.stderr
     shown = result.stdout.splitlines()[-1].split()
     assert shown[:2] == ["carereview.config.settings.local", "True"]
+
+
+@pytest.mark.django_db
+def test_the_cache_is_shared_by_every_process_through_the_database():
+    """Issue 12 item 9: no process-local cache; the database cache's table is migrated."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.db import connection
+
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    cache.set("carereview:probe", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM carereview_cache")
+        assert cursor.fetchone()[0] >= 1
+
+
+def test_redis_is_the_cache_where_configured():
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'])"
+    )
+    result = run(
+        show,
+        DJANGO_SETTINGS_MODULE="carereview.config.settings.production",
+        SECRET_KEY="x" * 60,
+        DATABASE_URL="postgres://u@127.0.0.1:5432/carereview",
+        ALLOWED_HOSTS="iro.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
