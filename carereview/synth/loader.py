@@ -142,7 +142,7 @@ def _midway(summary: ChildSummary, held: list[date], as_at: date, calendar) -> N
         return
     fraction = settings.CAREREVIEW.get("MIDWAY_FRACTION", 0.5)
     summary.midway_after = latest
-    summary.midway_due = midway_check_due(held[latest], next_due, fraction, calendar)
+    summary.midway_due = midway_check_due(held[latest], next_due, fraction)
 
 
 def _event_details(e) -> str:
