@@ -125,6 +125,22 @@ def refresh_summary(
     return result
 
 
+def schedule_records() -> int:
+    """Children whose schedule is stored (for `recompute_schedules`)."""
+    return Child.objects.count()
+
+
+def recompute_schedules(calendar: WorkingCalendar) -> int:
+    """After a bank-holiday change (core.calendar): every child's stored schedule, in care or
+    not, worked out again: each review's due date and timeliness (a child who left care too),
+    the next review due and what hangs from it (the midway check). Returns the count."""
+    count = 0
+    for child in Child.objects.order_by("pk").iterator(chunk_size=500):
+        refresh_summary(child, calendar=calendar)
+        count += 1
+    return count
+
+
 def refresh_all_in_care(*, as_at: date | None = None) -> int:
     """Recompute every in-care child's schedule (after a bank-holiday change). Returns the count.
 

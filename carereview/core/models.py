@@ -28,6 +28,9 @@ class BankHolidayVersion(models.Model):
 
     token = models.CharField(max_length=32)
     changed_at = models.DateTimeField(auto_now=True)
+    # The token every stored date was last worked out with (issue 12 item 10): while it differs
+    # from `token`, the dates are being worked out again and the bank-holiday page says so.
+    recomputed_token = models.CharField(max_length=32, blank=True)
 
     def __str__(self) -> str:
         return f"Bank holidays changed at {self.changed_at:%Y-%m-%d %H:%M}"

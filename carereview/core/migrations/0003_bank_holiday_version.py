@@ -8,8 +8,9 @@ from django.db import migrations, models
 
 
 def first_version(apps, schema_editor):
+    token = uuid.uuid4().hex
     apps.get_model("core", "BankHolidayVersion").objects.update_or_create(
-        pk=1, defaults={"token": uuid.uuid4().hex}
+        pk=1, defaults={"token": token, "recomputed_token": token}
     )
 
 
@@ -33,6 +34,7 @@ class Migration(migrations.Migration):
                 ),
                 ("token", models.CharField(max_length=32)),
                 ("changed_at", models.DateTimeField(auto_now=True)),
+                ("recomputed_token", models.CharField(blank=True, max_length=32)),
             ],
         ),
         migrations.RunPython(first_version, migrations.RunPython.noop),
