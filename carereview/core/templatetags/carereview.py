@@ -81,8 +81,8 @@ def _calendar(context):
 @register.simple_tag(takes_context=True)
 def due_date(context, day, fmt="j M Y", empty="", not_before=None):
     """A due date as it is (rules.md §1: never moved) and, where it is not a working day, the
-    practical deadline beside it: "Saturday 20 Feb 2027 (last working day: Friday 19 Feb
-    2027)". Every page that shows a due date shows it with this tag (issue 12 item 16).
+    practical deadline beside it: "20 Feb 2027 (not a working day; last working day: Friday
+    19 Feb 2027)". Every page that shows a due date shows it with this tag (issue 12 item 16).
     `not_before` keeps the practical deadline from going back past a date (the review a midway
     check follows). `empty` is shown where there is no date."""
     from django.utils.dateformat import format as date_format
@@ -90,7 +90,7 @@ def due_date(context, day, fmt="j M Y", empty="", not_before=None):
 
     if not day:
         return empty
-    shown = format_html('<time datetime="{}">{}</time>', day.isoformat(), date_format(day, fmt))
+    shown = date_format(day, fmt)
     calendar = _calendar(context)
     if calendar.is_working_day(day):
         return shown
