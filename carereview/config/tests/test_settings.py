@@ -180,3 +180,22 @@ def test_redis_is_the_cache_where_configured():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["carereview", "demo", "--no-serve"], "local"),
+        (["carereview", "synth", "--no-load", "--ssda903", "out"], "local"),
+        (["carereview", "help"], "local"),
+        (["carereview"], "local"),
+        (["carereview", "synth", "--children", "10"], "production"),
+        (["carereview", "worker", "--once"], "production"),
+        (["carereview", "retention", "list"], "production"),
+        (["carereview", "runserver"], "production"),
+    ],
+)
+def test_only_commands_that_touch_no_deployment_choose_local_settings(argv, expected):
+    from carereview.cli import settings_for
+
+    assert settings_for(argv) == f"carereview.config.settings.{expected}"
