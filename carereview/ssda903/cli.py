@@ -63,14 +63,22 @@ def bank_holidays_from(environment: Mapping[str, str]) -> str:
 
 def authority_schedule_settings() -> dict:
     """The authority's calendar and short-breaks window, read through Django (set up here if
-    it is not yet: production settings unless DJANGO_SETTINGS_MODULE names others)."""
+    it is not yet: production settings unless DJANGO_SETTINGS_MODULE names others). Raises
+    ``CheckFailed`` where the settings cannot start."""
     from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
 
     if not apps.ready:
         import django
 
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carereview.config.settings.production")
-        django.setup()
+        try:
+            django.setup()
+        except ImproperlyConfigured as problem:
+            raise CheckFailed(
+                f"{problem} The authority's bank holidays are read through the deployment's "
+                "settings; --bank-holidays package checks with the package's list instead."
+            ) from problem
     from carereview.children.services import short_break_window_months
     from carereview.core.calendar import working_calendar
 

@@ -56,3 +56,28 @@ def test_in_a_deployment_the_authoritys_table(make_folder):
 )
 def test_the_command_line_knows_a_deployment_by_its_environment(environment, expected):
     assert cli.bank_holidays_from(environment) == expected
+
+
+def test_a_deployment_without_its_settings_is_told_plainly(make_folder):
+    import os
+    import subprocess
+    import sys
+
+    folder = make_folder(header=HEADER, episodes=EPISODES)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    env["DATABASE_URL"] = "postgres://u@127.0.0.1:5432/nowhere"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "carereview", "ssda903", "check", str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "SECRET_KEY is not set" in result.stderr and "--bank-holidays package" in result.stderr
+    assert "Traceback" not in result.stderr
