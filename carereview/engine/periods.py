@@ -12,6 +12,8 @@ from .calendar import add_months
 
 #: rules.md §2 **(ours)**: a short-break stay (LS V3) beginning within this many months of the
 #: end of the child's previous stay continues that stay's period, which stays open this long.
+#: The rulebook's default only: every function that applies it takes the window as a parameter,
+#: and the app passes the authority's setting (`CAREREVIEW["SHORT_BREAK_WINDOW_MONTHS"]`).
 SHORT_BREAK_WINDOW_MONTHS = 6
 
 #: LS codes of short breaks: V3 when stays are recorded one by one, V4 when agreements are.
