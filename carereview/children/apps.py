@@ -11,3 +11,12 @@ class ChildrenConfig(AppConfig):
 
         child_kwarg("pk", "children.Child")  # a child's pk, on every staff route that names one
         child_kwarg("child_id", "children.Child")
+
+        from carereview.core.calendar import register_stored_dates
+
+        # Worked out in working days: again after a bank-holiday change (issue 12 item 10).
+        register_stored_dates(
+            "review schedules",
+            count="carereview.children.services.schedule_records",
+            recompute="carereview.children.services.recompute_schedules",
+        )

@@ -118,13 +118,6 @@ class ChildPresenter:
         return bool(self.next_due and self.next_due < self.today)
 
     @cached_property
-    def practical_deadline(self) -> date | None:
-        """rules.md §1: where the due date is not a working day, the last working day before it."""
-        if not self.next_due or self.calendar.is_working_day(self.next_due):
-            return None
-        return self.calendar.last_working_day_on_or_before(self.next_due)
-
-    @cached_property
     def overdue_decisions(self) -> int:
         """Decisions of the child's reviews not done and past their date (issue 6): counted with
         the child where the view asked for it (`followup.selectors.overdue_decisions_count`)."""

@@ -7,6 +7,7 @@ changes episodes, reviews or earlier-review requirements calls it in the same tr
 
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 
 from carereview.children.models import Child, Episode
@@ -27,9 +28,27 @@ def as_engine_episode(episode: Episode) -> engine_periods.Episode:
     )
 
 
+def short_break_window_months() -> int:
+    """rules.md §2 **(ours)**: the authority's short-breaks window, in months."""
+    return int(settings.CAREREVIEW["SHORT_BREAK_WINDOW_MONTHS"])
+
+
+def periods_of_care(
+    episodes: list[Episode], as_at: date | None = None
+) -> list[engine_periods.Period]:
+    """The engine's periods of care of stored episodes (as they stood on ``as_at``, if given),
+    with the authority's settings."""
+    engine_episodes = [as_engine_episode(e) for e in episodes]
+    if as_at is not None:
+        engine_episodes = engine_periods.episodes_known_at(engine_episodes, as_at)
+    return engine_periods.periods_of_care(
+        engine_episodes, short_break_window_months=short_break_window_months()
+    )
+
+
 def periods_with_episodes(episodes: list[Episode]) -> list[tuple[engine_periods.Period, list]]:
     """The child's periods of care, each with the stored episodes that fall in it."""
-    periods = engine_periods.periods_of_care([as_engine_episode(e) for e in episodes])
+    periods = periods_of_care(episodes)
     result = []
     for period in periods:
         members = [
@@ -63,6 +82,7 @@ def refresh_summary(
         as_at,
         calendar,
         earlier,
+        short_break_window_months=short_break_window_months(),
     )
     counted = {r.date: r for r in result.reviews}
     errors = {e.review_date: e.message for e in result.errors}
@@ -80,11 +100,9 @@ def refresh_summary(
         reviews, ["counts", "due_on", "on_time", "regime", "sequence", "data_error"]
     )
 
-    periods = engine_periods.periods_of_care([as_engine_episode(e) for e in episodes])
-    open_period = next(
-        (p for p in reversed(periods) if p.start <= as_at and (p.end is None or p.end >= as_at)),
-        None,
-    )
+    # rules.md §3: a period ending on the as-at date is closed (the engine's rule, not a copy).
+    periods = periods_of_care(episodes, as_at)
+    open_period = engine_periods.period_open_at(periods, as_at)
     latest = episodes[-1] if episodes else None
     previous_start = child.looked_after_since if child.in_care else None
     child.in_care = open_period is not None
@@ -110,6 +128,22 @@ def refresh_summary(
         child, as_at=as_at, calendar=calendar, episodes=episodes, reviews=reviews
     )
     return result
+
+
+def schedule_records() -> int:
+    """Children whose schedule is stored (for `recompute_schedules`)."""
+    return Child.objects.count()
+
+
+def recompute_schedules(calendar: WorkingCalendar) -> int:
+    """After a bank-holiday change (core.calendar): every child's stored schedule, in care or
+    not, worked out again: each review's due date and timeliness (a child who left care too),
+    the next review due and what hangs from it (the midway check). Returns the count."""
+    count = 0
+    for child in Child.objects.order_by("pk").iterator(chunk_size=500):
+        refresh_summary(child, calendar=calendar)
+        count += 1
+    return count
 
 
 def refresh_all_in_care(*, as_at: date | None = None) -> int:

@@ -17,6 +17,25 @@ class BankHoliday(models.Model):
         return f"{self.date:%d %B %Y}: {self.name}"
 
 
+class BankHolidayVersion(models.Model):
+    """One row: a new token at every change to the bank-holiday table (issue 12 item 9).
+
+    Each process keeps the calendar it last read with the token it read it at, and reads the
+    table again only when the token has changed: one small query, and every web worker and the
+    background worker sees a change made by any of them. `core.calendar.forget_bank_holidays`
+    writes it, in the transaction of the change.
+    """
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+    # The token every stored date was last worked out with (issue 12 item 10): while it differs
+    # from `token`, the dates are being worked out again and the bank-holiday page says so.
+    recomputed_token = models.CharField(max_length=32, blank=True)
+
+    def __str__(self) -> str:
+        return f"Bank holidays changed at {self.changed_at:%Y-%m-%d %H:%M}"
+
+
 class AccessEvent(models.Model):
     """One read of a child's record: who, which child, what, when. Written, never edited."""
 

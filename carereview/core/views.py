@@ -5,14 +5,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from carereview.accounts.models import Team, User
-from carereview.children.services import refresh_all_in_care
 from carereview.core import audit
-from carereview.core.calendar import forget_bank_holidays
+from carereview.core.calendar import recompute_pending
 from carereview.core.context_processors import NAVIGATION
 from carereview.core.forms import BankHolidayForm, SignInForm
 from carereview.core.images import smaller_copy
 from carereview.core.models import BankHoliday
 from carereview.core.policy import allows
+from carereview.core.services import add_bank_holiday, remove_bank_holiday
 
 
 class SignInView(auth_views.LoginView):
@@ -58,19 +58,23 @@ def staff(request):
     return render(request, "core/staff.html", {"teams": teams, "unteamed": unteamed})
 
 
+def _recomputed(done: dict[str, int] | None) -> str:
+    """What the bank-holiday page says after a change."""
+    if done is None:
+        return (
+            "Every date counted in working days is being worked out again in the background. "
+            "This page says when it is done."
+        )
+    return "Every date counted in working days was worked out again."
+
+
 def bank_holidays(request):
     form = BankHolidayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            holiday = form.save()
-            audit.record_change(
-                request.user, "bank_holiday.add", holiday, {"date": str(holiday.date)}
-            )
-        forget_bank_holidays()
-        refreshed = refresh_all_in_care()
-        messages.success(
-            request, f"{holiday} added. Due dates of {refreshed} children were worked out again."
+        holiday, done = add_bank_holiday(
+            request.user, form.cleaned_data["date"], form.cleaned_data["name"]
         )
+        messages.success(request, f"{holiday} added. {_recomputed(done)}")
         return redirect("core:bank-holidays")
     year = request.GET.get("year", "")
     holidays = BankHoliday.objects.all()
@@ -80,23 +84,21 @@ def bank_holidays(request):
     return render(
         request,
         "core/bank_holidays.html",
-        {"form": form, "holidays": holidays, "years": years, "year": year},
+        {
+            "form": form,
+            "holidays": holidays,
+            "years": years,
+            "year": year,
+            "recomputing": recompute_pending(),
+        },
     )
 
 
 def bank_holiday_delete(request, holiday_id: int):
     holiday = get_object_or_404(BankHoliday, pk=holiday_id)
     if request.method == "POST":
-        with transaction.atomic():
-            audit.record_change(
-                request.user, "bank_holiday.delete", holiday, {"date": str(holiday.date)}
-            )
-            holiday.delete()
-        forget_bank_holidays()
-        refreshed = refresh_all_in_care()
-        messages.success(
-            request, f"{holiday} removed. Due dates of {refreshed} children were worked out again."
-        )
+        done = remove_bank_holiday(request.user, holiday)
+        messages.success(request, f"{holiday} removed. {_recomputed(done)}")
         return redirect(reverse("core:bank-holidays"))
     return render(request, "core/bank_holiday_delete.html", {"holiday": holiday})
 

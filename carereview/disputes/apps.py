@@ -12,3 +12,12 @@ class DisputesConfig(AppConfig):
 
         child_kwarg("dispute_id", "disputes.Dispute")
         child_kwarg("step_id", "disputes.DisputeStep")
+
+        from carereview.core.calendar import register_stored_dates
+
+        # Worked out in working days: again after a bank-holiday change (issue 12 item 10).
+        register_stored_dates(
+            "dispute response dates",
+            count="carereview.disputes.services.response_date_records",
+            recompute="carereview.disputes.services.recompute_response_dates",
+        )

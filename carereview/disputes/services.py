@@ -321,3 +321,32 @@ def refer_to_cafcass(dispute: Dispute, by, on: date, note: str = "") -> Dispute:
             {"referred_on": on.isoformat(), "stage": current.stage if current else None},
         )
     return dispute
+
+
+def response_date_records() -> int:
+    """Dispute steps with a stored response date (for `recompute_response_dates`)."""
+    return DisputeStep.objects.count()
+
+
+def recompute_response_dates(calendar) -> int:
+    """After a bank-holiday change (core.calendar): each step's response date worked out again,
+    from the day it opened and its stage's working days (`DISPUTE_LADDER`, as now set). A step
+    whose stage is no longer on the ladder keeps its date. Returns the steps gone through."""
+    days = {stage.code: stage.working_days for stage in ladder.stages()}
+    count = 0
+    for step in DisputeStep.objects.only("pk", "stage", "opened_on", "respond_by").iterator(
+        chunk_size=1000
+    ):
+        count += 1
+        if step.stage not in days:
+            continue
+        due = calendar.add_working_days(step.opened_on, days[step.stage])
+        if due != step.respond_by:
+            audit.record_change(
+                None,
+                "dispute.step_recompute",
+                step,
+                {"from": step.respond_by.isoformat(), "respond_by": due.isoformat()},
+            )
+            DisputeStep.objects.filter(pk=step.pk).update(respond_by=due)
+    return count

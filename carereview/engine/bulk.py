@@ -416,12 +416,13 @@ def _next_reviews(
     as_at: np.datetime64,
     calendar: WorkingCalendar,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The children whose last period of care is open at ``as_at`` and, for each, the next
+    """The children whose last period of care is open at ``as_at`` (``periods.period_open_at``:
+    one ending on ``as_at`` is closed) and, for each, the next
     review's due date, timetable code and sequence in its last regime."""
     children = np.arange(n_children)
     last_period = np.searchsorted(periods.child, children, side="right") - 1
     end = _at(period_end, last_period, _NAT)
-    is_open = (_at(periods.child, last_period, -1) == children) & (np.isnat(end) | (end >= as_at))
+    is_open = (_at(periods.child, last_period, -1) == children) & (np.isnat(end) | (end > as_at))
     open_children = np.flatnonzero(is_open)
     last_regime = np.searchsorted(regimes.starts.child, open_children, side="right") - 1
     last_review = np.searchsorted(counted.child, open_children, side="right") - 1

@@ -136,6 +136,13 @@ class WorkingCalendar:
             d -= _ONE_DAY
         return d
 
+    def practical_deadline(self, due: date, not_before: date | None = None) -> date:
+        """rules.md §1: a due date is never moved; beside one on a non-working day the system
+        shows the last working day on or before it, never before ``not_before`` (the review a
+        midway check follows, say)."""
+        practical = self.last_working_day_on_or_before(due)
+        return practical if not_before is None else max(practical, not_before)
+
     def working_days_between(self, a: date, b: date) -> int:
         """Working days after ``a`` up to and including ``b``; where ``b < a``, minus those after
         ``b`` up to and including ``a``."""

@@ -12,6 +12,8 @@ from .calendar import add_months
 
 #: rules.md §2 **(ours)**: a short-break stay (LS V3) beginning within this many months of the
 #: end of the child's previous stay continues that stay's period, which stays open this long.
+#: The rulebook's default only: every function that applies it takes the window as a parameter,
+#: and the app passes the authority's setting (`CAREREVIEW["SHORT_BREAK_WINDOW_MONTHS"]`).
 SHORT_BREAK_WINDOW_MONTHS = 6
 
 #: LS codes of short breaks: V3 when stays are recorded one by one, V4 when agreements are.
@@ -140,3 +142,17 @@ def period_at(periods: Sequence[Period], d: date) -> Period | None:
     if latest is None or (latest.end is not None and d > latest.end):
         return None
     return latest
+
+
+def period_open_at(periods: Sequence[Period], as_at: date) -> Period | None:
+    """rules.md §3: the period of care open at the end of ``as_at``, if any.
+
+    A period whose end is on or before the as-at date is closed: the child stopped being looked
+    after that day (as the SSDA903 counts children looked after at 31 March). So a period
+    ending on ``as_at`` is not open, although a review held that day still counts for it
+    (``period_at``).
+    """
+    period = period_at(periods, as_at)
+    if period is None or (period.end is not None and period.end <= as_at):
+        return None
+    return period

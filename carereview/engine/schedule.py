@@ -19,6 +19,7 @@ from .periods import (
     Period,
     episodes_known_at,
     period_at,
+    period_open_at,
     periods_of_care,
 )
 from .regimes import STANDARD_RESUMED, Regime, Timetable, regime_starts, standard_resumed
@@ -227,7 +228,8 @@ def compute_schedule(
     """A child's review schedule as it stood on ``as_at`` (rules.md §2-3).
 
     Episodes starting and reviews held after ``as_at`` are left out; an episode ending after it
-    was still open. A child has a next due date only while a period of care is open at ``as_at``.
+    was still open. A child has a next due date only while a period of care is open at ``as_at``
+    (``period_open_at``: one ending on ``as_at`` is closed).
     """
     calendar = calendar or default_calendar()
     earlier = tuple(earlier)
@@ -235,7 +237,7 @@ def compute_schedule(
         episodes_known_at(episodes, as_at), short_break_window_months=short_break_window_months
     )
     counted, errors = reviews_that_count(periods, review_dates, as_at)
-    current = period_at(periods, as_at)
+    current = period_open_at(periods, as_at)
     reviews: list[CountedReview] = []
     next_review: _NextReview | None = None
     for period in periods:

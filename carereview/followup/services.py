@@ -215,7 +215,7 @@ def refresh_midway(
         found.delete()
     if next_due <= latest.held_on:
         return check
-    due = midway_check_due(latest.held_on, next_due, _fraction(), calendar)
+    due = midway_check_due(latest.held_on, next_due, _fraction())
     if check is None:
         check = MidwayCheck.objects.create(child=child, after_review=latest, due_on=due)
         audit.record_change(

@@ -12,3 +12,12 @@ class RepresentationsConfig(AppConfig):
 
         child_kwarg("representation_id", "representations.Representation")
         child_kwarg("advocacy_id", "representations.AdvocacyRequest")
+
+        from carereview.core.calendar import register_stored_dates
+
+        # Worked out in working days: again after a bank-holiday change (issue 12 item 10).
+        register_stored_dates(
+            "representation stage dates",
+            count="carereview.representations.services.stage_date_records",
+            recompute="carereview.representations.services.recompute_stage_dates",
+        )

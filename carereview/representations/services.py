@@ -508,3 +508,40 @@ def close_advocacy(advocacy: AdvocacyRequest, *, by, closed_on: date, outcome: s
         },
     )
     return advocacy
+
+
+def stage_date_records() -> int:
+    """Representations with stored stage dates (for `recompute_stage_dates`)."""
+    return Representation.objects.count()
+
+
+def recompute_stage_dates(calendar) -> int:
+    """After a bank-holiday change (core.calendar): each representation's stage 1 response
+    date, and its extended date where it was extended, worked out again from the day it was
+    received (reg 14). Returns the representations gone through."""
+    count = 0
+    fields = ("pk", "stage", "received_on", "response_due_on", "extended_to")
+    for made in Representation.objects.only(*fields).iterator(chunk_size=1000):
+        count += 1
+        if made.stage != 1:
+            continue
+        due = rules.reg14_stage1_response_due(made.received_on, calendar)
+        extended = (
+            rules.reg14_stage1_response_due(made.received_on, calendar, extended=True)
+            if made.extended_to
+            else None
+        )
+        if (due, extended) != (made.response_due_on, made.extended_to):
+            audit.record_change(
+                None,
+                "representation.recompute",
+                made,
+                {
+                    "response_due_on": due.isoformat(),
+                    "extended_to": extended.isoformat() if extended else None,
+                },
+            )
+            Representation.objects.filter(pk=made.pk).update(
+                response_due_on=due, extended_to=extended
+            )
+    return count

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..engine import bulk
 from ..engine.calendar import WorkingCalendar, default_calendar
+from ..engine.periods import SHORT_BREAK_WINDOW_MONTHS
 from . import jsontext
 from .business_rules import REVIEW_RULES, Rule
 from .reader import Column, Return, read_folder
@@ -89,7 +90,9 @@ def _strings(column: Column) -> np.ndarray:
     return values[column.codes]
 
 
-def _schedule(data: Return, as_at: date, calendar: WorkingCalendar) -> tuple:
+def _schedule(
+    data: Return, as_at: date, calendar: WorkingCalendar, short_break_window_months: int
+) -> tuple:
     n_children = len(data.children.values)
     episodes = data.get("Episodes")
     reviews = data.get("Reviews")
@@ -113,14 +116,22 @@ def _schedule(data: Return, as_at: date, calendar: WorkingCalendar) -> tuple:
     else:
         review_dates = np.zeros(0, dtype="datetime64[D]")
         rv = bulk.ReviewColumns(np.zeros(0, np.int64), review_dates)
-    schedules = bulk.compute_schedules_bulk(ep, rv, n_children, as_at, calendar)
+    schedules = bulk.compute_schedules_bulk(
+        ep, rv, n_children, as_at, calendar, short_break_window_months=short_break_window_months
+    )
     return schedules, review_dates
 
 
 def run_check(
-    folder: Path | str, as_at: date, calendar: WorkingCalendar | None = None
+    folder: Path | str,
+    as_at: date,
+    calendar: WorkingCalendar | None = None,
+    *,
+    short_break_window_months: int = SHORT_BREAK_WINDOW_MONTHS,
 ) -> CheckResult:
-    """Read ``folder``, run the review rules and every child's schedule as at ``as_at``.
+    """Read ``folder``, run the review rules and every child's schedule as at ``as_at``, with
+    the given calendar (default: the package's bank holidays) and short-breaks window (default:
+    the rulebook's; a deployment passes its authority's settings).
 
     Raises ``reader.ReadError`` where a file cannot be read. Changes nothing.
     """
@@ -130,7 +141,9 @@ def run_check(
         for table, rows in rule.flags(data).items():
             if rows.size:
                 flags.append(Flags(rule, table, rows))
-    schedules, review_dates = _schedule(data, as_at, calendar or default_calendar())
+    schedules, review_dates = _schedule(
+        data, as_at, calendar or default_calendar(), short_break_window_months
+    )
     return CheckResult(as_at, data, flags, schedules, review_dates)
 
 

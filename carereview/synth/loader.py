@@ -24,6 +24,7 @@ from carereview.accounts.models import Team, User
 from carereview.allocation.models import IROAllocation, IROServiceNotice, SocialWorkerAllocation
 from carereview.children import codes
 from carereview.children.models import Child, Episode, Person, Relationship
+from carereview.children.services import short_break_window_months
 from carereview.core.calendar import working_calendar
 from carereview.core.models import AuditEvent
 from carereview.engine import periods as engine_periods
@@ -78,7 +79,10 @@ def summarise(child: SynthChild, as_at: date, calendar: WorkingCalendar) -> Chil
     episodes = [child.episodes[i] for i in order]
     engine_episodes = [e.engine() for e in episodes]
     held = [r.held_on for r in child.reviews]
-    result = engine_schedule.compute_schedule(engine_episodes, held, as_at, calendar, [])
+    window = short_break_window_months()
+    result = engine_schedule.compute_schedule(
+        engine_episodes, held, as_at, calendar, [], short_break_window_months=window
+    )
     counted = {r.date: r for r in result.reviews}
     errors = {e.review_date: e.message for e in result.errors}
     seen: set[date] = set()
@@ -96,11 +100,10 @@ def summarise(child: SynthChild, as_at: date, calendar: WorkingCalendar) -> Chil
                 data_error="" if found else errors.get(day, "Does not count")[:200],
             )
         )
-    periods = engine_periods.periods_of_care(engine_episodes)
-    open_period = next(
-        (p for p in reversed(periods) if p.start <= as_at and (p.end is None or p.end >= as_at)),
-        None,
+    periods = engine_periods.periods_of_care(
+        engine_periods.episodes_known_at(engine_episodes, as_at), short_break_window_months=window
     )
+    open_period = engine_periods.period_open_at(periods, as_at)
     latest = episodes[-1] if episodes else None
     summary = ChildSummary(
         in_care=open_period is not None,
@@ -140,7 +143,7 @@ def _midway(summary: ChildSummary, held: list[date], as_at: date, calendar) -> N
         return
     fraction = settings.CAREREVIEW.get("MIDWAY_FRACTION", 0.5)
     summary.midway_after = latest
-    summary.midway_due = midway_check_due(held[latest], next_due, fraction, calendar)
+    summary.midway_due = midway_check_due(held[latest], next_due, fraction)
 
 
 def _event_details(e) -> str:

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Local, test and production settings build on these."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -195,6 +196,12 @@ CAREREVIEW = {
     "CASELOAD_GUIDE_MIN": 50,
     "CASELOAD_GUIDE_MAX": 70,
     "CASELOAD_PAGE_SIZE": 25,
+    # rules.md §2 (ours): a short-break stay (LS V3) beginning within this many months of the
+    # previous stay's end continues its period, which stays open this long after the last stay.
+    "SHORT_BREAK_WINDOW_MONTHS": 6,
+    # After a bank-holiday change every stored date counted in working days is worked out again
+    # (core.calendar): in the request up to this many records, above it by the background worker.
+    "RECOMPUTE_IN_REQUEST_MAX_RECORDS": 2000,
 }
 
 LOGGING = {
@@ -385,6 +392,22 @@ NOTIFICATIONS = {
     "REMINDERS_AT": "07:00",
     "KEEP_TASK_RESULTS_DAYS": 14,
 }
+
+# A cache every process shares (issue 12 item 9): the database cache (its table is made by the
+# core migration 0003, or `carereview createcachetable`), or Redis where REDIS_URL is set (then
+# the `redis` package must be installed). Bank holidays do not rely on it: each process checks
+# the table's version (core.calendar).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "carereview_cache",
+    }
+}
+if os.environ.get("REDIS_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+    }
 
 # Background work: Django's tasks framework with the database backend (`carereview worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

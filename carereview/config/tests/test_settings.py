@@ -79,3 +79,123 @@ def test_demo_sets_up_and_prints_a_sign_in_for_each_role(tmp_path, settings, cap
     from carereview.children.models import Child
 
     assert Child.objects.count() == 12
+
+
+def _cli(*args: str, **env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+    }
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "carereview", *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+SHOW = (
+    "from django.conf import settings; "
+    "print(settings.SETTINGS_MODULE, settings.DEBUG, settings.MAILERS['default']['BACKEND'], "
+    "settings.NOTIFICATIONS['BACKEND'])"
+)
+
+
+@pytest.mark.parametrize("command", [["worker", "--once"], ["migrate"], ["shell", "-c", SHOW]])
+def test_the_command_line_with_only_a_database_refuses_instead_of_running_locally(
+    tmp_path, command
+):
+    """Issue 12 item 8: with only DATABASE_URL set, no command runs with debug on and messages
+    printed (and marked as sent): the command line defaults to production settings, which say
+    what is missing."""
+    db = tmp_path / "only-a-database.sqlite3"
+    result = _cli(*command, DATABASE_URL=f"sqlite:///{db}")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "carereview.config.settings.production" in result.stderr
+    assert "True" not in result.stdout and "console" not in result.stdout
+    assert not db.exists()  # nothing was migrated or written
+
+
+def test_the_command_line_runs_production_settings_by_default(tmp_path):
+    result = _cli(
+        "shell",
+        "-c",
+        SHOW,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deployed.sqlite3'}",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="iro.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "carereview.config.settings.production",
+        "False",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "notify",
+    ]
+
+
+def test_an_explicit_settings_module_is_used(tmp_path):
+    result = _cli(
+        "shell",
+        "-c",
+        SHOW,
+        DJANGO_SETTINGS_MODULE="carereview.config.settings.local",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'local.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout.splitlines()[-1].split()
+    assert shown[:2] == ["carereview.config.settings.local", "True"]
+
+
+@pytest.mark.django_db
+def test_the_cache_is_shared_by_every_process_through_the_database():
+    """Issue 12 item 9: no process-local cache; the database cache's table is migrated."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.db import connection
+
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    cache.set("carereview:probe", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM carereview_cache")
+        assert cursor.fetchone()[0] >= 1
+
+
+def test_redis_is_the_cache_where_configured():
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'])"
+    )
+    result = run(
+        show,
+        DJANGO_SETTINGS_MODULE="carereview.config.settings.production",
+        SECRET_KEY="x" * 60,
+        DATABASE_URL="postgres://u@127.0.0.1:5432/carereview",
+        ALLOWED_HOSTS="iro.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["carereview", "demo", "--no-serve"], "local"),
+        (["carereview", "synth", "--no-load", "--ssda903", "out"], "local"),
+        (["carereview", "help"], "local"),
+        (["carereview"], "local"),
+        (["carereview", "synth", "--children", "10"], "production"),
+        (["carereview", "worker", "--once"], "production"),
+        (["carereview", "retention", "list"], "production"),
+        (["carereview", "runserver"], "production"),
+    ],
+)
+def test_only_commands_that_touch_no_deployment_choose_local_settings(argv, expected):
+    from carereview.cli import settings_for
+
+    assert settings_for(argv) == f"carereview.config.settings.{expected}"

@@ -62,3 +62,42 @@ def sort_header(context, key, label, numeric=False):
     else:
         aria = "none"
     return {"href": "?" + query.urlencode(), "label": label, "aria": aria, "numeric": numeric}
+
+
+def _calendar(context):
+    """The working calendar, read once per request (or once per render, for a PDF)."""
+    from carereview.core.calendar import working_calendar
+
+    request = context.get("request")
+    if request is not None:
+        if not hasattr(request, "_carereview_calendar"):
+            request._carereview_calendar = working_calendar()
+        return request._carereview_calendar
+    if "_carereview_calendar" not in context.render_context:
+        context.render_context["_carereview_calendar"] = working_calendar()
+    return context.render_context["_carereview_calendar"]
+
+
+@register.simple_tag(takes_context=True)
+def due_date(context, day, fmt="j M Y", empty="", not_before=None):
+    """A due date as it is (rules.md §1: never moved) and, where it is not a working day, the
+    practical deadline beside it: "20 Feb 2027 (not a working day; last working day: Friday
+    19 Feb 2027)". Every page that shows a due date shows it with this tag (issue 12 item 16).
+    `not_before` keeps the practical deadline from going back past a date (the review a midway
+    check follows). `empty` is shown where there is no date."""
+    from django.utils.dateformat import format as date_format
+    from django.utils.html import format_html
+
+    if not day:
+        return empty
+    shown = date_format(day, fmt)
+    calendar = _calendar(context)
+    if calendar.is_working_day(day):
+        return shown
+    practical = calendar.practical_deadline(day, not_before=not_before)
+    long_fmt = fmt if fmt.startswith("l") else "l " + fmt
+    return format_html(
+        '{} <span class="govuk-body-s">(not a working day; last working day: {})</span>',
+        shown,
+        date_format(practical, long_fmt),
+    )

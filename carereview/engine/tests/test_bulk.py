@@ -183,3 +183,18 @@ def test_stable_sort_is_a_stable_argsort(keys):
     order, sorted_key = _stable_sort(key)
     assert order.tolist() == np.argsort(key, kind="stable").tolist()
     assert sorted_key.tolist() == sorted(keys)
+
+
+def test_a_period_ending_on_the_as_at_date_is_closed_in_bulk_too():
+    """rules.md §3: a period whose end is the as-at date is closed: no next due date, in bulk
+    as child by child (a short-breaks period's end is six months after its last stay)."""
+    from .build import d, ep
+
+    as_at = d("20/11/2026")
+    children = [
+        ([ep("01/04/2026", "20/11/2026", ls="C2")], [d("28/04/2026")]),
+        ([ep("01/04/2026", "20/05/2026", ls="V3")], [d("28/04/2026")]),
+        ([ep("01/04/2026", "21/11/2026", ls="C2")], [d("28/04/2026")]),
+    ]
+    bulk = assert_agrees(children, as_at)
+    assert [_day(v) for v in bulk.next_due] == [None, None, d("28/07/2026")]

@@ -51,3 +51,30 @@ def test_as_at_a_past_date_the_period_was_open():
     episodes = [ep("01/04/2023", "30/09/2023", ls="V2")]
     schedule = compute_schedule(episodes, [d("28/04/2023")], d("01/08/2023"))
     assert (schedule.next_due, schedule.overdue) == (d("28/07/2023"), True)
+
+
+def test_a_period_ending_on_the_as_at_date_is_closed_no_next_review():
+    """rules.md §3: a period whose end is on or before the as-at date is closed (the child
+    stopped being looked after that day), whatever the regime and however it ended."""
+    as_at = d("20/11/2026")
+    cases = [
+        [ep("01/04/2026", "20/11/2026", ls="C2")],  # ended on the day, REC not X1
+        [ep("01/04/2026", "01/07/2026", rec="X1"), ep("01/07/2026", "20/11/2026")],
+        [ep("01/04/2026", "20/11/2026", ls="V2", place="A3")],  # placed for adoption
+        [ep("01/04/2026", "20/05/2026", ls="V3")],  # short breaks: open until 20/11/2026
+    ]
+    for episodes in cases:
+        schedule = compute_schedule(episodes, [d("28/04/2026")], as_at)
+        assert (schedule.next_due, schedule.overdue, schedule.next_regime) == (None, False, None)
+        # The day before, the same period was still open.
+        before = compute_schedule(episodes, [d("28/04/2026")], d("19/11/2026"))
+        assert before.next_due is not None
+
+
+def test_period_open_at_is_false_on_the_end_date_and_true_the_day_before():
+    from carereview.engine.periods import period_open_at, periods_of_care
+
+    periods = periods_of_care([ep("01/04/2026", "20/11/2026", ls="C2")])
+    assert period_open_at(periods, d("19/11/2026")) is periods[0]
+    assert period_open_at(periods, d("20/11/2026")) is None
+    assert period_open_at(periods, d("31/03/2026")) is None

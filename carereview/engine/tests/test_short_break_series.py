@@ -72,3 +72,24 @@ def test_the_window_is_a_setting():
 def test_a_review_between_stays_falls_in_the_series():
     series, _ = periods_of_care(G08)
     assert period_at(periods_of_care(G08), d("10/04/2025")) == series
+
+
+def test_the_window_is_a_parameter_that_changes_the_outcome():
+    """rules.md §2 **(ours)**: the six months are the authority's to change (issue 12 item 20):
+    schedule and bulk alike."""
+    from carereview.engine.bulk import compute_schedules_bulk
+    from carereview.engine.schedule import compute_schedule
+
+    from .build import d, ep
+    from .test_bulk import _day, to_columns
+
+    episodes = [ep("06/01/2025", "10/01/2025", ls="V3"), ep("11/08/2025", "15/08/2025", ls="V3")]
+    as_at = d("01/03/2026")  # six months after the last stay have passed; eight have not
+    for window, open_ in ((6, False), (8, True)):
+        schedule = compute_schedule(episodes, [], as_at, short_break_window_months=window)
+        assert (schedule.next_due is not None) is open_
+        columns = to_columns([(episodes, [])], 0)
+        bulk = compute_schedules_bulk(
+            columns[0], columns[1], 1, as_at, short_break_window_months=window
+        )
+        assert _day(bulk.next_due[0]) == schedule.next_due

@@ -35,6 +35,8 @@ class Command(BaseCommand):
                     options.get("stdout") or sys.stdout,
                     options.get("stderr") or sys.stderr,
                     today=timezone.localdate(),
+                    # Inside Django: the authority's bank holidays and short-breaks window.
+                    schedule_settings=cli.authority_schedule_settings(),
                 )
             except cli.CheckFailed as error:
                 raise CommandError(str(error), returncode=2) from error

@@ -1,0 +1,31 @@
+"""Writes to core's own records: the bank-holiday table (rules.md §1).
+
+Each change marks the table changed for every process (core.calendar, issue 12 item 9), then has
+every stored date worked out in working days worked out again (item 10): in the request for a
+small authority, in the background worker for a large one.
+"""
+
+from datetime import date
+
+from django.db import transaction
+
+from carereview.core import audit
+from carereview.core.calendar import after_bank_holiday_change
+from carereview.core.models import BankHoliday
+
+
+def add_bank_holiday(by, day: date, name: str) -> tuple[BankHoliday, dict[str, int] | None]:
+    """Add a bank holiday; returns it and the records worked out again (None: in the
+    background)."""
+    with transaction.atomic():
+        holiday = BankHoliday.objects.create(date=day, name=name)
+        audit.record_change(by, "bank_holiday.add", holiday, {"date": str(holiday.date)})
+    return holiday, after_bank_holiday_change()
+
+
+def remove_bank_holiday(by, holiday: BankHoliday) -> dict[str, int] | None:
+    """Remove a bank holiday; returns the records worked out again (None: in the background)."""
+    with transaction.atomic():
+        audit.record_change(by, "bank_holiday.delete", holiday, {"date": str(holiday.date)})
+        holiday.delete()
+    return after_bank_holiday_change()
