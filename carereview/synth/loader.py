@@ -535,7 +535,21 @@ def _looked_after_parents(authority, by_key, users) -> None:
     babies = [c for c in in_care if (as_at - c.dob).days < 2 * 365]
     through = Child.looked_after_parents.through
     links = []
-    for mother, baby in zip(mothers[:2], babies, strict=False):
-        if mother.iro[-1].person != baby.iro[-1].person and baby.key not in mother.siblings:
+    linked: set[str] = set()
+    for mother in mothers:
+        baby = next(
+            (
+                b
+                for b in babies
+                if b.key not in linked
+                and b.iro[-1].person != mother.iro[-1].person
+                and b.key not in mother.siblings
+            ),
+            None,
+        )
+        if baby is not None:
+            linked.add(baby.key)
             links.append(through(from_child=by_key[baby.key], to_child=by_key[mother.key]))
+        if len(links) == 2:
+            break
     through.objects.bulk_create(links)

@@ -33,7 +33,9 @@ def proclaim(client, service):
 def withdraw(client, service):
     client.force_login(service.administrator)
     holiday = BankHoliday.objects.get(date=PROCLAIMED)
-    return client.post(reverse("core:bank-holiday-delete", kwargs={"pk": holiday.pk}), follow=True)
+    return client.post(
+        reverse("core:bank-holiday-delete", kwargs={"holiday_id": holiday.pk}), follow=True
+    )
 
 
 def left_care_child(service):
