@@ -16,7 +16,7 @@ from carereview.allocation.independence import (
 from carereview.allocation.models import IROAllocation, IROServiceNotice, SocialWorkerAllocation
 from carereview.children.models import Child
 from carereview.core import audit
-from carereview.core.calendar import today, working_calendar
+from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine.calendar import WorkingCalendar
 from carereview.engine.timescales import first_iro_appointments, iro_service_told_by
 from carereview.notifications.outbox import notify
@@ -244,7 +244,7 @@ def tell_iro_service(child: Child, start: date, calendar: WorkingCalendar) -> IR
                     f"{child.first_name} ({child.la_child_id}) became looked after on "
                     f"{start:%A %-d %B %Y}. The IRO service is told on "
                     f"{notice.told_on:%A %-d %B %Y}, to be told by "
-                    f"{notice.told_by:%A %-d %B %Y}.{late}",
+                    f"{due_words(notice.told_by, 'l j F Y')}.{late}",
                     f"Appoint an IRO: {site}{reverse('allocation:unallocated')}",
                 ]
             ),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from carereview.children.models import Child, Person
 from carereview.children.services import refresh_summary
 from carereview.core import audit
-from carereview.core.calendar import today, working_calendar
+from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine.timescales import ssda903_participation_code_allowed
 from carereview.reviews.models import (
     ChecklistEntry,
@@ -68,7 +68,7 @@ def booking_warnings(child: Child, on: date) -> list[str]:
     due = child.next_review_due
     if due and on > due:
         warnings.append(
-            f"The review is due by {due:%-d %B %Y}: this date is {(on - due).days} days after it, "
+            f"The review is due by {due_words(due)}: this date is {(on - due).days} days after it, "
             "so the review will be late."
         )
     if not calendar.is_working_day(on):
@@ -135,7 +135,7 @@ def postponement_warnings(meeting: Meeting, new_on: date | None) -> list[str]:
     due = meeting.review.child.next_review_due
     if new_on is None or due is None or new_on <= due:
         return []
-    return [f"This is after the review is due on {due:%-d %B %Y}. The review will be late."]
+    return [f"This is after the review is due on {due_words(due)}. The review will be late."]
 
 
 @transaction.atomic

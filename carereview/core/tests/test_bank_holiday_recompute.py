@@ -186,3 +186,31 @@ def test_every_app_that_stores_working_day_dates_registers_them():
         "representation stage dates",
         "kept report figures",
     }
+
+
+@pytest.mark.django_db
+def test_iro_appointment_targets_and_the_iro_service_notice_are_recomputed(client, service):
+    """Two more stored working-day dates (rules.md §4): the IRO appointed within 5 working days
+    (its target and whether it was met) and the IRO service told within 2 (its deadline)."""
+    from carereview.allocation.models import IROAllocation, IROServiceNotice
+    from carereview.children.services import refresh_summary
+
+    child = make_child(iro=service.iro, start=MONDAY, as_at=date(2025, 11, 4))
+    # Appointed on Tuesday 11 Nov: a day after the 5 working days (Monday 10 Nov).
+    IROAllocation.objects.filter(child=child).update(started_on=date(2025, 11, 11))
+    refresh_summary(child)
+    allocation = IROAllocation.objects.get(child=child)
+    notice = IROServiceNotice.objects.get(child=child)
+    assert (allocation.appoint_by, allocation.appointed_in_time) == (date(2025, 11, 10), False)
+    assert notice.told_by == date(2025, 11, 5)
+
+    client.force_login(service.administrator)
+    client.post(
+        reverse("core:bank-holidays"),
+        {"date": "2025-11-05", "name": "Proclaimed holiday"},
+        follow=True,
+    )
+    allocation.refresh_from_db()
+    notice.refresh_from_db()
+    assert (allocation.appoint_by, allocation.appointed_in_time) == (date(2025, 11, 11), True)
+    assert notice.told_by == date(2025, 11, 6)
