@@ -11,6 +11,7 @@ from datetime import date, time
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from carereview.children.models import Child, Person
@@ -82,13 +83,34 @@ def booking_warnings(child: Child, on: date) -> list[str]:
     return warnings
 
 
-def require_iro(child: Child) -> None:
+def require_iro(child: Child, held_on: date | None = None) -> None:
     """rules.md §4 "IRO appointed": before the first review. A review is not recorded as held
-    for a child with no IRO."""
+    for a child with no IRO, nor on a day before any IRO of theirs was appointed (an IRO
+    appointed today does not make last week's meeting a review)."""
     if child.current_iro_id is None:
         raise ReviewRefused(
             f"Appoint an IRO for {child.first_name} before recording a review: the IRO is "
             "appointed before the first review and chairs it."
+        )
+    if held_on is None:
+        return
+    from carereview.allocation.models import IROAllocation  # no cycle
+
+    appointed = IROAllocation.objects.filter(child=child, started_on__lte=held_on).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=held_on)
+    )
+    if not appointed.exists():
+        first = (
+            IROAllocation.objects.filter(child=child, started_on__gt=held_on)
+            .order_by("started_on")
+            .values_list("started_on", flat=True)
+            .first()
+        )
+        since = f" (appointed on {first:%-d %B %Y})" if first else ""
+        raise ReviewRefused(
+            f"The meeting on {held_on:%-d %B %Y} was held before an IRO was appointed for "
+            f"{child.first_name}{since}. The IRO is appointed before the first review and "
+            "chairs it: record the review the IRO chaired."
         )
 
 
@@ -634,6 +656,7 @@ def save_record(review: Review, *, by, version: int, data: RecordInput) -> Revie
     """
     require_iro(review.child)
     check_date_held(review, data.held_on)
+    require_iro(review.child, data.held_on)
     check_participation(review.child, data.participation_code, data.held_on)
     updated = Review.objects.filter(pk=review.pk, version=version).update(
         version=version + 1,
