@@ -170,7 +170,4 @@ def due_words(
     if practical is None:
         return shown
     long_fmt = fmt if fmt.startswith("l") else "l " + fmt
-    return (
-        f"{shown} (not a working day: the last working day before it is "
-        f"{date_format(practical, long_fmt)})"
-    )
+    return f"{shown} (not a working day; last working day: {date_format(practical, long_fmt)})"

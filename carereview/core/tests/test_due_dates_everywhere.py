@@ -77,8 +77,7 @@ def test_the_guards_recognise_due_names_and_leave_others_alone():
 def test_due_words_keeps_the_date_and_names_the_practical_deadline():
     assert due_words(date(2027, 2, 19)) == "19 February 2027"  # a Friday
     assert due_words(date(2027, 2, 20)) == (
-        "20 February 2027 (not a working day: the last working day before it is "
-        "Friday 19 February 2027)"
+        "20 February 2027 (not a working day; last working day: Friday 19 February 2027)"
     )
     assert due_words(date(2027, 2, 20), "l j F Y").startswith("Saturday 20 February 2027 (")
     BankHoliday.objects.create(date=date(2027, 2, 19), name="Proclaimed holiday")
