@@ -142,7 +142,7 @@ def looked_after_parent(request, pk: int):
             )
         else:
             try:
-                services.link_looked_after_parent(child, parent, by=request.user)
+                warnings = services.link_looked_after_parent(child, parent, by=request.user)
             except services.AllocationRefused as refused:
                 for reason in refused.reasons:
                     form.add_error("parent", reason)
@@ -150,7 +150,13 @@ def looked_after_parent(request, pk: int):
                 audit.record_access(request, parent, "recorded as a looked-after parent")
                 messages.success(
                     request,
-                    f"{parent.first_name} is recorded as {child.first_name}'s looked-after parent.",
+                    " ".join(
+                        [
+                            f"{parent.first_name} is recorded as {child.first_name}'s "
+                            "looked-after parent.",
+                            *warnings,
+                        ]
+                    ),
                 )
                 return redirect("children:detail", pk=child.pk)
     return render(

@@ -481,7 +481,10 @@ def book_upcoming(children, *, as_at, calendar, horizon_days: int = 42, seed: in
 
 
 def _periods(c):
-    return engine_periods.periods_of_care(sorted((e.engine() for e in c.episodes), key=_decom))
+    return engine_periods.periods_of_care(
+        sorted((e.engine() for e in c.episodes), key=_decom),
+        short_break_window_months=short_break_window_months(),
+    )
 
 
 def _decom(e):

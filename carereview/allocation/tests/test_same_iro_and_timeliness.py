@@ -254,3 +254,32 @@ def test_a_link_recorded_in_error_is_removed_after_a_confirmation(client, servic
     client.post(url, {"parent": mother.pk})
     assert not baby.looked_after_parents.exists()
     services.appoint_iro(baby, service.iro, by=service.iro_manager)  # allowed again
+
+
+@pytest.mark.django_db
+def test_a_link_recorded_when_parent_and_child_already_share_an_iro_is_put_before_the_managers(
+    client, service
+):
+    """Item 13, the whole class: the rule is enforced at appointment, but the link can be
+    recorded after both were given the same IRO. The link is a fact and is kept; the one who
+    records it is told, and the managers' view lists the pair until one has another IRO."""
+    mother = make_child(iro=service.iro, social_worker=service.social_worker2, first_name="Kit")
+    baby = make_child(iro=service.iro, social_worker=service.social_worker2, first_name="Wren")
+    client.force_login(service.social_worker2)
+    url = reverse("allocation:looked-after-parent", kwargs={"pk": baby.pk})
+    born = mother.date_of_birth.isoformat()
+    page = client.post(url, {"parent": mother.la_child_id, "date_of_birth": born}, follow=True)
+    assert list(baby.looked_after_parents.all()) == [mother]
+    told = " ".join(page.content.decode().split())
+    assert f"Wren and Kit both have {service.iro} as their IRO" in told
+
+    client.force_login(service.iro_manager)
+    managers = reverse("caseload:managers")
+    html = " ".join(client.get(managers).content.decode().split())
+    assert "Looked-after parents and their children with the same IRO" in html
+    assert f"Wren {baby.last_name}" in html and f"Kit {mother.last_name}" in html
+    assert reverse("allocation:appoint-iro", kwargs={"pk": baby.pk}) in html
+
+    services.appoint_iro(baby, service.iro2, by=service.iro_manager, reason="Parent's IRO")
+    html = " ".join(client.get(managers).content.decode().split())
+    assert f"Wren {baby.last_name}" not in html.split("with the same IRO")[1]
