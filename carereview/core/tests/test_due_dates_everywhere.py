@@ -59,7 +59,7 @@ def test_no_module_formats_a_due_date_by_hand():
         text = path.read_text()
         # f"...{due:%-d %B %Y}..." or _day(deadline.due) / long_date(decision.due_on)
         for expression in re.findall(r"\{([\w.()]+):%[^}]*\}", text) + re.findall(
-            r"\b(?:_day|long_date)\(([\w.()]+)\)", text
+            r"\b(?:_day|long_date|day_and_date|format_date|date_format)\(([\w.()]+)\)", text
         ):
             if _is_due(expression):
                 found.append(f"{path.relative_to(ROOT)}: {expression}")
