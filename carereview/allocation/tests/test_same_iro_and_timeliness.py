@@ -283,3 +283,19 @@ def test_a_link_recorded_when_parent_and_child_already_share_an_iro_is_put_befor
     services.appoint_iro(baby, service.iro2, by=service.iro_manager, reason="Parent's IRO")
     html = " ".join(client.get(managers).content.decode().split())
     assert f"Wren {baby.last_name}" not in html.split("with the same IRO")[1]
+
+
+@pytest.mark.django_db
+def test_a_child_returning_to_care_is_offered_their_previous_iro_first(client, service):
+    """rules.md §4 "same IRO": a child returning to care gets the same IRO where practicable.
+    The appointment page puts their last IRO first and says why."""
+    child = make_child(iro=service.iro2, social_worker=service.social_worker2)
+    IROAllocation.objects.filter(child=child).update(ended_on=date(2026, 1, 9))
+    child.current_iro = None
+    child.save(update_fields=["current_iro"])
+    client.force_login(service.iro_manager)
+    page = client.get(reverse("allocation:appoint-iro", kwargs={"pk": child.pk}))
+    first = page.context["options"][0]
+    assert first["caseload"].person == service.iro2
+    assert "the same IRO where practicable" in first["note"]
+    assert "IRO until 9 January 2026" in " ".join(page.content.decode().split())
