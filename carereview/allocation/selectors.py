@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from carereview.accounts.models import Role, User
 from carereview.allocation.models import IROAllocation, IROServiceNotice
@@ -86,6 +86,31 @@ def recent_notices(user, today: date, days: int = 92) -> list[IROServiceNotice]:
             looked_after_from__gte=today - timedelta(days=days),
         ).select_related("child")
     )
+
+
+def looked_after_parents_sharing_an_iro(user) -> list[Child]:
+    """Children in care `user` may see whose looked-after parent, in care too, has the same IRO
+    (rules.md §4: they have different IROs): a link recorded after both were given one. Each
+    with `parent_sharing` set to that parent."""
+    children = (
+        Child.objects.visible_to(user)  # scoped
+        .in_care()
+        .filter(
+            current_iro__isnull=False,
+            looked_after_parents__in_care=True,
+            looked_after_parents__current_iro=F("current_iro"),
+        )
+        .select_related("current_iro")
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    found = []
+    for child in children:
+        child.parent_sharing = child.looked_after_parents.filter(
+            in_care=True, current_iro_id=child.current_iro_id
+        ).first()
+        found.append(child)
+    return found
 
 
 def siblings_with_different_iros(user) -> list[IROAllocation]:

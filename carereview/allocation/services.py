@@ -16,7 +16,7 @@ from carereview.allocation.independence import (
 from carereview.allocation.models import IROAllocation, IROServiceNotice, SocialWorkerAllocation
 from carereview.children.models import Child
 from carereview.core import audit
-from carereview.core.calendar import today, working_calendar
+from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine.calendar import WorkingCalendar
 from carereview.engine.timescales import first_iro_appointments, iro_service_told_by
 from carereview.notifications.outbox import notify
@@ -244,7 +244,7 @@ def tell_iro_service(child: Child, start: date, calendar: WorkingCalendar) -> IR
                     f"{child.first_name} ({child.la_child_id}) became looked after on "
                     f"{start:%A %-d %B %Y}. The IRO service is told on "
                     f"{notice.told_on:%A %-d %B %Y}, to be told by "
-                    f"{notice.told_by:%A %-d %B %Y}.{late}",
+                    f"{due_words(notice.told_by, 'l j F Y')}.{late}",
                     f"Appoint an IRO: {site}{reverse('allocation:unallocated')}",
                 ]
             ),
@@ -253,9 +253,12 @@ def tell_iro_service(child: Child, start: date, calendar: WorkingCalendar) -> IR
 
 
 @transaction.atomic
-def link_looked_after_parent(child: Child, parent: Child, *, by) -> None:
+def link_looked_after_parent(child: Child, parent: Child, *, by) -> list[str]:
     """Record that `parent`, a looked-after child of this authority, is `child`'s mother or
-    father (rules.md §4: they have different IROs)."""
+    father (rules.md §4: they have different IROs). The link is a fact and is kept even where
+    the two already share an IRO (given before it was known): what it says then is returned, and
+    the pair is on the IRO managers' page (`selectors.looked_after_parents_sharing_an_iro`)
+    until one of them has another IRO."""
     problems = []
     if parent.pk == child.pk:
         problems.append("A child cannot be their own parent.")
@@ -269,6 +272,19 @@ def link_looked_after_parent(child: Child, parent: Child, *, by) -> None:
     audit.record_change(
         by, "allocation.looked_after_parent", child, {"child": child.pk, "parent": parent.pk}
     )
+    shared = (
+        child.in_care
+        and parent.in_care
+        and child.current_iro_id is not None
+        and child.current_iro_id == parent.current_iro_id
+    )
+    if not shared:
+        return []
+    return [
+        f"{child.first_name} and {parent.first_name} both have {child.current_iro} as their "
+        "IRO. A looked-after parent and their child have different IROs: an IRO manager "
+        "appoints a different IRO for one of them (it is on the IRO managers' page)."
+    ]
 
 
 @transaction.atomic

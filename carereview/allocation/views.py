@@ -41,14 +41,35 @@ def _appoint(request, pk, *, role, child_field, conflicts_for, allocate, templat
     sibling_people = {
         getattr(s, f"{child_field}_id"): s for s in child.siblings.all() if getattr(s, child_field)
     }
+    # rules.md §4 "same IRO": a child returning to care gets the same IRO where practicable.
+    previous = None
+    if role == Role.IRO and current is None:
+        previous = (
+            child.iro_allocations.filter(ended_on__isnull=False)
+            .order_by("-ended_on", "-pk")
+            .select_related("iro")
+            .first()
+        )
     options = []
     conflicts = conflicts_for(child)  # what the checks need, read once for every option
     for caseload in selectors.caseloads(role, today(), people):
         person = caseload.person
         sibling = sibling_people.get(person.pk)
         note = f"Also the {template_label} of {sibling.first_name}, a sibling." if sibling else ""
+        if previous is not None and previous.iro_id == person.pk:
+            note = " ".join(
+                filter(
+                    None,
+                    [
+                        f"Was {child.first_name}'s IRO until {previous.ended_on:%-d %B %Y}: a "
+                        "child returning to care gets the same IRO where practicable.",
+                        note,
+                    ],
+                )
+            )
         options.append(_option(caseload, conflicts(person), note))
-    # Siblings' IRO first (IRO Handbook: siblings share an IRO), then the lightest caseloads.
+    # The IRO a returning child had, and siblings' IRO, first (IRO Handbook: the same IRO), then
+    # the lightest caseloads.
     options.sort(key=lambda o: (not o["note"], bool(o["conflicts"]), o["caseload"].per_fte))
     choices = [(o["caseload"].person.pk, str(o["caseload"].person)) for o in options]
     sibling_note = ""
@@ -142,7 +163,7 @@ def looked_after_parent(request, pk: int):
             )
         else:
             try:
-                services.link_looked_after_parent(child, parent, by=request.user)
+                warnings = services.link_looked_after_parent(child, parent, by=request.user)
             except services.AllocationRefused as refused:
                 for reason in refused.reasons:
                     form.add_error("parent", reason)
@@ -150,7 +171,13 @@ def looked_after_parent(request, pk: int):
                 audit.record_access(request, parent, "recorded as a looked-after parent")
                 messages.success(
                     request,
-                    f"{parent.first_name} is recorded as {child.first_name}'s looked-after parent.",
+                    " ".join(
+                        [
+                            f"{parent.first_name} is recorded as {child.first_name}'s "
+                            "looked-after parent.",
+                            *warnings,
+                        ]
+                    ),
                 )
                 return redirect("children:detail", pk=child.pk)
     return render(

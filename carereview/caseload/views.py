@@ -6,7 +6,11 @@ from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, render
 
 from carereview.accounts.models import Role, User
-from carereview.allocation.selectors import Caseload, siblings_with_different_iros
+from carereview.allocation.selectors import (
+    Caseload,
+    looked_after_parents_sharing_an_iro,
+    siblings_with_different_iros,
+)
 from carereview.allocation.services import appointment_counts, notice_counts
 from carereview.caseload.selectors import caseload
 from carereview.children.models import Child
@@ -223,5 +227,6 @@ def managers(request):
             "appointments": appointment_counts(year_start, now),
             "notices": notice_counts(year_start, now),
             "sibling_allocations": siblings_with_different_iros(request.user),
+            "parents_sharing": looked_after_parents_sharing_an_iro(request.user),
         },
     )

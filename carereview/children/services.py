@@ -33,6 +33,13 @@ def short_break_window_months() -> int:
     return int(settings.CAREREVIEW["SHORT_BREAK_WINDOW_MONTHS"])
 
 
+def adoption_ended_resumes() -> bool:
+    """rules.md §3 **(ours)**: when an adoption placement ends and the child stays looked after,
+    the standard regime resumes from the previous review held (True, the rulebook's) or starts
+    afresh, 20 working days after the change (False)."""
+    return bool(settings.CAREREVIEW.get("ADOPTION_ENDED_RESUMES_FROM_LAST_REVIEW", True))
+
+
 def periods_of_care(
     episodes: list[Episode], as_at: date | None = None
 ) -> list[engine_periods.Period]:
@@ -83,6 +90,7 @@ def refresh_summary(
         calendar,
         earlier,
         short_break_window_months=short_break_window_months(),
+        adoption_ended_resumes=adoption_ended_resumes(),
     )
     counted = {r.date: r for r in result.reviews}
     errors = {e.review_date: e.message for e in result.errors}

@@ -139,3 +139,35 @@ def after_bank_holiday_change() -> dict[str, int] | None:
 
 def today() -> date:
     return timezone.localdate()
+
+
+def practical_deadline_shown(
+    day: date, calendar: WorkingCalendar | None = None, not_before: date | None = None
+) -> date | None:
+    """The practical deadline to show beside the due date `day` (rules.md §1), or None where
+    `day` is a working day and is shown alone."""
+    calendar = calendar or working_calendar()
+    if calendar.is_working_day(day):
+        return None
+    return calendar.practical_deadline(day, not_before=not_before)
+
+
+def due_words(
+    day: date,
+    fmt: str = "j F Y",
+    *,
+    calendar: WorkingCalendar | None = None,
+    not_before: date | None = None,
+) -> str:
+    """A due date in words for text that is not a page (an email, a text, a message after a
+    form, a letter): the date as it is, never moved, and where it is not a working day the
+    practical deadline beside it (rules.md §1, issue 12 item 16). Pages use the `due_date`
+    template tag, which says the same. `fmt` is a Django date format."""
+    from django.utils.dateformat import format as date_format
+
+    shown = date_format(day, fmt)
+    practical = practical_deadline_shown(day, calendar, not_before)
+    if practical is None:
+        return shown
+    long_fmt = fmt if fmt.startswith("l") else "l " + fmt
+    return f"{shown} (not a working day; last working day: {date_format(practical, long_fmt)})"

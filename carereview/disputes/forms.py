@@ -2,6 +2,7 @@
 
 from django import forms
 
+from carereview.core.calendar import due_words
 from carereview.disputes.models import Theme
 from carereview.disputes.services import SUMMARY_LIMIT
 from carereview.reviews.forms import date_field, text_field
@@ -24,7 +25,7 @@ class DecisionChoice(forms.ModelChoiceField):
         state = decision.get_status_display().lower()
         if decision.is_overdue(self.on):
             state += ", overdue"
-        return f"{text} (due {decision.due_on:%-d %b %Y}; {state})"
+        return f"{text} (due {due_words(decision.due_on, 'j M Y')}; {state})"
 
 
 def _stage_field(label: str, help_text: str = "") -> forms.ChoiceField:

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from carereview.children.models import Child
 from carereview.core import access
-from carereview.core.calendar import today
+from carereview.core.calendar import due_words, today
 from carereview.disputes import forms, ladder, selectors, services
 
 
@@ -79,7 +79,7 @@ def raise_dispute(request, pk: int):
             messages.success(
                 request,
                 f"Sent to {_name(step.addressee)} ({ladder.label(step.stage)}). They are asked "
-                f"to respond by {step.respond_by:%-d %B %Y}.",
+                f"to respond by {due_words(step.respond_by)}.",
             )
             return redirect("disputes:detail", dispute_id=dispute.pk)
     missing = [why for person, why in preview.values() if person is None]
@@ -195,7 +195,7 @@ def escalate(request, dispute_id: int):
             messages.success(
                 request,
                 f"Escalated to {ladder.label(step.stage)}: sent to {_name(step.addressee)}, "
-                f"who is asked to respond by {step.respond_by:%-d %B %Y}.",
+                f"who is asked to respond by {due_words(step.respond_by)}.",
             )
             return redirect("disputes:detail", dispute_id=dispute.pk)
     selectors.decorate(current, today())

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as format_date
 
+from carereview.core.calendar import due_words
 from carereview.documents.addresses import AddressGuard
 from carereview.documents.headings import Heading
 from carereview.documents.headings import heading_about as document_heading
@@ -138,7 +139,7 @@ def draft_child_letter(review: Review) -> str:
                 continue
             who = _who_will_do_it(review, decision, iro)
             lines.append(
-                f"- {_sentence(decision.child_wording)} {who} by {long_date(decision.due_on)}."
+                f"- {_sentence(decision.child_wording)} {who} by {due_words(decision.due_on)}."
             )
         parts.append("\n".join(lines) or "I will write to you soon about what we decided.")
     else:
@@ -146,7 +147,7 @@ def draft_child_letter(review: Review) -> str:
 
     parts.append("Your next review")
     if child.next_review_due:
-        parts.append(f"Your next review will be by {long_date(child.next_review_due)}.")
+        parts.append(f"Your next review will be by {due_words(child.next_review_due)}.")
     else:
         parts.append("I will tell you when your next review will be.")
 

@@ -33,6 +33,7 @@ from django.utils.safestring import SafeString
 
 from carereview.children.models import Child, Relationship
 from carereview.core import audit
+from carereview.core.calendar import due_words
 from carereview.documents.addresses import (
     NAME_WITHHELD,
     WITHHELD,
@@ -190,7 +191,7 @@ def review_copy(review: Review, recipient: Recipient) -> ParentCopy:
         for matter in version.matters:
             add(Section(matter.label, matter.iro_view))
         for i, d in enumerate(version.decisions, start=1):
-            add(Section(f"Decision {i}", f"{d.text}\n{d.owner_label}, by {_day(d.due_on)}"))
+            add(Section(f"Decision {i}", f"{d.text}\n{d.owner_label}, by {due_words(d.due_on)}"))
     plan = care_plan_for(review, recipient)
     if plan:
         add(Section("The updated care plan", plan))

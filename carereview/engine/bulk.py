@@ -29,6 +29,7 @@ from .calendar import WorkingCalendar, add_months_array, default_calendar
 from .periods import SHORT_BREAK_LEGAL_STATUSES, SHORT_BREAK_STAYS, SHORT_BREAK_WINDOW_MONTHS
 from .regimes import (
     AAR36_ADOPTION,
+    ADOPTION_ENDED_RESUMES,
     PLACED_FOR_ADOPTION,
     REG33_STANDARD,
     REG48_SHORT_BREAKS,
@@ -363,10 +364,16 @@ def _classify_reviews(
 
 
 def _resolve_resumed(
-    timetable: np.ndarray, regimes: _Starts, regime_period: np.ndarray, counted: _Counted
+    timetable: np.ndarray,
+    regimes: _Starts,
+    regime_period: np.ndarray,
+    counted: _Counted,
+    resumes_from_last_review: bool = ADOPTION_ENDED_RESUMES,
 ) -> np.ndarray:
     """``regimes.standard_resumed`` for each regime start: a resumed standard regime with no
-    review held earlier in its period starts afresh."""
+    review held earlier in its period, or where the authority chose so, starts afresh."""
+    if not resumes_from_last_review:
+        return np.where(timetable == _RESUMED, _STANDARD, timetable)
     prior = np.searchsorted(counted.key, regimes.key, side="left") - 1
     held_before = _at(counted.period, prior, -1) == regime_period
     return np.where((timetable == _RESUMED) & ~held_before, _STANDARD, timetable)
@@ -442,6 +449,7 @@ def compute_schedules_bulk(
     calendar: WorkingCalendar | None = None,
     *,
     short_break_window_months: int = SHORT_BREAK_WINDOW_MONTHS,
+    adoption_ended_resumes: bool = ADOPTION_ENDED_RESUMES,
 ) -> BulkSchedules:
     """``schedule.compute_schedule`` (without earlier reviews) for children
     ``0 .. n_children - 1`` at once, from column arrays; see the module docstring."""
@@ -457,7 +465,9 @@ def compute_schedules_bulk(
     regime_flags, regime_code = _regime_starts(ep, period_flags)
     starts = _starts_at(ep, regime_flags)
     regime_period = (np.cumsum(period_flags) - 1)[starts.row]
-    timetable = _resolve_resumed(regime_code[starts.row], starts, regime_period, counted)
+    timetable = _resolve_resumed(
+        regime_code[starts.row], starts, regime_period, counted, adoption_ended_resumes
+    )
     regimes = _Regimes(starts, regime_period, timetable)
 
     regime, sequence, due = _review_schedule(counted, regimes, calendar)

@@ -100,11 +100,22 @@ the standard regime resumes: the next review is due 6 months after the previous 
 the period, and every 6 months after that."""
 
 
-def standard_resumed(review_held_in_period: bool) -> Timetable:
+#: rules.md §3 **(ours)**: the standard regime after an adoption placement resumes from the
+#: previous review held (True), rather than starting afresh; the app passes the authority's
+#: setting (`CAREREVIEW["ADOPTION_ENDED_RESUMES_FROM_LAST_REVIEW"]`).
+ADOPTION_ENDED_RESUMES = True
+
+
+def standard_resumed(
+    review_held_in_period: bool, resumes_from_last_review: bool = ADOPTION_ENDED_RESUMES
+) -> Timetable:
     """rules.md §3 **(ours)**: the standard regime resuming after an adoption placement counts
-    from the previous review held in the period; where none has been held yet, it starts afresh
-    (20 working days after the change, then 3 months, then 6)."""
-    return STANDARD_RESUMED if review_held_in_period else REG33_STANDARD
+    from the previous review held in the period; where none has been held yet, or where the
+    authority chose otherwise (`resumes_from_last_review` False), it starts afresh (20 working
+    days after the change, then 3 months, then 6)."""
+    return (
+        STANDARD_RESUMED if review_held_in_period and resumes_from_last_review else REG33_STANDARD
+    )
 
 
 def reg48_applies(first: Episode) -> bool:

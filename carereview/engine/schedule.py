@@ -22,7 +22,14 @@ from .periods import (
     period_open_at,
     periods_of_care,
 )
-from .regimes import STANDARD_RESUMED, Regime, Timetable, regime_starts, standard_resumed
+from .regimes import (
+    ADOPTION_ENDED_RESUMES,
+    STANDARD_RESUMED,
+    Regime,
+    Timetable,
+    regime_starts,
+    standard_resumed,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +123,9 @@ def reviews_that_count(
     return sorted(counted), errors
 
 
-def regime_runs(period: Period, held: Sequence[date]) -> list[tuple[date, Timetable, list[date]]]:
+def regime_runs(
+    period: Period, held: Sequence[date], adoption_ended_resumes: bool = ADOPTION_ENDED_RESUMES
+) -> list[tuple[date, Timetable, list[date]]]:
     """Each regime of a period with its start, timetable and the reviews held in it.
 
     A review belongs to the last regime started on or before its date, so a review held on
@@ -129,14 +138,19 @@ def regime_runs(period: Period, held: Sequence[date]) -> list[tuple[date, Timeta
     for regime, until in zip(starts, ends, strict=True):
         timetable = regime.timetable
         if timetable is STANDARD_RESUMED:
-            timetable = standard_resumed(any(d < regime.start for d in held))
+            timetable = standard_resumed(
+                any(d < regime.start for d in held), adoption_ended_resumes
+            )
         in_regime = [d for d in held if regime.start <= d and (until is None or d < until)]
         runs.append((regime.start, timetable, in_regime))
     return runs
 
 
 def period_reviews(
-    period: Period, held: Sequence[date], calendar: WorkingCalendar
+    period: Period,
+    held: Sequence[date],
+    calendar: WorkingCalendar,
+    adoption_ended_resumes: bool = ADOPTION_ENDED_RESUMES,
 ) -> tuple[list[CountedReview], _NextReview]:
     """The reviews held in one period with their due dates, and the review due next.
 
@@ -144,7 +158,7 @@ def period_reviews(
     previous review held (``Timetable.due``). On time means held on or before the due date
     (rules.md §3).
     """
-    runs = regime_runs(period, held)
+    runs = regime_runs(period, held, adoption_ended_resumes)
     reviews: list[CountedReview] = []
     previous: date | None = None
     for start, timetable, in_regime in runs:
@@ -224,6 +238,7 @@ def compute_schedule(
     earlier: Iterable[EarlierReview] = (),
     *,
     short_break_window_months: int = SHORT_BREAK_WINDOW_MONTHS,
+    adoption_ended_resumes: bool = ADOPTION_ENDED_RESUMES,
 ) -> ChildSchedule:
     """A child's review schedule as it stood on ``as_at`` (rules.md §2-3).
 
@@ -244,7 +259,7 @@ def compute_schedule(
         held = [d for d in counted if period_at(periods, d) is period]
         slots = earlier_reviews_by_slot(period, periods, held, earlier, period is current)
         period_counted, period_next = apply_earlier_reviews(
-            *period_reviews(period, held, calendar), slots
+            *period_reviews(period, held, calendar, adoption_ended_resumes), slots
         )
         reviews.extend(period_counted)
         if period is current:

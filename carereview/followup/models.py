@@ -46,7 +46,9 @@ class MidwayCheck(models.Model):
         indexes = [models.Index(fields=["done_on", "due_on"])]
 
     def __str__(self) -> str:
-        return f"Midway check due {self.due_on:%d/%m/%Y}"
+        from carereview.core.calendar import due_words
+
+        return f"Midway check due {due_words(self.due_on, 'd/m/Y')}"
 
 
 class SignificantEvent(models.Model):

@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from carereview.core import audit
-from carereview.core.calendar import today, working_calendar
+from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine.calendar import WorkingCalendar
 from carereview.engine.midway import midway_check_due
 from carereview.followup.models import MidwayCheck, SignificantEvent
@@ -68,7 +68,7 @@ def _earlier_review_problems(required_by: date | None, next_due: date | None) ->
     """What is wrong with asking for an earlier review by `required_by` (CPPCR reg 33(3))."""
     if next_due is not None and next_due < today():
         return [
-            f"The next review is already overdue (it was due by {next_due:%-d %B %Y}): "
+            f"The next review is already overdue (it was due by {due_words(next_due)}): "
             "book it rather than ask for an earlier one"
         ]
     if required_by is None:
@@ -76,7 +76,7 @@ def _earlier_review_problems(required_by: date | None, next_due: date | None) ->
     if required_by < today():
         return ["The date the earlier review is needed by cannot be in the past"]
     if next_due is not None and required_by >= next_due:
-        return [f"The next review is already due by {next_due:%-d %B %Y}: choose an earlier date"]
+        return [f"The next review is already due by {due_words(next_due)}: choose an earlier date"]
     return []
 
 

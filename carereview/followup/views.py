@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from carereview.children.models import Child
 from carereview.core import access
-from carereview.core.calendar import today, working_calendar
+from carereview.core.calendar import due_words, today, working_calendar
 from carereview.followup import forms, selectors, services
 from carereview.followup.models import MidwayCheck, SignificantEvent
 
@@ -129,7 +129,7 @@ def midway(request, check_id: int):
                 child.refresh_from_db()
                 text = f"The midway check for {child.full_name} is recorded."
                 if check.earlier_review_id:
-                    text += f" The next review is now due by {child.next_review_due:%-d %B %Y}."
+                    text += f" The next review is now due by {due_words(child.next_review_due)}."
                 messages.success(request, text)
                 return redirect("followup:work")
     decisions = list(check.after_review.decisions.select_related("owner"))
@@ -207,7 +207,7 @@ def event(request, event_id: int):
             text = "Marked as seen."
             if ev.earlier_review_id and data.get("earlier_review"):
                 child.refresh_from_db()
-                text += f" The next review is now due by {child.next_review_due:%-d %B %Y}."
+                text += f" The next review is now due by {due_words(child.next_review_due)}."
             messages.success(request, text)
             return redirect("followup:work")
     return render(request, "followup/event.html", {"ev": ev, "child": child, "form": form})

@@ -24,7 +24,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from carereview.children.models import Child
-from carereview.core.calendar import today, working_calendar
+from carereview.core.calendar import due_words, today, working_calendar
 from carereview.disputes.models import DisputeStep
 from carereview.engine.calendar import WorkingCalendar
 from carereview.reviews.models import ChecklistEntry, Decision, Meeting, Review
@@ -47,6 +47,11 @@ def _cfg(name: str) -> int:
 
 def _day(d: date) -> str:
     return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def _due(d: date) -> str:
+    """A due date with the practical deadline beside it when it is not a working day."""
+    return due_words(d, "l j F Y")
 
 
 def _child(child: Child) -> str:
@@ -122,8 +127,8 @@ def review_coming_due_not_booked(run: Run) -> int:
         made += _send(
             f"unbooked:{child.pk}:{due}",
             child.current_iro,
-            f"Review not booked: {child.first_name}, due {due:%-d %B %Y}",
-            f"{_child(child)}'s next review is due by {_day(due)}, and no meeting is booked.",
+            f"Review not booked: {child.first_name}, due {due_words(due)}",
+            f"{_child(child)}'s next review is due by {_due(due)}, and no meeting is booked.",
             f"Book the review: {link('reviews:book', pk=child.pk)}",
         )
     return made
@@ -141,7 +146,7 @@ def review_overdue_not_booked(run: Run) -> int:
             f"unbooked-overdue:{child.pk}:{due}",
             child.current_iro,
             f"Review overdue and not booked: {child.first_name}",
-            f"{_child(child)}'s review was due by {_day(due)}. It is overdue and no meeting is "
+            f"{_child(child)}'s review was due by {_due(due)}. It is overdue and no meeting is "
             "booked.",
             f"Book the review: {link('reviews:book', pk=child.pk)}",
         )
@@ -187,7 +192,7 @@ def papers_late(run: Run) -> int:
                 user,
                 f"Papers late for {child.first_name}'s review on {meeting:%-d %B}",
                 f"{_child(child)}'s review meeting is on {_day(meeting)}. These were due with the "
-                f"IRO by {_day(papers_due)} and are not marked as received: {what}.",
+                f"IRO by {_due(papers_due)} and are not marked as received: {what}.",
                 f"The review: {link('reviews:detail', review_id=review.pk)}",
             )
     return made
@@ -217,7 +222,7 @@ def decisions_late(run: Run) -> int:
             review.chaired_by or child.current_iro,
             f"Decisions not sent: {child.first_name}'s review",
             f"The decisions of {_child(child)}'s review on {_day(review.held_on)} were due to "
-            f"the child and everyone who came by {_day(deadline.due)}, and are not sent.",
+            f"the child and everyone who came by {_due(deadline.due)}, and are not sent.",
             f"Send them: {link('reviews:detail', review_id=review.pk)}",
         )
     return made
@@ -239,7 +244,7 @@ def record_late(run: Run) -> int:
             review.chaired_by or child.current_iro,
             f"Record not sent: {child.first_name}'s review",
             f"The record of {_child(child)}'s review on {_day(review.held_on)} was due by "
-            f"{_day(deadline.due)}, and is not sent.",
+            f"{_due(deadline.due)}, and is not sent.",
             f"Finish and send it: {link('reviews:record', review_id=review.pk)}",
         )
     return made
@@ -268,9 +273,9 @@ def decision_due_soon(run: Run) -> int:
         made += _send(
             f"decision-due:{decision.pk}:{decision.due_on}",
             decision.owner,
-            f"Due {decision.due_on:%-d %B}: a decision from {child.first_name}'s review",
+            f"Due {due_words(decision.due_on, 'j F')}: a decision from {child.first_name}'s review",
             f"A decision of {_child(child)}'s review on {_held(decision)} is yours to carry "
-            f"out by {_day(decision.due_on)}, and is not marked done yet.",
+            f"out by {_due(decision.due_on)}, and is not marked done yet.",
             f"Update its progress: {link('followup:decision', decision_id=decision.pk)}",
         )
     return made
@@ -290,7 +295,7 @@ def decision_overdue(run: Run) -> int:
             decision.owner,
             f"Overdue: a decision from {child.first_name}'s review",
             f"A decision of {_child(child)}'s review on {_held(decision)} was yours to carry "
-            f"out by {_day(decision.due_on)}, and is not marked done.",
+            f"out by {_due(decision.due_on)}, and is not marked done.",
             f"Update its progress, or mark it done: "
             f"{link('followup:decision', decision_id=decision.pk)}",
         )
@@ -322,9 +327,10 @@ def dispute_response_due(run: Run) -> int:
         made += _send(
             f"dispute-due:{step.pk}:{step.respond_by}",
             step.addressee,
-            f"Response due {step.respond_by:%-d %B}: the IRO's concern about {child.first_name}",
+            f"Response due {due_words(step.respond_by, 'j F')}: the IRO's concern about "
+            f"{child.first_name}",
             f"The independent reviewing officer has raised a concern about {_child(child)}'s "
-            f"care plan with you. Your response is due by {_day(step.respond_by)}.",
+            f"care plan with you. Your response is due by {_due(step.respond_by)}.",
             f"Respond: {link('disputes:respond', step_id=step.pk)}",
         )
     return made
@@ -343,7 +349,7 @@ def dispute_response_overdue(run: Run) -> int:
             step.addressee,
             f"Response overdue: the IRO's concern about {child.first_name}",
             f"Your response to the independent reviewing officer's concern about "
-            f"{_child(child)} was due by {_day(step.respond_by)}. The IRO may now escalate it.",
+            f"{_child(child)} was due by {_due(step.respond_by)}. The IRO may now escalate it.",
             f"Respond: {link('disputes:respond', step_id=step.pk)}",
         )
         iro = child.current_iro
@@ -353,7 +359,7 @@ def dispute_response_overdue(run: Run) -> int:
                 iro,
                 f"No response: your concern about {child.first_name}",
                 f"{step.addressee} has not responded to your concern about {_child(child)}; "
-                f"the response was due by {_day(step.respond_by)}. You may escalate it.",
+                f"the response was due by {_due(step.respond_by)}. You may escalate it.",
                 f"The dispute: {link('disputes:detail', dispute_id=step.dispute_id)}",
             )
     return made

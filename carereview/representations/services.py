@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carereview.core import audit
-from carereview.core.calendar import today, working_calendar
+from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine import representations as rules
 from carereview.notifications import notify
 from carereview.portal.models import PortalAccess
@@ -128,7 +128,7 @@ def _acknowledgement(representation: Representation, access: PortalAccess) -> st
         "",
         f"Thank you for your {kind}. We received it on {representation.received_on:%-d %B %Y}.",
         f"Your reference is {representation.reference}.",
-        f"We will reply by {due_on(representation):%-d %B %Y}.",
+        f"We will reply by {due_words(due_on(representation))}.",
         "",
     ]
     if representation.kind == Representation.Kind.COMPLAINT:
@@ -215,11 +215,11 @@ def make_representation(
     _notify_team(
         f"representation-team:{representation.pk}",
         f"New {representation.kind} {representation.reference}: reply due "
-        f"{representation.response_due_on:%-d %B %Y}",
+        f"{due_words(representation.response_due_on)}",
         [
             f"A {representation.kind} ({representation.reference}) came through the portal on "
             f"{received:%-d %B %Y}.",
-            f"Stage 1: the reply is due by {representation.response_due_on:%-d %B %Y}.",
+            f"Stage 1: the reply is due by {due_words(representation.response_due_on)}.",
             "Open Representations in the IRO system to read it.",
         ],
     )
@@ -276,10 +276,10 @@ def request_advocate(access: PortalAccess, about: str = "", how_to_contact: str 
     )
     _notify_team(
         f"advocacy-team:{advocacy.pk}",
-        f"Request for an advocate A{advocacy.pk:06d}: pass on by {refer_by:%-d %B %Y}",
+        f"Request for an advocate A{advocacy.pk:06d}: pass on by {due_words(refer_by)}",
         [
             f"A request for an advocate came through the portal on {requested:%-d %B %Y}.",
-            f"Please pass it to the advocacy service by {refer_by:%-d %B %Y}.",
+            f"Please pass it to the advocacy service by {due_words(refer_by)}.",
             "Open Advocacy requests in the IRO system to read it and record the referral.",
         ],
     )
@@ -379,12 +379,12 @@ def extend_stage1(representation: Representation, *, by, reason: str) -> Represe
         raise RepresentationRefused("The response has already been sent")
     if representation.extended_to:
         raise RepresentationRefused(
-            f"Stage 1 was already extended, to {representation.extended_to:%-d %B %Y}: it can "
+            f"Stage 1 was already extended, to {due_words(representation.extended_to)}: it can "
             "be extended only once"
         )
     if not rules.reg14_stage1_extension_open(representation.received_on, today(), calendar):
         raise RepresentationRefused(
-            f"The 10 working days ended on {representation.response_due_on:%-d %B %Y}: the "
+            f"The 10 working days ended on {due_words(representation.response_due_on)}: the "
             "response is late and can no longer be extended"
         )
     _refuse_if([reason_problem])
@@ -405,7 +405,7 @@ def extend_stage1(representation: Representation, *, by, reason: str) -> Represe
                 f"We need more time to reply properly to what you told us on "
                 f"{representation.received_on:%-d %B %Y} (reference "
                 f"{representation.reference}).",
-                f"We will now reply by {representation.extended_to:%-d %B %Y}.",
+                f"We will now reply by {due_words(representation.extended_to)}.",
                 "",
                 f"Questions? Call the complaints team on {_cfg('COMPLAINTS_PHONE')}.",
                 "",

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 
 from carereview.core import access
-from carereview.core.calendar import today, working_calendar
+from carereview.core.calendar import due_words, today, working_calendar
 from carereview.representations import forms, services
 from carereview.representations.models import AdvocacyRequest, Representation
 from carereview.representations.presenters import AdvocacyPresenter, RepresentationPresenter
@@ -78,7 +78,7 @@ def representation_detail(request, representation_id: int):
         else:
             messages.success(
                 request,
-                f"Stage 1 extended: the response is now due by {extended.extended_to:%-d %B %Y}.",
+                f"Stage 1 extended: the response is now due by {due_words(extended.extended_to)}.",
             )
             return redirect("representations:detail", representation_id=representation.pk)
     p = RepresentationPresenter(representation, today(), working_calendar())

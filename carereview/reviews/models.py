@@ -140,7 +140,10 @@ class EarlierReviewRequirement(models.Model):
         ordering = ["required_by"]
 
     def __str__(self) -> str:
-        return f"Review required by {self.required_by:%d/%m/%Y} ({self.get_reason_display()})"
+        from carereview.core.calendar import due_words
+
+        due = due_words(self.required_by, "d/m/Y")
+        return f"Review required by {due} ({self.get_reason_display()})"
 
 
 class Meeting(models.Model):

@@ -11,12 +11,13 @@ from datetime import date, time
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from carereview.children.models import Child, Person
 from carereview.children.services import refresh_summary
 from carereview.core import audit
-from carereview.core.calendar import today, working_calendar
+from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine.timescales import ssda903_participation_code_allowed
 from carereview.reviews.models import (
     ChecklistEntry,
@@ -68,7 +69,7 @@ def booking_warnings(child: Child, on: date) -> list[str]:
     due = child.next_review_due
     if due and on > due:
         warnings.append(
-            f"The review is due by {due:%-d %B %Y}: this date is {(on - due).days} days after it, "
+            f"The review is due by {due_words(due)}: this date is {(on - due).days} days after it, "
             "so the review will be late."
         )
     if not calendar.is_working_day(on):
@@ -82,13 +83,34 @@ def booking_warnings(child: Child, on: date) -> list[str]:
     return warnings
 
 
-def require_iro(child: Child) -> None:
+def require_iro(child: Child, held_on: date | None = None) -> None:
     """rules.md §4 "IRO appointed": before the first review. A review is not recorded as held
-    for a child with no IRO."""
+    for a child with no IRO, nor on a day before any IRO of theirs was appointed (an IRO
+    appointed today does not make last week's meeting a review)."""
     if child.current_iro_id is None:
         raise ReviewRefused(
             f"Appoint an IRO for {child.first_name} before recording a review: the IRO is "
             "appointed before the first review and chairs it."
+        )
+    if held_on is None:
+        return
+    from carereview.allocation.models import IROAllocation  # no cycle
+
+    appointed = IROAllocation.objects.filter(child=child, started_on__lte=held_on).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=held_on)
+    )
+    if not appointed.exists():
+        first = (
+            IROAllocation.objects.filter(child=child, started_on__gt=held_on)
+            .order_by("started_on")
+            .values_list("started_on", flat=True)
+            .first()
+        )
+        since = f" (appointed on {first:%-d %B %Y})" if first else ""
+        raise ReviewRefused(
+            f"The meeting on {held_on:%-d %B %Y} was held before an IRO was appointed for "
+            f"{child.first_name}{since}. The IRO is appointed before the first review and "
+            "chairs it: record the review the IRO chaired."
         )
 
 
@@ -135,7 +157,7 @@ def postponement_warnings(meeting: Meeting, new_on: date | None) -> list[str]:
     due = meeting.review.child.next_review_due
     if new_on is None or due is None or new_on <= due:
         return []
-    return [f"This is after the review is due on {due:%-d %B %Y}. The review will be late."]
+    return [f"This is after the review is due on {due_words(due)}. The review will be late."]
 
 
 @transaction.atomic
@@ -634,6 +656,7 @@ def save_record(review: Review, *, by, version: int, data: RecordInput) -> Revie
     """
     require_iro(review.child)
     check_date_held(review, data.held_on)
+    require_iro(review.child, data.held_on)
     check_participation(review.child, data.participation_code, data.held_on)
     updated = Review.objects.filter(pk=review.pk, version=version).update(
         version=version + 1,

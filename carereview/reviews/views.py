@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from carereview.children.models import Child
 from carereview.core import access
-from carereview.core.calendar import today, working_calendar
+from carereview.core.calendar import due_words, today, working_calendar
 from carereview.reviews import forms, selectors, services
 from carereview.reviews.models import (
     ChecklistEntry,
@@ -248,7 +248,7 @@ def earlier(request, pk: int):
             details=data["details"],
         )
         messages.success(
-            request, f"Recorded. The next review is now due by {child.next_review_due:%-d %B %Y}."
+            request, f"Recorded. The next review is now due by {due_words(child.next_review_due)}."
         )
         return redirect("children:detail", pk=child.pk)
     return render(request, "reviews/earlier.html", {"child": child, "form": form})

@@ -18,6 +18,7 @@ import numpy as np
 from ..engine import bulk
 from ..engine.calendar import WorkingCalendar, default_calendar
 from ..engine.periods import SHORT_BREAK_WINDOW_MONTHS
+from ..engine.regimes import ADOPTION_ENDED_RESUMES
 from . import jsontext
 from .business_rules import REVIEW_RULES, Rule
 from .reader import Column, Return, read_folder
@@ -91,7 +92,11 @@ def _strings(column: Column) -> np.ndarray:
 
 
 def _schedule(
-    data: Return, as_at: date, calendar: WorkingCalendar, short_break_window_months: int
+    data: Return,
+    as_at: date,
+    calendar: WorkingCalendar,
+    short_break_window_months: int,
+    adoption_ended_resumes: bool = ADOPTION_ENDED_RESUMES,
 ) -> tuple:
     n_children = len(data.children.values)
     episodes = data.get("Episodes")
@@ -117,7 +122,13 @@ def _schedule(
         review_dates = np.zeros(0, dtype="datetime64[D]")
         rv = bulk.ReviewColumns(np.zeros(0, np.int64), review_dates)
     schedules = bulk.compute_schedules_bulk(
-        ep, rv, n_children, as_at, calendar, short_break_window_months=short_break_window_months
+        ep,
+        rv,
+        n_children,
+        as_at,
+        calendar,
+        short_break_window_months=short_break_window_months,
+        adoption_ended_resumes=adoption_ended_resumes,
     )
     return schedules, review_dates
 
@@ -128,10 +139,12 @@ def run_check(
     calendar: WorkingCalendar | None = None,
     *,
     short_break_window_months: int = SHORT_BREAK_WINDOW_MONTHS,
+    adoption_ended_resumes: bool = ADOPTION_ENDED_RESUMES,
 ) -> CheckResult:
     """Read ``folder``, run the review rules and every child's schedule as at ``as_at``, with
-    the given calendar (default: the package's bank holidays) and short-breaks window (default:
-    the rulebook's; a deployment passes its authority's settings).
+    the given calendar (default: the package's bank holidays), short-breaks window and choice on
+    the end of an adoption placement (default: the rulebook's; a deployment passes its
+    authority's settings).
 
     Raises ``reader.ReadError`` where a file cannot be read. Changes nothing.
     """
@@ -142,7 +155,11 @@ def run_check(
             if rows.size:
                 flags.append(Flags(rule, table, rows))
     schedules, review_dates = _schedule(
-        data, as_at, calendar or default_calendar(), short_break_window_months
+        data,
+        as_at,
+        calendar or default_calendar(),
+        short_break_window_months,
+        adoption_ended_resumes,
     )
     return CheckResult(as_at, data, flags, schedules, review_dates)
 

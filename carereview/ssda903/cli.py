@@ -79,12 +79,13 @@ def authority_schedule_settings() -> dict:
                 f"{problem} The authority's bank holidays are read through the deployment's "
                 "settings; --bank-holidays package checks with the package's list instead."
             ) from problem
-    from carereview.children.services import short_break_window_months
+    from carereview.children.services import adoption_ended_resumes, short_break_window_months
     from carereview.core.calendar import working_calendar
 
     return {
         "calendar": working_calendar(),
         "short_break_window_months": short_break_window_months(),
+        "adoption_ended_resumes": adoption_ended_resumes(),
     }
 
 

@@ -24,7 +24,7 @@ from carereview.accounts.models import Team, User
 from carereview.allocation.models import IROAllocation, IROServiceNotice, SocialWorkerAllocation
 from carereview.children import codes
 from carereview.children.models import Child, Episode, Person, Relationship
-from carereview.children.services import short_break_window_months
+from carereview.children.services import adoption_ended_resumes, short_break_window_months
 from carereview.core.calendar import working_calendar
 from carereview.core.models import AuditEvent
 from carereview.engine import periods as engine_periods
@@ -81,7 +81,13 @@ def summarise(child: SynthChild, as_at: date, calendar: WorkingCalendar) -> Chil
     held = [r.held_on for r in child.reviews]
     window = short_break_window_months()
     result = engine_schedule.compute_schedule(
-        engine_episodes, held, as_at, calendar, [], short_break_window_months=window
+        engine_episodes,
+        held,
+        as_at,
+        calendar,
+        [],
+        short_break_window_months=window,
+        adoption_ended_resumes=adoption_ended_resumes(),
     )
     counted = {r.date: r for r in result.reviews}
     errors = {e.review_date: e.message for e in result.errors}
@@ -475,7 +481,10 @@ def book_upcoming(children, *, as_at, calendar, horizon_days: int = 42, seed: in
 
 
 def _periods(c):
-    return engine_periods.periods_of_care(sorted((e.engine() for e in c.episodes), key=_decom))
+    return engine_periods.periods_of_care(
+        sorted((e.engine() for e in c.episodes), key=_decom),
+        short_break_window_months=short_break_window_months(),
+    )
 
 
 def _decom(e):

@@ -254,3 +254,48 @@ def test_a_link_recorded_in_error_is_removed_after_a_confirmation(client, servic
     client.post(url, {"parent": mother.pk})
     assert not baby.looked_after_parents.exists()
     services.appoint_iro(baby, service.iro, by=service.iro_manager)  # allowed again
+
+
+@pytest.mark.django_db
+def test_a_link_recorded_when_parent_and_child_already_share_an_iro_is_put_before_the_managers(
+    client, service
+):
+    """Item 13, the whole class: the rule is enforced at appointment, but the link can be
+    recorded after both were given the same IRO. The link is a fact and is kept; the one who
+    records it is told, and the managers' view lists the pair until one has another IRO."""
+    mother = make_child(iro=service.iro, social_worker=service.social_worker2, first_name="Kit")
+    baby = make_child(iro=service.iro, social_worker=service.social_worker2, first_name="Wren")
+    client.force_login(service.social_worker2)
+    url = reverse("allocation:looked-after-parent", kwargs={"pk": baby.pk})
+    born = mother.date_of_birth.isoformat()
+    page = client.post(url, {"parent": mother.la_child_id, "date_of_birth": born}, follow=True)
+    assert list(baby.looked_after_parents.all()) == [mother]
+    told = " ".join(page.content.decode().split())
+    assert f"Wren and Kit both have {service.iro} as their IRO" in told
+
+    client.force_login(service.iro_manager)
+    managers = reverse("caseload:managers")
+    html = " ".join(client.get(managers).content.decode().split())
+    assert "Looked-after parents and their children with the same IRO" in html
+    assert f"Wren {baby.last_name}" in html and f"Kit {mother.last_name}" in html
+    assert reverse("allocation:appoint-iro", kwargs={"pk": baby.pk}) in html
+
+    services.appoint_iro(baby, service.iro2, by=service.iro_manager, reason="Parent's IRO")
+    html = " ".join(client.get(managers).content.decode().split())
+    assert f"Wren {baby.last_name}" not in html.split("with the same IRO")[1]
+
+
+@pytest.mark.django_db
+def test_a_child_returning_to_care_is_offered_their_previous_iro_first(client, service):
+    """rules.md §4 "same IRO": a child returning to care gets the same IRO where practicable.
+    The appointment page puts their last IRO first and says why."""
+    child = make_child(iro=service.iro2, social_worker=service.social_worker2)
+    IROAllocation.objects.filter(child=child).update(ended_on=date(2026, 1, 9))
+    child.current_iro = None
+    child.save(update_fields=["current_iro"])
+    client.force_login(service.iro_manager)
+    page = client.get(reverse("allocation:appoint-iro", kwargs={"pk": child.pk}))
+    first = page.context["options"][0]
+    assert first["caseload"].person == service.iro2
+    assert "the same IRO where practicable" in first["note"]
+    assert "IRO until 9 January 2026" in " ".join(page.content.decode().split())

@@ -199,6 +199,9 @@ CAREREVIEW = {
     # rules.md §2 (ours): a short-break stay (LS V3) beginning within this many months of the
     # previous stay's end continues its period, which stays open this long after the last stay.
     "SHORT_BREAK_WINDOW_MONTHS": 6,
+    # rules.md §3 (ours): when an adoption placement ends and the child stays looked after, the
+    # standard regime resumes from the previous review held (True) or starts afresh (False).
+    "ADOPTION_ENDED_RESUMES_FROM_LAST_REVIEW": True,
     # After a bank-holiday change every stored date counted in working days is worked out again
     # (core.calendar): in the request up to this many records, above it by the background worker.
     "RECOMPUTE_IN_REQUEST_MAX_RECORDS": 2000,

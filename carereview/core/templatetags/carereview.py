@@ -91,10 +91,11 @@ def due_date(context, day, fmt="j M Y", empty="", not_before=None):
     if not day:
         return empty
     shown = date_format(day, fmt)
-    calendar = _calendar(context)
-    if calendar.is_working_day(day):
+    from carereview.core.calendar import practical_deadline_shown
+
+    practical = practical_deadline_shown(day, _calendar(context), not_before)
+    if practical is None:
         return shown
-    practical = calendar.practical_deadline(day, not_before=not_before)
     long_fmt = fmt if fmt.startswith("l") else "l " + fmt
     return format_html(
         '{} <span class="govuk-body-s">(not a working day; last working day: {})</span>',

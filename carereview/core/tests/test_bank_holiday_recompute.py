@@ -186,3 +186,120 @@ def test_every_app_that_stores_working_day_dates_registers_them():
         "representation stage dates",
         "kept report figures",
     }
+
+
+@pytest.mark.django_db
+def test_iro_appointment_targets_and_the_iro_service_notice_are_recomputed(client, service):
+    """Two more stored working-day dates (rules.md §4): the IRO appointed within 5 working days
+    (its target and whether it was met) and the IRO service told within 2 (its deadline)."""
+    from carereview.allocation.models import IROAllocation, IROServiceNotice
+    from carereview.children.services import refresh_summary
+
+    child = make_child(iro=service.iro, start=MONDAY, as_at=date(2025, 11, 4))
+    # Appointed on Tuesday 11 Nov: a day after the 5 working days (Monday 10 Nov).
+    IROAllocation.objects.filter(child=child).update(started_on=date(2025, 11, 11))
+    refresh_summary(child)
+    allocation = IROAllocation.objects.get(child=child)
+    notice = IROServiceNotice.objects.get(child=child)
+    assert (allocation.appoint_by, allocation.appointed_in_time) == (date(2025, 11, 10), False)
+    assert notice.told_by == date(2025, 11, 5)
+
+    client.force_login(service.administrator)
+    client.post(
+        reverse("core:bank-holidays"),
+        {"date": "2025-11-05", "name": "Proclaimed holiday"},
+        follow=True,
+    )
+    allocation.refresh_from_db()
+    notice.refresh_from_db()
+    assert (allocation.appoint_by, allocation.appointed_in_time) == (date(2025, 11, 11), True)
+    assert notice.told_by == date(2025, 11, 6)
+
+
+#: Every stored date worked out in working days (rules.md §1), with the registered recompute that
+#: works it out again after a bank-holiday change (each has its own test above).
+WORKED_OUT_IN_WORKING_DAYS = {
+    "children.Child.next_review_due": "review schedules",
+    "reviews.Review.due_on": "review schedules",
+    "followup.MidwayCheck.due_on": "review schedules",
+    "allocation.IROAllocation.appoint_by": "review schedules",
+    "allocation.IROServiceNotice.told_by": "review schedules",
+    "disputes.DisputeStep.respond_by": "dispute response dates",
+    "representations.Representation.response_due_on": "representation stage dates",
+    "representations.Representation.extended_to": "representation stage dates",
+}
+#: Every other stored date: a day something happened or was chosen by a person, not counted.
+NOT_COUNTED = {
+    "core.BankHoliday.date",
+    "children.Child.date_of_birth",
+    "children.Child.date_of_death",
+    "children.Child.looked_after_since",
+    "children.Episode.decom",
+    "children.Episode.dec",
+    "allocation.IROAllocation.started_on",
+    "allocation.IROAllocation.ended_on",
+    "allocation.SocialWorkerAllocation.started_on",
+    "allocation.SocialWorkerAllocation.ended_on",
+    "allocation.IROServiceNotice.looked_after_from",
+    "allocation.IROServiceNotice.told_on",
+    "reviews.Review.held_on",
+    # What booking warned against, as it was shown then (never read to decide anything).
+    "reviews.Review.due_when_booked",
+    "reviews.Review.choices_cutoff",  # the IRO's own date; the default is worked out when shown
+    "reviews.Review.decisions_sent_on",
+    "reviews.Review.record_sent_on",
+    "reviews.Review.care_plan_explained_on",
+    "reviews.Review.care_plan_copied_on",
+    "reviews.EarlierReviewRequirement.required_by",
+    "reviews.Meeting.on",
+    "reviews.Meeting.change_new_on",
+    "reviews.ChecklistEntry.done_on",
+    "reviews.Consultation.sent_on",
+    "reviews.Consultation.returned_on",
+    "reviews.Invitation.sent_on",
+    "reviews.Exclusion.decided_on",
+    "reviews.Exclusion.separate_meeting_offered_on",
+    "reviews.Decision.due_on",  # the IRO's date for the decision
+    "reviews.Decision.done_on",
+    "reviews.Dispatch.sent_on",
+    "reviews.PostedLetter.posted_on",
+    "portal.VisitRequest.visit_on",
+    "representations.Representation.happened_on",
+    "representations.Representation.received_on",
+    "representations.Representation.responded_on",
+    "representations.AdvocacyRequest.requested_on",
+    "representations.AdvocacyRequest.referred_on",
+    "representations.AdvocacyRequest.closed_on",
+    "followup.MidwayCheck.done_on",
+    "followup.SignificantEvent.occurred_on",
+    "disputes.Dispute.raised_on",
+    "disputes.Dispute.resolved_on",
+    "disputes.Dispute.cafcass_referred_on",
+    "disputes.DisputeStep.opened_on",
+    "disputes.DisputeStep.responded_on",
+    "disputes.DisputeStep.closed_on",
+    "notifications.ScheduledRun.last_run_on",
+    "records.RetentionProposal.as_at",
+    "records.ProposedChild.retention_until",
+}
+
+
+def test_every_stored_date_is_either_recomputed_or_not_counted_in_working_days():
+    """A new stored date must be placed in one of the two lists above: one worked out in working
+    days names the registered recompute that keeps it right after a bank-holiday change."""
+    from django.apps import apps
+    from django.db import models
+
+    from carereview.core.calendar import registered_stored_dates
+
+    stored = {
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if model.__module__.startswith("carereview")
+        for field in model._meta.get_fields()
+        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
+    }
+    assert stored - set(WORKED_OUT_IN_WORKING_DAYS) - NOT_COUNTED == set(), "place these"
+    assert set(WORKED_OUT_IN_WORKING_DAYS) & NOT_COUNTED == set()
+    registered = {s.label for s in registered_stored_dates()}
+    assert set(WORKED_OUT_IN_WORKING_DAYS.values()) <= registered

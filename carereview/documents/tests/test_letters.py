@@ -5,6 +5,7 @@ import re
 import pytest
 from django.db.models import F
 
+from carereview.core.calendar import due_words
 from carereview.documents.letters import (
     VENUE_FROM_IRO,
     draft_child_letter,
@@ -81,16 +82,17 @@ def test_the_draft_letter_to_the_child(case):
     due = case.review.decisions.order_by("due_on")
     assert (
         f"Robin will start swimming lessons. The foster carer will do this by "
-        f"{due[0].due_on:%-d %B %Y}." in letter
+        f"{due_words(due[0].due_on)}." in letter
     )
     assert (
         f"Plan a day out with Gran. Your social worker, {case.service.social_worker}, "
-        f"will do this by {due[1].due_on:%-d %B %Y}." in letter
+        f"will do this by {due_words(due[1].due_on)}." in letter
     )
-    assert f"Check the school plan is working. I will do this by {due[2].due_on:%-d %B %Y}." in (
+    assert f"Check the school plan is working. I will do this by {due_words(due[2].due_on)}." in (
         letter
     )
-    assert f"Your next review will be by {child.next_review_due:%-d %B %Y}." in letter
+    # The due date as it is, with the practical deadline where it is not a working day (item 16).
+    assert f"Your next review will be by {due_words(child.next_review_due)}." in letter
     assert str(iro) in letter and iro.phone in letter and iro.email in letter
     assert "01632 960000" in letter
     assert "advocate" in letter and "complain" in letter

@@ -67,3 +67,23 @@ def test_a_review_before_the_adoption_placement_is_the_previous_review():
     ]
     schedule = compute_schedule(episodes, [d("01/03/2023")], d("20/11/2026"))
     assert schedule.next_due == d("01/09/2023")
+
+
+def test_resuming_from_the_last_review_is_a_choice_passed_in_schedule_and_bulk_alike():
+    """rules.md §3 **(ours)** (issue 12 item 20: every (ours) is a setting passed in): an
+    authority may instead start the standard regime afresh when the adoption placement ends,
+    20 working days after the change, whatever was held before."""
+    from carereview.engine.bulk import compute_schedules_bulk
+
+    from .test_bulk import _day, to_columns
+
+    held = [d("28/02/2024"), d("20/05/2024")]
+    as_at = d("02/07/2024")
+    for resumes, due in ((True, d("20/11/2024")), (False, d("29/07/2024"))):
+        schedule = compute_schedule(G10, held, as_at, adoption_ended_resumes=resumes)
+        assert schedule.next_due == due
+        columns = to_columns([(G10, held)], 0)
+        bulk = compute_schedules_bulk(
+            columns[0], columns[1], 1, as_at, adoption_ended_resumes=resumes
+        )
+        assert _day(bulk.next_due[0]) == due

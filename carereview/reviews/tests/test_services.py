@@ -462,3 +462,41 @@ def test_a_review_cannot_be_recorded_for_a_child_with_no_iro(service):
     services.save_record(review.review, by=service.iro, version=0, data=record_input())
     review.review.refresh_from_db()
     assert review.review.held_on == TODAY
+
+
+@pytest.mark.django_db
+def test_a_review_held_before_the_iro_was_appointed_is_refused(service):
+    """Item 14, the whole class: not only "no IRO now" but no IRO on the day it was held. An IRO
+    appointed today does not make a meeting held last week a review (rules.md §4: before)."""
+    from carereview.allocation.services import appoint_iro
+
+    child = make_child(social_worker=service.social_worker2, start=TODAY - timedelta(days=30))
+    held = TODAY - timedelta(days=7)
+    meeting = services.book_meeting(child, by=service.business_support, on=held, at=time(10))
+    appoint_iro(child, service.iro, by=service.iro_manager)  # today, after the meeting
+    with pytest.raises(services.ReviewRefused, match="before an IRO was appointed"):
+        services.save_record(
+            meeting.review, by=service.iro, version=0, data=record_input(held_on=held)
+        )
+    meeting.review.refresh_from_db()
+    assert meeting.review.held_on is None
+
+
+@pytest.mark.django_db
+def test_a_review_held_while_an_earlier_iro_was_appointed_is_recorded(service):
+    """An IRO who chaired the review and has since been replaced: the review is still recorded."""
+    from carereview.allocation.models import IROAllocation
+    from carereview.allocation.services import appoint_iro
+
+    child = make_child(
+        iro=service.iro, social_worker=service.social_worker2, start=TODAY - timedelta(days=30)
+    )
+    held = TODAY - timedelta(days=7)
+    meeting = services.book_meeting(child, by=service.iro, on=held, at=time(10))
+    IROAllocation.objects.filter(child=child).update(started_on=TODAY - timedelta(days=30))
+    appoint_iro(child, service.iro2, by=service.iro_manager, reason="The first IRO left")
+    services.save_record(
+        meeting.review, by=service.iro2, version=0, data=record_input(held_on=held)
+    )
+    meeting.review.refresh_from_db()
+    assert meeting.review.held_on == held
