@@ -29,7 +29,12 @@ from carereview.children.models import Child, Person, Relationship
 from carereview.core import audit
 from carereview.engine.calendar import add_months
 from carereview.notifications import notify
-from carereview.portal.models import PortalAccess, PortalInvitation, SecondStepRemoval
+from carereview.portal.models import (
+    PortalAccess,
+    PortalInvitation,
+    SecondStepRemoval,
+    VisitRequest,
+)
 
 
 class PortalRefused(Exception):
@@ -441,6 +446,30 @@ def decide_second_step_removal(
         {"removal": removal.pk, "requested_by": removal.requested_by_id},
     )
     return removal
+
+
+@transaction.atomic
+def ask_for_visit(access: PortalAccess, *, by: User, why: str, when_suits: str) -> VisitRequest:
+    """The person asks the child's IRO to visit outside reviews. The same words asked again the
+    same day (a second press of Send, or six at once) are the one request."""
+    iro = access.child.current_iro
+    if iro is None:
+        raise PortalRefused("There is no IRO to ask yet. Call the IRO service.")
+    why, when_suits = why.strip(), when_suits.strip()
+    same = access.already_sent(
+        VisitRequest.objects.all(),
+        why=why,
+        when_suits=when_suits,
+        answered_at__isnull=True,
+        asked_at__date=timezone.localdate(),
+    )
+    if same is not None:
+        return same
+    asked = VisitRequest.objects.create(
+        child=access.child, access=access, iro=iro, why=why, when_suits=when_suits
+    )
+    audit.record_change(by, "portal.visit_request", asked, {})
+    return asked
 
 
 def _send(invitation: PortalInvitation, subject: str, body: str, link: str) -> None:
