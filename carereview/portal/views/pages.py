@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from carereview.core import audit
 from carereview.core.calendar import today, working_calendar
+from carereview.core.forms import parse_id
 from carereview.documents import letters, records, release
 from carereview.portal import services as portal_services
 from carereview.portal.forms import ChoicesForm, SeparateMeetingForm, VisitRequestForm
@@ -326,8 +327,8 @@ def after(request, child_id: int):
     held = list(_held_reviews(access))
     chosen = held[0] if held else None
     wanted = request.GET.get("review", "")
-    if wanted.isascii() and wanted.isdigit():
-        chosen = next((r for r in held if r.pk == int(wanted)), None)
+    if parse_id(wanted) is not None:
+        chosen = next((r for r in held if r.pk == parse_id(wanted)), None)
         if chosen is None:
             raise Http404("No such review")
     context = {"held": held, "chosen": chosen, "version": None, "blocks": [], "excluded": None}
