@@ -26,9 +26,9 @@ HOSTILE = ["²", "٣", "1²", "99999999999999999999999999999", "99999", "0", "-1
 def test_hostile_ids_in_query_strings_and_forms_are_never_a_500(
     client,
     service,
-    in_scope_child,
-    objects,
-    value,  # noqa: F811
+    in_scope_child,  # noqa: F811
+    objects,  # noqa: F811
+    value,
 ):
     child, review = in_scope_child, objects.review
     pages = [
