@@ -8,6 +8,12 @@ from carereview.core.models import BankHoliday
 LARGEST_ID = 2**63 - 1
 
 
+def is_number(value) -> bool:
+    """Whether `value` is written as a whole number (ASCII digits only), however large: a
+    number that is no id is "not found", where anything else is ignored."""
+    return isinstance(value, str) and value.isascii() and value.isdigit()
+
+
 def parse_id(value, *, lowest: int = 1, highest: int = LARGEST_ID) -> int | None:
     """An id (or another whole number, such as a year) read from a query string or a form by
     hand: the int for ASCII digits between `lowest` and `highest`, None for anything else.
@@ -17,7 +23,7 @@ def parse_id(value, *, lowest: int = 1, highest: int = LARGEST_ID) -> int | None
         return None
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+    elif is_number(value) and len(value) <= 19:
         number = int(value)
     else:
         return None

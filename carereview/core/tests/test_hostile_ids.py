@@ -71,6 +71,13 @@ def test_parse_id(value, expected):
     assert parse_id(value) == expected
 
 
+def test_is_number():
+    from carereview.core.forms import is_number
+
+    assert is_number("99999999999999999999999") and is_number("0")
+    assert not any(is_number(v) for v in ("²", "٣", "1²", "-1", "1e3", " 1", "", None, 7))
+
+
 def test_parse_id_with_a_range():
     from carereview.core.forms import parse_id
 

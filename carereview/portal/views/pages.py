@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from carereview.core import audit
 from carereview.core.calendar import today, working_calendar
-from carereview.core.forms import parse_id
+from carereview.core.forms import is_number, parse_id
 from carereview.documents import letters, records, release
 from carereview.portal import services as portal_services
 from carereview.portal.forms import ChoicesForm, SeparateMeetingForm, VisitRequestForm
@@ -327,7 +327,7 @@ def after(request, child_id: int):
     held = list(_held_reviews(access))
     chosen = held[0] if held else None
     wanted = request.GET.get("review", "")
-    if parse_id(wanted) is not None:
+    if is_number(wanted):  # a number that is none of theirs is not found
         chosen = next((r for r in held if r.pk == parse_id(wanted)), None)
         if chosen is None:
             raise Http404("No such review")
