@@ -9,6 +9,7 @@ from carereview.allocation.independence import iro_checker, social_worker_checke
 from carereview.children.models import Child
 from carereview.core import access, audit
 from carereview.core.calendar import today, working_calendar
+from carereview.core.forms import parse_id
 
 
 def unallocated(request):
@@ -193,9 +194,9 @@ def remove_looked_after_parent(request, pk: int):
     child = get_object_or_404(Child.objects.visible_to(request.user), pk=pk)
     access.describe(request, "opened the remove looked-after parent page")
     chosen = (request.POST if request.method == "POST" else request.GET).get("parent", "")
-    if not chosen.isdigit():
+    if parse_id(chosen) is None:
         return redirect("allocation:looked-after-parent", pk=child.pk)
-    parent = get_object_or_404(child.looked_after_parents.all(), pk=int(chosen))
+    parent = get_object_or_404(child.looked_after_parents.all(), pk=parse_id(chosen))
     if request.method == "POST":
         services.unlink_looked_after_parent(child, parent, by=request.user)
         messages.success(

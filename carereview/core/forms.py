@@ -4,6 +4,31 @@ from django.core.validators import MaxLengthValidator
 
 from carereview.core.models import BankHoliday
 
+#: The largest id a database key holds (a signed 64-bit integer).
+LARGEST_ID = 2**63 - 1
+
+
+def is_number(value) -> bool:
+    """Whether `value` is written as a whole number (ASCII digits only), however large: a
+    number that is no id is "not found", where anything else is ignored."""
+    return isinstance(value, str) and value.isascii() and value.isdigit()
+
+
+def parse_id(value, *, lowest: int = 1, highest: int = LARGEST_ID) -> int | None:
+    """An id (or another whole number, such as a year) read from a query string or a form by
+    hand: the int for ASCII digits between `lowest` and `highest`, None for anything else.
+    `str.isdigit()` is not enough: it is true for "²" and "٣", which int() refuses, and for
+    numbers no database key (or date) can hold."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif is_number(value) and len(value) <= 19:
+        number = int(value)
+    else:
+        return None
+    return number if lowest <= number <= highest else None
+
 
 class SignInForm(AuthenticationForm):
     error_messages = {

@@ -8,7 +8,7 @@ from carereview.accounts.models import Team, User
 from carereview.core import audit
 from carereview.core.calendar import recompute_pending
 from carereview.core.context_processors import NAVIGATION
-from carereview.core.forms import BankHolidayForm, SignInForm
+from carereview.core.forms import BankHolidayForm, SignInForm, parse_id
 from carereview.core.images import smaller_copy
 from carereview.core.models import BankHoliday
 from carereview.core.policy import allows
@@ -79,7 +79,7 @@ def bank_holidays(request):
     year = request.GET.get("year", "")
     holidays = BankHoliday.objects.all()
     years = sorted({d.year for d in holidays.values_list("date", flat=True)}, reverse=True)
-    if year.isdigit():
+    if parse_id(year, lowest=1, highest=9999) is not None:
         holidays = holidays.filter(date__year=int(year))
     return render(
         request,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from carereview.children.models import Child
 from carereview.core import access
 from carereview.core.calendar import due_words, today
+from carereview.core.forms import parse_id
 from carereview.disputes import forms, ladder, selectors, services
 
 
@@ -47,7 +48,7 @@ def raise_dispute(request, pk: int):
     decisions = selectors.child_decisions(request.user, child)
     initial = {"start_stage": stages[0].code}
     wanted = request.GET.get("decision", "")
-    if wanted.isdigit():
+    if parse_id(wanted) is not None:
         initial["decision"] = wanted
     form = forms.RaiseForm(
         request.POST or None,

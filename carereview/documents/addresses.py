@@ -22,7 +22,10 @@ decomposition (NFKD: full-width, ligatures, mathematical letters and digits), fo
 invisible characters dropped (soft hyphen, zero-width space and joiners, bidi marks, variation
 selectors, combining accents), any other script's digit as its ASCII digit, a letter confusable with
 a Latin letter folded to it (Unicode's confusables, from `confusable-homoglyphs`), case folded.
-Letters and digits are kept; everything else is a word break. A pattern may then have breaks
+Letters and digits are kept; everything else is a word break. In a pattern a digit also matches
+the Latin letters typed for it ("1O9", "NM3 SEN"), and the house number may come before or after
+the street's name ("Pretend Row, No. 109"). The stored address is read the same whether it was
+stored a line each, with commas, or on one line. A pattern may then have breaks
 between any two of its characters ("N M 3 - 5 E N") but must start and end on a word's edge.
 """
 
@@ -64,6 +67,17 @@ _BREAK = "\x00"
 _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
 
 UK_POSTCODE = re.compile(r"^([a-z]{1,2}[0-9][a-z0-9]?)([0-9][a-z]{2})$")
+# The numero sign, which compatibility decomposition writes as the letters "No".
+_NUMERO = frozenset("\u2116")
+# Words that may come between a street's name and its house number: "Pretend Row, No. 109".
+_NUMBER_WORDS = ("no", "nr", "num", "number")
+# "St" before a name is Saint ("109 St Mary's Road"); "the" comes before some streets' names.
+_BEFORE_NAME = ("the", "st", "saint")
+# Digits and the letters typed for them ("1O9", "NM3 SEN"): in a pattern, each stands for all
+# of its group. Unicode's confusables give the skeleton of a letter of another script; these are
+# the Latin letters that look like digits, which that skeleton leaves apart.
+_LOOK_ALIKE_GROUPS = ("0o", "1il", "2z", "5s", "8b")
+_LOOK_ALIKE = {c: group for group in _LOOK_ALIKE_GROUPS for c in group}
 
 
 # Lookalikes Unicode added after the package's copy of its confusables list (ADR 0009).
@@ -97,6 +111,8 @@ def _fold_char(char: str) -> str:
     invisible one; _BREAK for anything else (space, punctuation, a symbol)."""
     if char in _INVISIBLE:
         return ""
+    if char in _NUMERO:
+        return _BREAK  # "№109": the sign is punctuation, not the letters "No" glued to the number
     out = []
     for c in unicodedata.normalize("NFKD", char):
         category = unicodedata.category(c)
@@ -155,9 +171,15 @@ _START = rf"(?:(?<={_B})|^)"
 _END = rf"(?={_B}|$)"
 
 
-def _loose(word: str) -> str:
-    """A folded word, allowing a break between any two of its characters."""
-    return f"{_B}?".join(re.escape(c) for c in word)
+def _loose(word: str, *, look_alike: bool = True) -> str:
+    """A folded word, allowing a break between any two of its characters and (with
+    `look_alike`) a letter for the digit it looks like, or the other way round."""
+
+    def one(c: str) -> str:
+        group = _LOOK_ALIKE.get(c) if look_alike else None
+        return f"[{group}]" if group else re.escape(c)
+
+    return f"{_B}?".join(one(c) for c in word)
 
 
 def _street_type() -> str:
@@ -187,8 +209,31 @@ class _Rule:
 
 
 def _split_lines(address: str) -> list[list[str]]:
-    lines = [words(p) for p in re.split(r"[\n,;]+", address or "")]
-    return [line for line in lines if line]
+    """The address's parts as lists of folded words: its lines (or comma-separated parts), with
+    a postcode found anywhere in a line taken out as a part of its own, so that an address stored
+    on one line ("109 Pretend Row Newtown NM3 5EN") is read as the same address on three."""
+    parts: list[list[str]] = []
+    for piece in re.split(r"[\n,;]+", address or ""):
+        line = words(piece)
+        rest: list[str] = []
+        i = 0
+        while i < len(line):
+            for width in (2, 1):
+                if _postcode(line[i : i + width]) and (
+                    width == 1 or not _postcode(line[i : i + 1])
+                ):
+                    if rest:
+                        parts.append(rest)
+                        rest = []
+                    parts.append(line[i : i + width])
+                    i += width
+                    break
+            else:
+                rest.append(line[i])
+                i += 1
+        if rest:
+            parts.append(rest)
+    return parts
 
 
 def _is_number(word: str) -> bool:
@@ -198,6 +243,27 @@ def _is_number(word: str) -> bool:
 def _postcode(line: list[str]) -> tuple[str, str] | None:
     m = UK_POSTCODE.match("".join(line))
     return (m.group(1), m.group(2)) if m else None
+
+
+def _street(line: list[str], j: int) -> tuple[list[str], list[str]]:
+    """After the house number at `line[j]`: the street's distinctive name, and the words after
+    the street (the town, where the address was stored on one line). The name ends at the first
+    street-type word after it; "St" before a name is Saint; "109 The Green" has only its
+    street-type word to go on."""
+    name: list[str] = []
+    after = line[j + 1 :]
+    for k, w in enumerate(after):
+        nxt = after[k + 1] if k + 1 < len(after) else ""
+        if w in STREET_TYPES:
+            if name:
+                return name, after[k + 1 :]
+            if w == "st" and nxt and nxt not in NOT_DISTINCTIVE:
+                continue  # Saint
+            return [w], after[k + 1 :]
+        if w in NOT_DISTINCTIVE or w == "saint":
+            continue
+        name.append(w)
+    return name, []
 
 
 def _address_rules(address: str) -> list[_Rule]:
@@ -212,31 +278,55 @@ def _address_rules(address: str) -> list[_Rule]:
         else:
             merged.append(line)
     street_seen = False
-    for i, line in enumerate(merged):
+    before_name = "(?:" + "|".join(_loose(w) for w in _BEFORE_NAME) + ")"
+    number_word = "(?:" + "|".join(_loose(w) for w in _NUMBER_WORDS) + ")"
+    queue = list(merged)
+    i = -1
+    while queue:
+        line = queue.pop(0)
+        i += 1
         postcode = _postcode(line)
         if postcode:
             outward, inward = postcode
             rules.append(_rule(_words_pattern([outward + inward]), "withheld", "postcode"))
-            rules.append(_rule(_loose(outward), "suspected", "part of the postcode"))
+            rules.append(
+                _rule(_loose(outward, look_alike=False), "suspected", "part of the postcode")
+            )
             continue
         numbers = [j for j, w in enumerate(line) if _is_number(w)]
+        # The house number is the last of the numbers before the street ("Flat 2 109 ...").
+        while len(numbers) > 1 and numbers[1] == numbers[0] + 1:
+            numbers.pop(0)
         if numbers and numbers[0] + 1 < len(line):
             j = numbers[0]
-            name = [w for w in line[j + 1 :] if w not in NOT_DISTINCTIVE]
-            if not name:  # "109 The Row": the street-type word is all there is to go on
-                name = [w for w in line[j + 1 :] if w in STREET_TYPES][:1]
+            name, after = _street(line, j)
             if name:
-                head = _loose(line[j]) + f"{_B}?" + _words_pattern(name)
+                house = _loose(line[j])
+                street = f"(?:{_B}?{before_name}){{0,2}}{_B}?" + _words_pattern(name)
+                street_type = f"(?:{_B}?{_street_type()})?"
+                rules.append(_rule(house + street + street_type, "withheld", "house and street"))
+                # "Pretend Row 109", "Pretend Row, No. 109"
                 rules.append(
-                    _rule(head + f"(?:{_B}?{_street_type()})?", "withheld", "house and street")
+                    _rule(
+                        street.removeprefix(f"{_B}?")
+                        + street_type
+                        + f"(?:{_B}?{number_word})?{_B}?"
+                        + house,
+                        "withheld",
+                        "street and house",
+                    )
                 )
                 rules.append(
                     _rule(
-                        _words_pattern(name) + f"(?:{_B}?{_street_type()})?",
+                        _words_pattern(name) + street_type,
                         "suspected",
                         "the street's name",
                     )
                 )
+                if j > 0:  # "Flat 2 109 Pretend Row": the flat as a part of its own
+                    queue.insert(0, line[:j])
+                if after:
+                    queue.insert(0, after)
                 street_seen = True
                 continue
         if any(any(c.isdigit() for c in w) for w in line) and len("".join(line)) >= 5:

@@ -102,6 +102,15 @@ class PortalAccess(models.Model):
             return "Using the portal"
         return "Invited"
 
+    def already_sent(self, queryset, **same):
+        """What this person already sent that is `same` (the same words, the same day: the
+        caller says which fields), from `queryset`, or None. A second press of "Send" (or six
+        at once) is the first one, received once. The access row is locked first (call it in
+        the transaction that would make the new one), so of two presses at once the second
+        waits for the first to commit, then finds it."""
+        PortalAccess.objects.select_for_update().filter(pk=self.pk).first()
+        return queryset.filter(access=self, **same).order_by("pk").first()
+
 
 class InvitationScopedQuerySet(ScopedQuerySet):
     child_path = "access__child"

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from carereview.accounts.models import Role, User
@@ -28,7 +29,12 @@ from carereview.children.models import Child, Person, Relationship
 from carereview.core import audit
 from carereview.engine.calendar import add_months
 from carereview.notifications import notify
-from carereview.portal.models import PortalAccess, PortalInvitation, SecondStepRemoval
+from carereview.portal.models import (
+    PortalAccess,
+    PortalInvitation,
+    SecondStepRemoval,
+    VisitRequest,
+)
 
 
 class PortalRefused(Exception):
@@ -140,6 +146,10 @@ def grant_and_invite(
         )
     elif access.activated_at:
         raise PortalRefused(f"{access.name} already uses the portal for {child.first_name}")
+    # Sent where they have never been reached (issue 12, item 5): they are told at the contacts
+    # they have, as for a new sign-in link, so an account is not made for someone else.
+    known = contacts(access)
+    is_new = (channel, normal(channel, sent_to)) not in {(c, normal(c, a)) for c, a in known}
     # A new link cancels any earlier link not yet used.
     now = timezone.now()
     access.invitations.filter(used_at__isnull=True, cancelled_at__isnull=True).update(
@@ -163,10 +173,37 @@ def grant_and_invite(
         body,
         link,
     )
+    if is_new and known:
+        _tell_sent_elsewhere(access, invitation, "portal.invite-elsewhere", "an invitation")
     audit.record_change(
-        by, "portal.invite", access, {"role": role, "channel": channel, "invitation": invitation.pk}
+        by,
+        "portal.invite",
+        access,
+        {"role": role, "channel": channel, "invitation": invitation.pk, "to_new_contact": is_new},
     )
     return Sent(access, invitation, token)
+
+
+def _tell_sent_elsewhere(
+    access: PortalAccess, invitation: PortalInvitation, key: str, what: str
+) -> int:
+    """Tell the person, at every contact they have but the new one, that a link that sets up
+    or changes their sign-in went to an address or number they have not used with us."""
+    channel = invitation.channel
+    where = "email address" if channel == PortalInvitation.Channel.EMAIL else "mobile number"
+    return tell(
+        access,
+        key=f"{key}.{invitation.pk}",
+        subject=f"A sign-in link was sent to a new {where} ({_cfg('AUTHORITY_NAME')})",
+        body=(
+            f"Hello {access.first_name}. On {timezone.localdate(invitation.sent_at):%-d %B %Y} "
+            f"{_cfg('AUTHORITY_NAME')} sent {what} for the portal to a new {where}, not this "
+            f"one. The link lets whoever has it choose a password and sign in as you. If you "
+            f"asked for it, there is nothing to do. If it was not you, call the IRO service on "
+            f"{_cfg('IRO_SERVICE_PHONE')} straight away."
+        ),
+        besides=[(channel, invitation.sent_to)],
+    )
 
 
 @transaction.atomic
@@ -213,20 +250,7 @@ def send_new_sign_in_link(
     )
     _send(invitation, f"A new sign-in link ({_cfg('AUTHORITY_NAME')})", body, link)
     if is_new:
-        where = "email address" if channel == PortalInvitation.Channel.EMAIL else "mobile number"
-        tell(
-            access,
-            key=f"portal.new-link-elsewhere.{invitation.pk}",
-            subject=f"A sign-in link was sent to a new {where} ({_cfg('AUTHORITY_NAME')})",
-            body=(
-                f"Hello {access.first_name}. On {timezone.localdate(now):%-d %B %Y} "
-                f"{_cfg('AUTHORITY_NAME')} sent a new sign-in link for the portal to a new "
-                f"{where}, not this one. The link lets whoever has it choose a new password. "
-                f"If you asked for it, there is nothing to do. If it was not you, call the IRO "
-                f"service on {_cfg('IRO_SERVICE_PHONE')} straight away."
-            ),
-            besides=[(channel, sent_to)],
-        )
+        _tell_sent_elsewhere(access, invitation, "portal.new-link-elsewhere", "a new sign-in link")
     audit.record_change(
         by,
         "portal.new_sign_in_link",
@@ -255,15 +279,22 @@ def _is_mobile(number: str) -> bool:
 
 def contacts(access: PortalAccess) -> list[tuple[str, str]]:
     """(channel, address) for each way we hold to reach the person, once each: the email and
-    mobile on their record and on their sign-in, and wherever a link they used was sent."""
+    mobile on their record and on their sign-ins (this access's, and those of every access they
+    held before, ended ones included), and wherever a link they used was sent. (Not where a link
+    still waiting went: nobody has shown that address is theirs.)"""
     source = access.person if access.person_id else access.child
     found = [("email", source.email), ("text", source.phone)]
+    # Every access of the same person (the child's own, for the child), this one included.
+    theirs = (
+        PortalAccess.objects.filter(person=access.person_id)
+        if access.person_id
+        else PortalAccess.objects.filter(child=access.child_id, person__isnull=True)
+    )
+    users = {access.user_id} | set(theirs.exclude(user=None).values_list("user", flat=True))
+    for user in User.objects.filter(pk__in=users - {None}).order_by("pk"):
+        found += [("email", user.email), ("text", user.mobile)]
     used = PortalInvitation.objects.filter(used_at__isnull=False)
-    if access.user_id:
-        found += [("email", access.user.email), ("text", access.user.mobile)]
-        used = used.filter(access__user=access.user_id)
-    else:
-        used = used.filter(access=access)
+    used = used.filter(Q(access__in=theirs) | Q(access__user__in=users - {None}) | Q(access=access))
     found += list(used.order_by("sent_at").values_list("channel", "sent_to"))
     unique, seen = [], set()
     for channel, address in found:
@@ -415,6 +446,30 @@ def decide_second_step_removal(
         {"removal": removal.pk, "requested_by": removal.requested_by_id},
     )
     return removal
+
+
+@transaction.atomic
+def ask_for_visit(access: PortalAccess, *, by: User, why: str, when_suits: str) -> VisitRequest:
+    """The person asks the child's IRO to visit outside reviews. The same words asked again the
+    same day (a second press of Send, or six at once) are the one request."""
+    iro = access.child.current_iro
+    if iro is None:
+        raise PortalRefused("There is no IRO to ask yet. Call the IRO service.")
+    why, when_suits = why.strip(), when_suits.strip()
+    same = access.already_sent(
+        VisitRequest.objects.all(),
+        why=why,
+        when_suits=when_suits,
+        answered_at__isnull=True,
+        asked_at__date=timezone.localdate(),
+    )
+    if same is not None:
+        return same
+    asked = VisitRequest.objects.create(
+        child=access.child, access=access, iro=iro, why=why, when_suits=when_suits
+    )
+    audit.record_change(by, "portal.visit_request", asked, {})
+    return asked
 
 
 def _send(invitation: PortalInvitation, subject: str, body: str, link: str) -> None:

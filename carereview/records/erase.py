@@ -182,7 +182,9 @@ def _replacement(edge: Edge):
 
 
 #: The first part of an outbox message's key, and the row its second part is the id of: the
-#: message goes with that row (issue 12: every email is an outbox message).
+#: message goes with that row (issue 12: every email is an outbox message). The parts are
+#: separated by ":" (documents, representations) or "." (what a person is told about their
+#: sign-in).
 MESSAGE_KEYS = {
     "invitation": "reviews.Review",
     "decisions": "reviews.Review",
@@ -193,6 +195,10 @@ MESSAGE_KEYS = {
     "representation-team": "representations.Representation",
     "representation-extended": "representations.Representation",
     "advocacy-team": "representations.AdvocacyRequest",
+    # What a person is told about their sign-in (`portal.<what>.<id>.<contact digest>`).
+    "portal.new-link-elsewhere": "portal.PortalInvitation",
+    "portal.invite-elsewhere": "portal.PortalInvitation",
+    "portal.second-step-off": "portal.SecondStepRemoval",
 }
 
 
@@ -355,7 +361,11 @@ class _Planner:
             for chunk in _chunks(sorted(pks), 100):
                 about = Q()
                 for pk in chunk:
-                    about |= Q(key=f"{prefix}:{pk}") | Q(key__startswith=f"{prefix}:{pk}:")
+                    about |= (
+                        Q(key=f"{prefix}:{pk}")
+                        | Q(key__startswith=f"{prefix}:{pk}:")
+                        | Q(key__startswith=f"{prefix}.{pk}.")
+                    )
                 found.update(
                     _manager(self.Message, self.using).filter(about).values_list("pk", flat=True)
                 )

@@ -187,6 +187,16 @@ def make_representation(
             None if access.role in MADE_BY else "Only the child, a parent or a carer can use this",
         ]
     )
+    same = access.already_sent(
+        Representation.objects.all(),
+        kind=kind,
+        about=about,
+        put_right=put_right,
+        happened_on=happened_on,
+        received_on=received,
+    )
+    if same is not None:
+        return same  # a second press of Send: received (and acknowledged) once
     representation = Representation.objects.create(
         child=access.child,
         access=access,
@@ -263,6 +273,14 @@ def request_advocate(access: PortalAccess, about: str = "", how_to_contact: str 
         f"How to get in touch must be {CONTACT_LIMIT} characters or fewer",
     )
     _refuse_if([about_problem, contact_problem])
+    same = access.already_sent(
+        AdvocacyRequest.objects.all(),
+        about=about,
+        how_to_contact=how_to_contact,
+        requested_on=requested,
+    )
+    if same is not None:
+        return same  # a second press of Send: asked (and passed to the team) once
     advocacy = AdvocacyRequest.objects.create(
         child=access.child,
         access=access,

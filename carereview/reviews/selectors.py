@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
+from carereview.children.models import Episode
 from carereview.reviews.models import Decision, Dispatch, Meeting, PostedLetter, Review
 
 # A dispatch that went on paper: what business support prints and posts.
@@ -52,8 +53,12 @@ def with_support_details(reviews: QuerySet[Review]) -> QuerySet[Review]:
     paper = Dispatch.objects.filter(method__in=PAPER).exclude(  # scoped: of the reviews
         Exists(PostedLetter.objects.filter(dispatch=OuterRef("pk")))
     )
+    confidential = Episode.objects.filter(  # scoped: of the reviews' children
+        child=OuterRef("child"), address_confidential=True
+    ).exclude(placement_address="")
     return reviews.annotate(
-        has_decisions=Exists(Decision.objects.filter(review=OuterRef("pk")))  # scoped: as above
+        has_decisions=Exists(Decision.objects.filter(review=OuterRef("pk"))),  # scoped: as above
+        address_confidential=Exists(confidential),
     ).prefetch_related(
         "meetings",
         "invitations",
@@ -73,6 +78,9 @@ class Letter:
     dispatch: Dispatch
     kind: str
     recipient: int | str
+    #: Waiting for the IRO's check of what this person reads (rules.md §7, ADR 0009): it can be
+    #: neither opened nor marked posted until the IRO has confirmed their version.
+    waiting: bool = False
 
     @property
     def url(self) -> str:
@@ -115,7 +123,8 @@ def _recipient(review: Review, dispatch: Dispatch) -> int | str | None:
 
 
 def letters_to_post(review: Review) -> list[Letter]:
-    """The paper letters of `review` not yet marked posted."""
+    """The paper letters of `review` not yet marked posted, each saying whether it waits for the
+    IRO's check of what its recipient reads."""
     letters = []
     dispatches = getattr(review, "unposted_paper", None)
     if dispatches is None:
@@ -124,8 +133,22 @@ def letters_to_post(review: Review) -> list[Letter]:
         kind = DOCUMENT_KIND.get(dispatch.kind)
         recipient = _recipient(review, dispatch)
         if kind and recipient is not None:
-            letters.append(Letter(dispatch, kind, recipient))
+            letters.append(Letter(dispatch, kind, recipient, _waiting(review, dispatch)))
     return letters
+
+
+def _waiting(review: Review, dispatch: Dispatch) -> bool:
+    """Whether the letter's recipient (a person the address is confidential from) has a version
+    the IRO has not yet confirmed (documents.release)."""
+    if dispatch.person_id is None or dispatch.for_child:
+        return False
+    confidential = getattr(review, "address_confidential", None)
+    if confidential is False:  # read for the whole page at once (with_support_details)
+        return False
+    from carereview.documents.records import recipient_of_child
+    from carereview.documents.release import released_to
+
+    return not released_to(recipient_of_child(review.child, dispatch.person), review)
 
 
 def may_print(user, review: Review, kind: str, recipient: int | str) -> bool:
@@ -133,7 +156,10 @@ def may_print(user, review: Review, kind: str, recipient: int | str) -> bool:
     work (docs/adr/0011)."""
     if not is_supported(user, review):
         return False
-    return any(x.kind == kind and x.recipient == recipient for x in letters_to_post(review))
+    return any(
+        x.kind == kind and x.recipient == recipient and not x.waiting
+        for x in letters_to_post(review)
+    )
 
 
 @dataclass
@@ -149,6 +175,14 @@ class SupportRow:
     meeting: Meeting | None
     tasks: list[Task] = field(default_factory=list)
     letters: list[Letter] = field(default_factory=list)
+
+    @property
+    def ready_letters(self) -> list[Letter]:
+        return [x for x in self.letters if not x.waiting]
+
+    @property
+    def waiting_letters(self) -> list[Letter]:
+        return [x for x in self.letters if x.waiting]
 
 
 def support_row(review: Review) -> SupportRow:
@@ -180,8 +214,13 @@ def support_row(review: Review) -> SupportRow:
     if held and review.record_sent_on is None:
         send = url("reviews:send", kind="record")
         row.tasks.append(Task("Record to send", send, "Send the record"))
-    if row.letters:
-        n = len(row.letters)
+    ready = row.ready_letters
+    if ready:
+        n = len(ready)
         text = f"{n} letter{'s' if n != 1 else ''} to print and post"
         row.tasks.append(Task(text, url("reviews:detail") + "#letters", "Print and post"))
+    waiting = len(row.letters) - len(ready)
+    if waiting:
+        text = f"{waiting} letter{'s' if waiting != 1 else ''} waiting for the IRO's check"
+        row.tasks.append(Task(text, url("reviews:detail") + "#letters", "See the letters"))
     return row

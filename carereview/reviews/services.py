@@ -919,8 +919,14 @@ def mark_letters_posted(review: Review, *, by, dispatch_ids: list[int]) -> int:
     from carereview.reviews.selectors import letters_to_post
 
     chosen = set(dispatch_ids)
-    letters = [x.dispatch for x in letters_to_post(review) if x.dispatch.pk in chosen]
+    found = [x for x in letters_to_post(review) if x.dispatch.pk in chosen]
+    letters = [x.dispatch for x in found if not x.waiting]
     if not letters:
+        if found:
+            raise ReviewRefused(
+                "That letter is waiting for the IRO to check what its recipient reads: print "
+                "and post it once they have"
+            )
         raise ReviewRefused("Select the letters you have posted")
     for dispatch in letters:
         PostedLetter.objects.get_or_create(

@@ -9,6 +9,7 @@ from django.urls import reverse
 from carereview.children.models import Child
 from carereview.core import access
 from carereview.core.calendar import due_words, today, working_calendar
+from carereview.core.forms import parse_id
 from carereview.reviews import forms, selectors, services
 from carereview.reviews.models import (
     ChecklistEntry,
@@ -128,7 +129,7 @@ def letters_posted(request, review_id: int):
     if request.method != "POST":
         return redirect(reverse("reviews:detail", kwargs={"review_id": review.pk}) + "#letters")
     try:
-        ids = [int(x) for x in request.POST.getlist("letters") if x.isdigit()]
+        ids = [n for n in map(parse_id, request.POST.getlist("letters")) if n is not None]
         n = services.mark_letters_posted(review, by=request.user, dispatch_ids=ids)
     except services.ReviewRefused as refused:
         messages.error(request, " ".join(refused.reasons))

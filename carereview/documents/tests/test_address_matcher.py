@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 from carereview.documents.addresses import AddressGuard
 
 # Synthetic streets; none is a real place.
-NAMES = ["Pretend", "Quillon", "Marrowby", "Tansley Vale", "Oakhurst", "Brindlecombe"]
+NAMES = [
+    "Pretend",
+    "Quillon",
+    "Marrowby",
+    "Tansley Vale",
+    "Oakhurst",
+    "Brindlecombe",
+    "St Elbury's",
+]
 STREET_TYPES = [
     ("Row", ["Row", "Rw"]),
     ("Road", ["Road", "Rd"]),
@@ -100,7 +108,21 @@ def an_address_and_a_spelling(draw):
     name = draw(st.sampled_from(NAMES))
     stored_type, _ = draw(st.sampled_from(STREET_TYPES))
     outward, inward = draw(postcodes())
-    stored = f"{number}{suffix} {name} {stored_type}\nNewtown\n{outward} {inward}"
+    # However the address was stored: a line each, with commas, all on one line, after a flat.
+    street_line = f"{number}{suffix} {name} {stored_type}"
+    flat = draw(st.integers(1, 30))
+    stored = draw(
+        st.sampled_from(
+            [
+                f"{street_line}\nNewtown\n{outward} {inward}",
+                f"{street_line}, Newtown, {outward} {inward}",
+                f"{street_line} Newtown {outward} {inward}",
+                f"{street_line} Newtown {outward}{inward}",
+                f"Flat {flat} {street_line}\nNewtown\n{outward} {inward}",
+                f"{flat}/{street_line}, Newtown {outward} {inward}",
+            ]
+        )
+    )
     sep = draw(st.sampled_from(SEPARATORS))
     house = spelt(f"{number}{suffix}")
     written_name = sep.join(draw(spelt(w)) for w in name.split())
@@ -162,6 +184,55 @@ def test_the_spellings_the_audit_used(written):
     assert changed and written not in redacted
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        # the number after the street, as many write it
+        "Pretend Row 109",
+        "Pretend Row, No. 109",
+        "Pretend Rd number 109",
+        "Pretend Row no109",
+        # the numero sign, and letters typed for the digits they look like
+        "\u2116109 Pretend Row",
+        "1O9 Pretend Row",
+        "I09 Pretend Row",
+        "l09 Pretend Row",
+        "NM3 SEN",
+        "N.M.3 S.E.N",
+        "Pretend Row IO9",
+    ],
+)
+def test_other_orders_and_lookalike_digits(written):
+    stored = "109 Pretend Row\nNewtown\nNM3 5EN"
+    redacted, changed = AddressGuard([stored]).redact(f"Venue: {written}.")
+    assert changed and written not in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "109 Pretend Row Newtown NM3 5EN",
+        "109 Pretend Row, Newtown NM3 5EN",
+        "Flat 2 109 Pretend Row\nNewtown\nNM3 5EN",
+        "2/109 Pretend Row NM3 5EN",
+        "109 Pretend Row Newtown NM35EN",
+    ],
+)
+@pytest.mark.parametrize("written", ["109 Pretend Row", "109 Pretend Rd", "NM3 5EN", "nm3-5en"])
+def test_the_address_is_found_however_it_was_stored(stored, written):
+    redacted, changed = AddressGuard([stored]).redact(f"Venue: {written}.")
+    assert changed and written not in redacted, (stored, redacted)
+
+
+@pytest.mark.parametrize(
+    "written", ["109 St Quillon's Rd", "109 Saint Quillons Road", "109 St. Quillons"]
+)
+def test_saint_and_street_are_told_apart(written):
+    stored = "109 St Quillon's Road\nNewtown\nNM3 5EN"
+    redacted, changed = AddressGuard([stored]).redact(f"Venue: {written}.")
+    assert changed and written not in redacted, redacted
+
+
 ORDINARY = [
     "It took 109 days to agree the plan.",
     "Robin scored 109 points and pretended to be a pirate.",
@@ -171,6 +242,10 @@ ORDINARY = [
     "The postcode NM3 5EX is the school's.",
     "See NM35 ENT in the file.",
     "Robin went to Newtown with the social worker.",
+    "The 109 bus goes along Pretend Row.",
+    "Pretend Row has 109 houses.",
+    "Pretend Row 1090 is not a house.",
+    "Take the lo9 form.",
 ]
 
 
@@ -191,6 +266,8 @@ def test_ordinary_text_is_left_alone(text):
 )
 def test_random_ordinary_text_raises_no_false_alarm(text):
     folded = "".join(c for c in text.lower() if c.isalnum())
-    assume("pretend" not in folded and "nm35en" not in folded)
+    # letters typed for digits count as those digits ("NM3 SEN")
+    digits = folded.translate(str.maketrans("oilszb", "011528"))
+    assume("pretend" not in folded and "nm35en" not in digits)
     stored = "109 Pretend Row\nNewtown\nNM3 5EN"
     assert AddressGuard([stored]).redact(text) == (text, False)

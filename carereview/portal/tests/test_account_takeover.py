@@ -246,3 +246,48 @@ def test_the_database_refuses_a_decision_by_the_one_who_asked(service, mum):
     # And only one request waits at a time.
     with pytest.raises(IntegrityError), transaction.atomic():
         SecondStepRemoval.objects.create(access=access, requested_by=service.iro, reason="Again")
+
+
+def invite(client, staff, child, person, channel, sent_to):
+    client.force_login(staff)
+    response = client.post(
+        reverse("access:invite", args=[child.pk]),
+        {"who": f"person-{person.pk}", "channel": channel, "sent_to": sent_to},
+    )
+    assert response.status_code == 302, response.content.decode()
+    client.logout()
+
+
+def test_ending_her_access_and_inviting_her_again_elsewhere_tells_her(client, service, mum):
+    """The same takeover by another door: end the parent's access, then invite "her" again at an
+    address she has never used. She is told at every contact we hold for her, the sign-in she
+    used included."""
+    access, user = mum
+    user.email = "morgan.portal@example.org"
+    user.save(update_fields=["email"])
+    client.force_login(service.social_worker)
+    response = client.post(
+        reverse("access:revoke", args=[access.pk]), {"reason": "She asked for a new account"}
+    )
+    assert response.status_code == 302
+    invite(client, service.social_worker, access.child, access.person, "email", "new@example.net")
+    told = {m.to for m in notices()}
+    assert told == {"morgan.home@example.com", "07700 900111", "morgan.portal@example.org"}
+    for message in notices():
+        assert "new@example.net" not in message.body and "was not you" in message.body
+
+
+def test_a_waiting_invitation_sent_again_elsewhere_tells_her(client, service):
+    """Before she has accepted: a second invitation to another address cancels the first (sent
+    to the address on her record), so she is told there."""
+    child = make_child(iro=service.iro, social_worker=service.social_worker)
+    mother = child.relationships.get(kind="mother").person
+    mother.email, mother.phone = "morgan.home@example.com", ""
+    mother.save()
+    invite(client, service.iro, child, mother, "email", "")  # the address on her record
+    assert notices() == []
+    invite(client, service.iro, child, mother, "text", "07700 900999")
+    assert {m.to for m in notices()} == {"morgan.home@example.com"}
+    # And an invitation to the address she already has tells nobody else.
+    invite(client, service.iro, child, mother, "email", "Morgan.Home@example.com")
+    assert len(notices()) == 1

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
 from carereview.core.calendar import today, working_calendar
+from carereview.core.forms import parse_id
 from carereview.engine import representations as rules
 from carereview.portal.views.common import portal_access, render_portal
 from carereview.representations import forms, services
@@ -50,9 +51,8 @@ def _own_advocacy_requests(request, access):
 
 
 def _id(value) -> int | None:
-    """An id from the query string, or None for anything that is not a plain small number."""
-    value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else None
+    """An id from the query string, or None for anything that is not a plain number."""
+    return parse_id((value or "").strip())
 
 
 def _refused(form, refused: services.RepresentationRefused):

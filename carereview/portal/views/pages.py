@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from carereview.core import audit
 from carereview.core.calendar import today, working_calendar
+from carereview.core.forms import is_number, parse_id
 from carereview.documents import letters, records, release
+from carereview.portal import services as portal_services
 from carereview.portal.forms import ChoicesForm, SeparateMeetingForm, VisitRequestForm
 from carereview.portal.models import PortalAccess, VisitRequest
 from carereview.portal.views.common import portal_access, render_portal
@@ -145,20 +147,19 @@ def visit(request, child_id: int):
     access = portal_access(request, child_id, "visit requests")
     iro = access.child.current_iro
     form = VisitRequestForm(request.POST or None)
-    if request.method == "POST" and iro is None:
-        form.add_error(None, "There is no IRO to ask yet. Call the IRO service.")
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            asked = VisitRequest.objects.create(
-                child=access.child,
-                access=access,
-                iro=iro,
-                why=form.cleaned_data["why"].strip(),
-                when_suits=form.cleaned_data["when_suits"].strip(),
+        try:
+            portal_services.ask_for_visit(
+                access,
+                by=request.user,
+                why=form.cleaned_data["why"],
+                when_suits=form.cleaned_data["when_suits"],
             )
-            audit.record_change(request.user, "portal.visit_request", asked, {})
-        messages.success(request, f"Sent to {iro.first_name}. They will answer here.")
-        return redirect("portal:visit", child_id=access.child_id)
+        except portal_services.PortalRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"Sent to {iro.first_name}. They will answer here.")
+            return redirect("portal:visit", child_id=access.child_id)
     return render_portal(
         request,
         "portal/visit.html",
@@ -326,8 +327,8 @@ def after(request, child_id: int):
     held = list(_held_reviews(access))
     chosen = held[0] if held else None
     wanted = request.GET.get("review", "")
-    if wanted.isascii() and wanted.isdigit():
-        chosen = next((r for r in held if r.pk == int(wanted)), None)
+    if is_number(wanted):  # a number that is none of theirs is not found
+        chosen = next((r for r in held if r.pk == parse_id(wanted)), None)
         if chosen is None:
             raise Http404("No such review")
     context = {"held": held, "chosen": chosen, "version": None, "blocks": [], "excluded": None}

@@ -153,6 +153,17 @@ def full_record(service, *, dob: date = date(1948, 2, 29), died: date | None = N
     # The portal: the mother (with a visit request, a representation, an advocacy request and a
     # link for the child), then the child's own sign-in with a second factor.
     portal = make_portal_objects(child, service)
+    # A new sign-in link for the mother at an address she has not used: she is told at hers,
+    # and those notices name her (they go with the child's record too).
+    from carereview.portal import services as portal_services
+
+    portal_services.send_new_sign_in_link(
+        portal.access,
+        by=service.social_worker,
+        channel="email",
+        sent_to="elsewhere@example.net",
+        base_url="http://testserver",
+    )
     child_access, child_user = make_portal_user(child, by=service.iro, username="qwyll.z")
     TOTPDevice.objects.create(user=child_user, name="phone")
     audit.record_change(child_user, "portal.second_factor.on", child_user, {})

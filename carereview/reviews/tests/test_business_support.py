@@ -209,3 +209,64 @@ def test_the_workspace_reads_the_same_number_of_queries_whatever_its_rows(client
         services.send_invitations(more, by=service.iro)
     assert len(selectors.supported_reviews(service.business_support)) == 4
     assert page_queries() == few
+
+
+@pytest.mark.django_db
+def test_a_letter_waiting_for_the_iros_check_is_neither_opened_nor_posted_until_checked(
+    client, service
+):
+    """rules.md §7 (ADR 0009): where the address is confidential from the mother, her letters by
+    post wait for the IRO's check like her emails. Business support sees them waiting, cannot
+    open them nor mark them posted (which would leave her with nothing once they are checked);
+    once the IRO confirms her version, they are letters to print and post."""
+    from carereview.documents import release
+    from carereview.documents.records import recipient_of_child
+    from carereview.reviews.models import PostedLetter
+
+    review, objects, carer = _held_and_sent(service)
+    review.child.episodes.update(address_confidential=True)
+    mother, father = objects.invitation.person, objects.exclusion.person
+    # The mother's invitation, decisions and record, and the father's exclusion letter.
+    hers = Dispatch.objects.filter(review=review, person__isnull=False, method__in=selectors.PAPER)
+    assert sorted(hers.values_list("person", flat=True)) == sorted([mother.pk] * 3 + [father.pk])
+    bs = service.business_support
+    client.force_login(bs)
+
+    # Marking them posted (nothing could be printed) is refused.
+    response = client.post(
+        reverse("reviews:letters-posted", kwargs={"review_id": review.pk}),
+        {"letters": [str(pk) for pk in hers.values_list("pk", flat=True)]},
+    )
+    assert response.status_code == 302
+    assert not PostedLetter.objects.filter(dispatch__in=hers).exists()
+
+    def row():
+        [found] = [
+            selectors.support_row(r)
+            for r in selectors.with_support_details(selectors.supported_reviews(bs))
+            if r.pk == review.pk
+        ]
+        return found
+
+    assert {x.dispatch.pk for x in row().waiting_letters} == set(hers.values_list("pk", flat=True))
+    assert any("waiting for the IRO's check" in t.text for t in row().tasks)
+    page = client.get(reverse("reviews:detail", kwargs={"review_id": review.pk})).content.decode()
+    assert "Waiting for the IRO's check" in page
+    for letter in row().waiting_letters:
+        assert f'value="{letter.dispatch.pk}"' not in page
+        assert client.get(letter.url).status_code == 403
+
+    # The IRO checks their versions: now they are letters to print and post.
+    for person in (mother, father):
+        copy = release.review_copy(review, recipient_of_child(review.child, person))
+        release.confirm(copy, by=service.iro, read_hash=copy.hash)
+    assert row().waiting_letters == []
+    page = client.get(reverse("reviews:detail", kwargs={"review_id": review.pk})).content.decode()
+    for pk in hers.values_list("pk", flat=True):
+        assert f'value="{pk}"' in page
+    assert client.get(row().ready_letters[0].url).status_code == 200
+    client.post(
+        reverse("reviews:letters-posted", kwargs={"review_id": review.pk}),
+        {"letters": [str(pk) for pk in hers.values_list("pk", flat=True)]},
+    )
+    assert PostedLetter.objects.filter(dispatch__in=hers).count() == 4
