@@ -21,14 +21,28 @@ def is_portal(request) -> bool:
     return request.path.startswith(reverse("portal:home"))
 
 
+def _reader_in_portal(request, portal_path: bool) -> bool:
+    """Whether the reader's own home is the portal's: a signed-in reader's by who they are, so a
+    member of staff on a portal page (or a parent on a staff page) is led to their own home, not
+    back to the page that refused them; anyone else's by the path."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return portal_path
+    return user.is_portal_user
+
+
 def _render(request, status: int, *, with_request: bool = True) -> HttpResponse:
     portal = is_portal(request)
+    # A 500 reads nothing of the user (see below): the way back follows the path.
+    reader_in_portal = _reader_in_portal(request, portal) if with_request else portal
     context = {
         "title": PAGES[status],
         "status": status,
         "portal": portal,
+        "reader_in_portal": reader_in_portal,
+        "other_side": reader_in_portal != portal,
         "base_template": "portal/base.html" if portal else "base.html",
-        "home": reverse("portal:home" if portal else "home"),
+        "home": reverse("portal:home" if reader_in_portal else "home"),
         "authority_name": settings.CAREREVIEW["AUTHORITY_NAME"],
         "iro_service_phone": settings.CAREREVIEW["IRO_SERVICE_PHONE"],
     }
