@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from carereview.reviews import services
 from carereview.reviews.models import Decision, Dispatch, Meeting, PostedLetter, Review
 
 # A dispatch that went on paper: what business support prints and posts.
@@ -36,14 +38,20 @@ def _unposted_paper(review_ref) -> QuerySet:
 
 
 def supported_reviews(user) -> QuerySet[Review]:
-    """The reviews in business support's work, soonest meeting first."""
+    """The reviews in business support's work, by their meeting (the first not cancelled, as
+    `support_row` shows it), soonest first: the day's work reads top down."""
     booked = Meeting.objects.filter(review=OuterRef("pk"))  # scoped: of the scoped review
+    live = booked.exclude(status=Meeting.Status.CANCELLED).order_by("on", "at", "pk")
     return (
         Review.objects.visible_to(user, "scheduling")
         .filter(Exists(booked))
         .filter(Q(record_sent_on__isnull=True) | Exists(_unposted_paper(OuterRef("pk"))))
         .select_related("child", "child__current_iro")
-        .order_by("child__next_review_due", "pk")
+        .annotate(
+            meeting_on=Subquery(live.values("on")[:1]),
+            meeting_at=Subquery(live.values("at")[:1]),
+        )
+        .order_by(F("meeting_on").asc(nulls_last=True), F("meeting_at").asc(nulls_last=True), "pk")
     )
 
 
@@ -52,8 +60,16 @@ def with_support_details(reviews: QuerySet[Review]) -> QuerySet[Review]:
     paper = Dispatch.objects.filter(method__in=PAPER).exclude(  # scoped: of the reviews
         Exists(PostedLetter.objects.filter(dispatch=OuterRef("pk")))
     )
+    unworded = (
+        Decision.objects.filter(review=OuterRef("pk"), child_wording="")  # scoped: as above
+        .order_by()
+        .values("review")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return reviews.annotate(
-        has_decisions=Exists(Decision.objects.filter(review=OuterRef("pk")))  # scoped: as above
+        has_decisions=Exists(Decision.objects.filter(review=OuterRef("pk"))),  # scoped: as above
+        child_wording_missing_count=Coalesce(Subquery(unworded), Value(0)),
     ).prefetch_related(
         "meetings",
         "invitations",
@@ -149,6 +165,7 @@ class SupportRow:
     meeting: Meeting | None
     tasks: list[Task] = field(default_factory=list)
     letters: list[Letter] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # not business support's to do yet
 
 
 def support_row(review: Review) -> SupportRow:
@@ -174,12 +191,24 @@ def support_row(review: Review) -> SupportRow:
         row.tasks.append(Task(text, url("reviews:invitations"), "Send invitations"))
     elif not held and not invitations:
         row.tasks.append(Task("Nobody invited yet", url("reviews:invitations"), "Invite people"))
+    to_send = []
     if held and review.decisions_sent_on is None and has_decisions:
-        send = url("reviews:send", kind="decisions")
-        row.tasks.append(Task("Decisions to send", send, "Send the decisions"))
+        to_send.append((Dispatch.Kind.DECISIONS, "Decisions"))
     if held and review.record_sent_on is None:
-        send = url("reviews:send", kind="record")
-        row.tasks.append(Task("Record to send", send, "Send the record"))
+        to_send.append((Dispatch.Kind.RECORD, "Record"))
+    waiting = []
+    for kind, label in to_send:
+        if services.send_blockers(review, kind):
+            waiting.append(label)  # only the IRO can unblock it: not a task with a send link
+        else:
+            send = url("reviews:send", kind=kind)
+            row.tasks.append(Task(f"{label} to send", send, f"Send the {kind}"))
+    if waiting:
+        what = " and ".join(waiting).capitalize() if len(waiting) > 1 else waiting[0]
+        name = services.known_as(review.child)
+        row.waiting.append(
+            f"{what} to send, waiting for the IRO to write the decisions in {name}'s words"
+        )
     if row.letters:
         n = len(row.letters)
         text = f"{n} letter{'s' if n != 1 else ''} to print and post"

@@ -694,6 +694,7 @@ def send(request, review_id: int, kind: str):
             "error": error,
             "versions": versions,
             "sent_on": sent_on,
+            "blockers": [] if sent_on else services.send_blockers(review, kind),
         },
     )
 

@@ -209,3 +209,69 @@ def test_the_workspace_reads_the_same_number_of_queries_whatever_its_rows(client
         services.send_invitations(more, by=service.iro)
     assert len(selectors.supported_reviews(service.business_support)) == 4
     assert page_queries() == few
+
+
+@pytest.mark.django_db
+def test_the_workspace_and_send_page_say_what_waits_for_the_iro_not_a_send_that_is_refused(
+    client, service
+):
+    """A held review whose decisions are not yet in the child's words cannot be sent, and only
+    the IRO can write them: business support is not given a 'to send' task or a send button that
+    ends in 'Write 2 decisions in ...'s words first'. Both kinds (decisions and record) are
+    blocked alike; once written, both become tasks with their send links."""
+    child = make_child(iro=service.iro, social_worker=service.social_worker)
+    review = make_review_objects(child, service.iro).review
+    bs = service.business_support
+    services.send_invitations(review, by=bs)
+    Review.objects.filter(pk=review.pk).update(held_on=date.today(), participation_code="PN1")
+    for text in ("Swimming lessons", "A mentor at school"):
+        Decision.objects.create(review=review, text=text, due_on=date.today())
+    name = services.known_as(child)
+    client.force_login(bs)
+    workspace = client.get(reverse("reviews:support")).content.decode()
+    row = workspace[workspace.index(child.full_name) :].split("</tr>")[0]
+    for kind in ("decisions", "record"):
+        send_url = reverse("reviews:send", kwargs={"review_id": review.pk, "kind": kind})
+        assert send_url not in row, f"a link to send the {kind}, which would be refused"
+        page = client.get(send_url).content.decode()
+        assert f"Send the {kind} now" not in page
+        assert f"2 decisions are not yet written in {name}&#x27;s words" in page
+        assert "the IRO writes them" in page
+    assert f"waiting for the IRO to write the decisions in {name}&#x27;s words" in row
+
+    for decision in review.decisions.all():
+        decision.child_wording = "You will " + decision.text.lower()
+        decision.save()
+    workspace = client.get(reverse("reviews:support")).content.decode()
+    row = workspace[workspace.index(child.full_name) :].split("</tr>")[0]
+    for kind in ("decisions", "record"):
+        send_url = reverse("reviews:send", kwargs={"review_id": review.pk, "kind": kind})
+        assert send_url in row
+        assert f"Send the {kind} now" in client.get(send_url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_workspace_lists_reviews_by_their_meeting_soonest_first(client, service):
+    """'Your reviews' is read top down as a day's work: by the meeting's date and time, not by
+    the child's next due date (which, for a review already held, is the next review's)."""
+    from datetime import time, timedelta
+
+    from carereview.children.models import Child
+    from carereview.reviews.models import Meeting
+
+    today = date.today()
+    made = []
+    # (days from today, hour, the child's next due date in days): due order is the reverse.
+    for days, hour, due in ((20, 10, 1), (5, 14, 2), (5, 9, 3), (-3, 10, 4)):
+        child = make_child(iro=service.iro, social_worker=service.social_worker)
+        review = make_review_objects(child, service.iro).review
+        Meeting.objects.filter(review=review).update(on=today + timedelta(days=days), at=time(hour))
+        Child.objects.filter(pk=child.pk).update(next_review_due=today + timedelta(days=due))
+        made.append(review.pk)
+    # A cancelled earlier meeting does not count: the review is listed by its live one.
+    first = Review.objects.get(pk=made[0])
+    Meeting.objects.create(
+        review=first, on=today - timedelta(days=9), at=time(9), status=Meeting.Status.CANCELLED
+    )
+    listed = [r.pk for r in selectors.supported_reviews(service.business_support)]
+    assert [pk for pk in listed if pk in made] == [made[3], made[2], made[1], made[0]]
