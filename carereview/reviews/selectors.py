@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from carereview.children.models import Episode
 from carereview.reviews import services
 from carereview.reviews.models import Decision, Dispatch, Meeting, PostedLetter, Review
 
@@ -70,11 +71,19 @@ def with_support_details(reviews: QuerySet[Review]) -> QuerySet[Review]:
     return reviews.annotate(
         has_decisions=Exists(Decision.objects.filter(review=OuterRef("pk"))),  # scoped: as above
         child_wording_missing_count=Coalesce(Subquery(unworded), Value(0)),
+        # Whether any letter may wait for the IRO's check (letters_to_post): only then is it read.
+        address_confidential=Exists(
+            Episode.objects.filter(child=OuterRef("child"), address_confidential=True)
+        ),
     ).prefetch_related(
         "meetings",
         "invitations",
         "exclusions",
-        Prefetch("dispatches", queryset=paper.order_by("sent_on", "id"), to_attr="unposted_paper"),
+        Prefetch(
+            "dispatches",
+            queryset=paper.select_related("person").order_by("sent_on", "id"),
+            to_attr="unposted_paper",
+        ),
     )
 
 
@@ -89,6 +98,9 @@ class Letter:
     dispatch: Dispatch
     kind: str
     recipient: int | str
+    # To a person the placement address is confidential from, whose version the IRO has not yet
+    # confirmed (rules.md §7, documents.release): not to open, print or post until then.
+    waiting: bool = False
 
     @property
     def url(self) -> str:
@@ -130,17 +142,29 @@ def _recipient(review: Review, dispatch: Dispatch) -> int | str | None:
     return None
 
 
+def _waits_for_check(review: Review, dispatch: Dispatch) -> bool:
+    """Whether the letter's text may not reach its person yet: the same gate the document itself
+    passes (documents.release.released_to), so a letter offered to print is one that opens."""
+    if dispatch.person_id is None or not getattr(review, "address_confidential", True):
+        return False
+    from carereview.documents.records import recipient_for_person
+    from carereview.documents.release import released_to
+
+    return not released_to(recipient_for_person(review, dispatch.person), review)
+
+
 def letters_to_post(review: Review) -> list[Letter]:
-    """The paper letters of `review` not yet marked posted."""
+    """The paper letters of `review` not yet marked posted, each saying whether it still waits
+    for the IRO's check."""
     letters = []
     dispatches = getattr(review, "unposted_paper", None)
     if dispatches is None:
-        dispatches = _unposted_paper(review).order_by("sent_on", "id")
+        dispatches = _unposted_paper(review).select_related("person").order_by("sent_on", "id")
     for dispatch in dispatches:
         kind = DOCUMENT_KIND.get(dispatch.kind)
         recipient = _recipient(review, dispatch)
         if kind and recipient is not None:
-            letters.append(Letter(dispatch, kind, recipient))
+            letters.append(Letter(dispatch, kind, recipient, _waits_for_check(review, dispatch)))
     return letters
 
 
@@ -166,6 +190,14 @@ class SupportRow:
     tasks: list[Task] = field(default_factory=list)
     letters: list[Letter] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # not business support's to do yet
+
+    @property
+    def ready_letters(self) -> list[Letter]:
+        return [x for x in self.letters if not x.waiting]
+
+    @property
+    def waiting_letters(self) -> list[Letter]:
+        return [x for x in self.letters if x.waiting]
 
 
 def support_row(review: Review) -> SupportRow:
@@ -209,8 +241,14 @@ def support_row(review: Review) -> SupportRow:
         row.waiting.append(
             f"{what} to send, waiting for the IRO to write the decisions in {name}'s words"
         )
-    if row.letters:
-        n = len(row.letters)
+    if row.ready_letters:
+        n = len(row.ready_letters)
         text = f"{n} letter{'s' if n != 1 else ''} to print and post"
         row.tasks.append(Task(text, url("reviews:detail") + "#letters", "Print and post"))
+    waiting_letters = len(row.waiting_letters)
+    if waiting_letters:
+        row.waiting.append(
+            f"{waiting_letters} letter{'s' if waiting_letters != 1 else ''} waiting for the IRO "
+            "to check what the parents read"
+        )
     return row

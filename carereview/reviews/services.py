@@ -908,7 +908,9 @@ def mark_letters_posted(review: Review, *, by, dispatch_ids: list[int]) -> int:
     from carereview.reviews.selectors import letters_to_post
 
     chosen = set(dispatch_ids)
-    letters = [x.dispatch for x in letters_to_post(review) if x.dispatch.pk in chosen]
+    letters = [
+        x.dispatch for x in letters_to_post(review) if x.dispatch.pk in chosen and not x.waiting
+    ]
     if not letters:
         raise ReviewRefused("Select the letters you have posted")
     for dispatch in letters:

@@ -196,3 +196,32 @@ def test_an_error_page_on_the_other_side_leads_to_the_readers_own_home(client, s
     client.force_login(service.iro)
     body = client.get("/no-such-page/").content.decode()
     assert re.findall(r'href="([^"]*)">Go to your home page', body) == [reverse("home")]
+
+
+@pytest.mark.django_db
+def test_a_refusal_written_for_staff_says_why_and_a_portal_reader_gets_the_general_words(
+    rf, service
+):
+    """core.errors.Refusal: its message is for the member of staff refused (a letter waiting for
+    the IRO's check), shown on the 403 page; a plain PermissionDenied's stays in the log, and a
+    child, parent or carer never reads a refusal's reason."""
+    from django.core.exceptions import PermissionDenied
+
+    from carereview.core.errors import Refusal, permission_denied
+
+    child = make_child(iro=service.iro, social_worker=service.social_worker)
+    _, portal_user = make_portal_user(child, by=service.iro)
+    why = "This is waiting for the IRO to check it"
+    for user, path, shown in (
+        (service.business_support, "/reviews/1/", True),
+        (portal_user, "/portal/", False),
+        (portal_user, "/reviews/1/", False),
+    ):
+        request = rf.get(path)
+        request.user = user
+        body = permission_denied(request, Refusal(why)).content.decode()
+        assert (why in body) is shown, (user.role, path)
+        assert (
+            "internal words"
+            not in permission_denied(request, PermissionDenied("internal words")).content.decode()
+        )

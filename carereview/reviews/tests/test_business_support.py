@@ -275,3 +275,58 @@ def test_the_workspace_lists_reviews_by_their_meeting_soonest_first(client, serv
     )
     listed = [r.pk for r in selectors.supported_reviews(service.business_support)]
     assert [pk for pk in listed if pk in made] == [made[3], made[2], made[1], made[0]]
+
+
+@pytest.mark.django_db
+def test_a_letter_waiting_for_the_iros_check_is_not_offered_to_print_until_confirmed(
+    client, service
+):
+    """rules.md §7: a letter to a parent the placement address is confidential from waits for the
+    IRO to read that parent's version. Business support is not offered it to open, print or mark
+    posted (opening it would be refused), nor counted as a letter to post; they are told it waits
+    for the IRO. Once the IRO confirms, it is a letter to print like any other."""
+    from carereview.documents import release
+    from carereview.documents.records import recipient_for_person
+
+    child = make_child(iro=service.iro, social_worker=service.social_worker, confidential=True)
+    review = make_review_objects(child, service.iro).review  # the mother invited by letter
+    bs = service.business_support
+    services.send_invitations(review, by=bs)
+    mother = review.invitations.exclude(for_child=True).get().person
+    to_mother = Dispatch.objects.get(review=review, kind="invitation", person=mother)
+    to_child = Dispatch.objects.get(review=review, kind="invitation", for_child=True)
+    letter_url = _url(review, "invitation", review.invitations.get(person=mother).pk)
+    client.force_login(bs)
+
+    def seen():
+        workspace = client.get(reverse("reviews:support")).content.decode()
+        row = workspace[workspace.index(child.full_name) :].split("</tr>")[0]
+        detail = client.get(reverse("reviews:detail", kwargs={"review_id": review.pk}))
+        return row, detail.content.decode()
+
+    row, detail = seen()
+    # The child's letter is ready; the mother's invitation and the father's letter giving the
+    # reason he is not invited (typed by staff, as much his version) wait.
+    letters = selectors.letters_to_post(review)
+    assert {x.dispatch.pk for x in letters if not x.waiting} == {to_child.pk}
+    waiting = {(x.dispatch.kind, x.dispatch.person_id) for x in letters if x.waiting}
+    father = review.exclusions.get().person_id
+    assert waiting == {("invitation", mother.pk), ("exclusion_letter", father)}
+    assert "1 letter to print and post" in row
+    assert "2 letters waiting for the IRO to check what the parents read" in row
+    assert letter_url not in detail and f'value="{to_mother.pk}"' not in detail
+    assert "waiting for the IRO" in detail
+    response = client.get(letter_url)
+    assert response.status_code == 403
+    assert "waiting for the IRO" in response.content.decode()  # why, not "your role"
+    with pytest.raises(services.ReviewRefused):
+        services.mark_letters_posted(review, by=bs, dispatch_ids=[to_mother.pk])
+
+    for person in (mother, review.exclusions.get().person):
+        copy = release.review_copy(review, recipient_for_person(review, person))
+        release.confirm(copy, by=service.iro, read_hash=copy.hash)
+    row, detail = seen()
+    assert "waiting for the IRO" not in row
+    assert letter_url in detail and f'value="{to_mother.pk}"' in detail
+    assert client.get(letter_url).status_code == 200
+    assert services.mark_letters_posted(review, by=bs, dispatch_ids=[to_mother.pk]) == 1
