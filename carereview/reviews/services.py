@@ -599,6 +599,14 @@ def completing_meetings(review: Review) -> list[Meeting]:
     return list(review.meetings.filter(status__in=TOOK_PLACE, on__lte=today()).order_by("on", "at"))
 
 
+def meeting_ahead(review: Review) -> Meeting | None:
+    """The review's next meeting still to take place (booked, after today), if any: with no
+    meeting yet to choose on the record page, the one it can be recorded from."""
+    return (
+        review.meetings.filter(status__in=TOOK_PLACE, on__gt=today()).order_by("on", "at").first()
+    )
+
+
 def check_date_held(review: Review, held_on: date) -> None:
     """rules.md §3 (ours): the date held is the date of the meeting that completes the review, the
     last of its meetings. Refuses a date with no meeting of the review that day (none booked, or

@@ -563,9 +563,10 @@ def record(request, review_id: int):
     access.describe(request, "opened the review record")
     owners = _owners(review)
     meetings = services.completing_meetings(review)
+    ahead = None if meetings else services.meeting_ahead(review)
     conflict = None
     if request.method == "POST":
-        form = forms.RecordForm(request.POST, review=review, meetings=meetings)
+        form = forms.RecordForm(request.POST, review=review, meetings=meetings, ahead=ahead)
         formset = forms.DecisionFormSet(
             request.POST, prefix="decisions", form_kwargs={"owners": owners}
         )
@@ -616,6 +617,7 @@ def record(request, review_id: int):
         form = forms.RecordForm(
             review=review,
             meetings=meetings,
+            ahead=ahead,
             initial={
                 "version": review.version,
                 "held_on": (
@@ -649,6 +651,7 @@ def record(request, review_id: int):
             "formset": formset,
             "conflict": conflict,
             "meetings": meetings,
+            "ahead": ahead,
         },
     )
 
