@@ -56,3 +56,27 @@ def test_decisions_not_yet_in_the_childs_words_are_on_the_iros_work_list(client,
     decision.child_wording = "You will start swimming lessons"
     decision.save()
     assert wording_url not in _list(client, service.iro)
+
+
+def test_the_send_page_shows_a_version_waiting_for_the_check_as_such_not_a_link_refused(
+    client, service
+):
+    """The IRO on "Send the record": a parent's version not yet checked is not offered as a PDF
+    link (which would be refused); it says it waits for the check, with the way to it."""
+    child = make_child(iro=service.iro, social_worker=service.social_worker, confidential=True)
+    review = make_review_objects(child, service.iro).review
+    Review.objects.filter(pk=review.pk).update(held_on=date.today(), participation_code="PN1")
+    mother = child.relationships.get(kind="mother").person
+    pdf = reverse(
+        "reviews:document",
+        kwargs={"review_id": review.pk, "kind": "record", "recipient": f"person-{mother.pk}"},
+    )
+    client.force_login(service.iro)
+    send = reverse("reviews:send", kwargs={"review_id": review.pk, "kind": "record"})
+    page = client.get(send).content.decode()
+    assert pdf not in page
+    assert "Waiting for the IRO's check of what they read" in page
+    assert reverse("requests:parent-copies", kwargs={"review_id": review.pk}) in page
+    copy = release.review_copy(review, recipient_for_person(review, mother))
+    release.confirm(copy, by=service.iro, read_hash=copy.hash)
+    assert pdf in client.get(send).content.decode()
