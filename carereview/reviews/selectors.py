@@ -73,7 +73,9 @@ def with_support_details(reviews: QuerySet[Review]) -> QuerySet[Review]:
         child_wording_missing_count=Coalesce(Subquery(unworded), Value(0)),
         # Whether any letter may wait for the IRO's check (letters_to_post): only then is it read.
         address_confidential=Exists(
-            Episode.objects.filter(child=OuterRef("child"), address_confidential=True)
+            Episode.objects.filter(  # scoped: of the scoped reviews' children
+                child=OuterRef("child"), address_confidential=True
+            )
         ),
     ).prefetch_related(
         "meetings",

@@ -33,13 +33,17 @@ def _blocked_by_the_iro(user) -> dict:
         .select_related("child")
         .order_by("pk")
     )
-    confidential = Episode.objects.filter(child=OuterRef("child"), address_confidential=True)
+    confidential = Episode.objects.filter(  # scoped: of the scoped reviews' children
+        child=OuterRef("child"), address_confidential=True
+    )
     to_check = []
     for review in reviews.filter(Exists(confidential)):
         people = release.waiting_for_check(review)
         if people:
             to_check.append((review, people))
-    unworded = Decision.objects.filter(review=OuterRef("pk"), child_wording="")
+    unworded = Decision.objects.filter(  # scoped: of the scoped reviews
+        review=OuterRef("pk"), child_wording=""
+    )
     return {
         "copies_to_check": to_check,
         "to_word": reviews.filter(held_on__isnull=False).filter(Exists(unworded)),
