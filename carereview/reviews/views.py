@@ -463,7 +463,10 @@ def invitations(request, review_id: int):
         except services.ReviewRefused as refused:
             _refused(form, refused, "invitees")
         else:
-            messages.success(request, f"{sent} invitation{'s' if sent != 1 else ''} sent.")
+            messages.success(
+                request,
+                f"{sent} invitation{'s' if sent != 1 else ''} sent.{_waiting_note(review)}",
+            )
             return _to_review(request, review)
     return _form_page(
         request,
@@ -656,6 +659,23 @@ def record(request, review_id: int):
     )
 
 
+def _waiting_note(review) -> str:
+    """After a send: whose copies wait for the IRO's check (rules.md §7, ADR 0009), so whoever
+    sent is not told everything went."""
+    from carereview.documents.release import waiting_for_check
+
+    people = set(review.invitations.values_list("person_id", flat=True))
+    people |= set(review.exclusions.values_list("person_id", flat=True))
+    names = [r.name for r in waiting_for_check(review) if r.person and r.person.pk in people]
+    if not names:
+        return ""
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f" What goes to {who} waits for the IRO's check of what they read, and goes once the "
+        "IRO confirms."
+    )
+
+
 def send(request, review_id: int, kind: str):
     review = _review(request, review_id, "scheduling")
     if kind not in {"decisions", "record"}:
@@ -672,7 +692,9 @@ def send(request, review_id: int, kind: str):
             error = " ".join(refused.reasons)
         else:
             messages.success(
-                request, f"The {kind} went to {sent} {'person' if sent == 1 else 'people'}."
+                request,
+                f"The {kind} went to {sent} {'person' if sent == 1 else 'people'}."
+                + _waiting_note(review),
             )
             return _to_review(request, review)
     from carereview.documents.records import (

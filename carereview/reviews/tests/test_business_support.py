@@ -330,3 +330,26 @@ def test_a_letter_waiting_for_the_iros_check_is_not_offered_to_print_until_confi
     assert letter_url in detail and f'value="{to_mother.pk}"' in detail
     assert client.get(letter_url).status_code == 200
     assert services.mark_letters_posted(review, by=bs, dispatch_ids=[to_mother.pk]) == 1
+
+
+@pytest.mark.django_db
+def test_sending_says_whose_copies_wait_for_the_iros_check(client, service):
+    """ "6 invitations sent" when three wait for the IRO's check misleads whoever sends: the
+    confirmation names those whose copies wait, and says they go once the IRO confirms. Same for
+    the decisions and the record."""
+    child = make_child(iro=service.iro, social_worker=service.social_worker, confidential=True)
+    review = make_review_objects(child, service.iro).review
+    mother = child.relationships.get(kind="mother").person
+    client.force_login(service.business_support)
+    url = reverse("reviews:invitations", kwargs={"review_id": review.pk})
+    response = client.post(url, {"invitees": [f"person-{mother.pk}"], "method": "letter"})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "invitations sent" in page or "invitation sent" in page
+    assert f"{mother} waits for the IRO" in page.replace("&#x27;", "'")
+
+    Review.objects.filter(pk=review.pk).update(held_on=date.today(), participation_code="PN1")
+    Decision.objects.create(review=review, text="Swim", child_wording="Swim", due_on=date.today())
+    send = reverse("reviews:send", kwargs={"review_id": review.pk, "kind": "decisions"})
+    page = client.get(client.post(send)["Location"]).content.decode()
+    assert f"{mother} waits for the IRO" in page.replace("&#x27;", "'")
