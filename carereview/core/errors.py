@@ -5,6 +5,7 @@ and may name internals.
 """
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template import loader
 from django.urls import reverse
@@ -17,18 +18,40 @@ PAGES = {
 }
 
 
+class Refusal(PermissionDenied):
+    """A refusal whose message is written for the person refused (plain words, no internals): the
+    403 page shows it in place of the general words, so the reader learns why and what happens
+    next, e.g. a letter waiting for the IRO's check (documents.release.NotReleased)."""
+
+
 def is_portal(request) -> bool:
     return request.path.startswith(reverse("portal:home"))
 
 
-def _render(request, status: int, *, with_request: bool = True) -> HttpResponse:
+def _reader_in_portal(request, portal_path: bool) -> bool:
+    """Whether the reader's own home is the portal's: a signed-in reader's by who they are, so a
+    member of staff on a portal page (or a parent on a staff page) is led to their own home, not
+    back to the page that refused them; anyone else's by the path."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return portal_path
+    return user.is_portal_user
+
+
+def _render(request, status: int, *, with_request: bool = True, reason: str = "") -> HttpResponse:
     portal = is_portal(request)
+    # A 500 reads nothing of the user (see below): the way back follows the path.
+    reader_in_portal = _reader_in_portal(request, portal) if with_request else portal
     context = {
         "title": PAGES[status],
         "status": status,
         "portal": portal,
+        "reader_in_portal": reader_in_portal,
+        "other_side": reader_in_portal != portal,
+        # A refusal's reason is written for staff: a child, parent or carer gets the general words.
+        "reason": "" if reader_in_portal else reason,
         "base_template": "portal/base.html" if portal else "base.html",
-        "home": reverse("portal:home" if portal else "home"),
+        "home": reverse("portal:home" if reader_in_portal else "home"),
         "authority_name": settings.CAREREVIEW["AUTHORITY_NAME"],
         "iro_service_phone": settings.CAREREVIEW["IRO_SERVICE_PHONE"],
     }
@@ -44,7 +67,8 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return _render(request, 403)
+    reason = str(exception) if isinstance(exception, Refusal) else ""
+    return _render(request, 403, reason=reason)
 
 
 def page_not_found(request, exception=None):

@@ -132,7 +132,7 @@ def draft_child_letter(review: Review) -> str:
     decisions = list(review.decisions.select_related("owner"))
     if decisions:
         # Each decision in the words the IRO wrote for the child, never the professional text;
-        # one not written yet is left out (the IRO's to-do: reviews.services.check_child_wording).
+        # one not written yet is left out (the IRO's to-do: reviews.services.send_blockers).
         lines = []
         for decision in decisions:
             if not decision.child_wording.strip():

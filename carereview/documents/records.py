@@ -375,11 +375,9 @@ def render_record_html(version: RecordVersion) -> str:
 
 def _check_released(version: RecordVersion) -> None:
     if not version.released:
-        from carereview.documents.release import NotReleased
+        from carereview.documents.release import NotReleased, not_released_message
 
-        raise NotReleased(
-            f"The version for {version.recipient.name} is waiting for the IRO's check"
-        )
+        raise NotReleased(not_released_message(version.recipient.name))
 
 
 def render_record_pdf(version: RecordVersion) -> bytes:

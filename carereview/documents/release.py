@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -34,6 +33,7 @@ from django.utils.safestring import SafeString
 from carereview.children.models import Child, Relationship
 from carereview.core import audit
 from carereview.core.calendar import due_words
+from carereview.core.errors import Refusal
 from carereview.documents.addresses import (
     NAME_WITHHELD,
     WITHHELD,
@@ -57,9 +57,10 @@ NOT_READY = (
 CARER = "The child's carer"
 
 
-class NotReleased(PermissionDenied):
+class NotReleased(Refusal):
     """A version waiting for the IRO's check was about to be rendered for its recipient. A page
-    that meets it (a member of staff downloading the letter to print) answers 403 with why."""
+    that meets it (a member of staff downloading the letter to print) answers 403 with why: its
+    message is for the reader (core.errors.Refusal)."""
 
 
 # --- who is checked, and what is hidden from them -------------------------------------------------
@@ -243,9 +244,16 @@ def released_to(recipient: Recipient, review: Review) -> bool:
     return is_released(review_copy(review, recipient))
 
 
+def not_released_message(name: str) -> str:
+    return (
+        f"This is waiting for the IRO to check what {name} reads: the placement address is "
+        "confidential from them. It can be opened once the IRO confirms it."
+    )
+
+
 def require_released(recipient: Recipient, review: Review) -> None:
     if not released_to(recipient, review):
-        raise NotReleased(f"The version for {recipient.name} is waiting for the IRO's check")
+        raise NotReleased(not_released_message(recipient.name))
 
 
 def hold_until_released(review: Review, invitation: Invitation, kind: str, email: str) -> bool:

@@ -307,8 +307,12 @@ class RecordForm(forms.Form):
     )
     parents_views = text_field("The parents' views")
 
-    def __init__(self, *args, review, meetings=(), **kwargs):
+    def __init__(self, *args, review, meetings=(), ahead=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not meetings and ahead is not None:  # nothing to choose yet: say from when
+            self.fields["held_on"].error_messages["required"] = (
+                f"Record the review on or after the day of its meeting, {ahead.on:%A %-d %B %Y}"
+            )
         # One choice per day with a meeting that may have completed the review (its sessions).
         days: dict = {}
         for m in meetings:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from carereview.children.models import Episode
+from carereview.reviews import services
 from carereview.reviews.models import Decision, Dispatch, Meeting, PostedLetter, Review
 
 # A dispatch that went on paper: what business support prints and posts.
@@ -37,14 +39,20 @@ def _unposted_paper(review_ref) -> QuerySet:
 
 
 def supported_reviews(user) -> QuerySet[Review]:
-    """The reviews in business support's work, soonest meeting first."""
+    """The reviews in business support's work, by their meeting (the first not cancelled, as
+    `support_row` shows it), soonest first: the day's work reads top down."""
     booked = Meeting.objects.filter(review=OuterRef("pk"))  # scoped: of the scoped review
+    live = booked.exclude(status=Meeting.Status.CANCELLED).order_by("on", "at", "pk")
     return (
         Review.objects.visible_to(user, "scheduling")
         .filter(Exists(booked))
         .filter(Q(record_sent_on__isnull=True) | Exists(_unposted_paper(OuterRef("pk"))))
         .select_related("child", "child__current_iro")
-        .order_by("child__next_review_due", "pk")
+        .annotate(
+            meeting_on=Subquery(live.values("on")[:1]),
+            meeting_at=Subquery(live.values("at")[:1]),
+        )
+        .order_by(F("meeting_on").asc(nulls_last=True), F("meeting_at").asc(nulls_last=True), "pk")
     )
 
 
@@ -53,17 +61,31 @@ def with_support_details(reviews: QuerySet[Review]) -> QuerySet[Review]:
     paper = Dispatch.objects.filter(method__in=PAPER).exclude(  # scoped: of the reviews
         Exists(PostedLetter.objects.filter(dispatch=OuterRef("pk")))
     )
-    confidential = Episode.objects.filter(  # scoped: of the reviews' children
-        child=OuterRef("child"), address_confidential=True
-    ).exclude(placement_address="")
+    unworded = (
+        Decision.objects.filter(review=OuterRef("pk"), child_wording="")  # scoped: as above
+        .order_by()
+        .values("review")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return reviews.annotate(
         has_decisions=Exists(Decision.objects.filter(review=OuterRef("pk"))),  # scoped: as above
-        address_confidential=Exists(confidential),
+        child_wording_missing_count=Coalesce(Subquery(unworded), Value(0)),
+        # Whether any letter may wait for the IRO's check (letters_to_post): only then is it read.
+        address_confidential=Exists(
+            Episode.objects.filter(  # scoped: of the scoped reviews' children
+                child=OuterRef("child"), address_confidential=True
+            ).exclude(placement_address="")
+        ),
     ).prefetch_related(
         "meetings",
         "invitations",
         "exclusions",
-        Prefetch("dispatches", queryset=paper.order_by("sent_on", "id"), to_attr="unposted_paper"),
+        Prefetch(
+            "dispatches",
+            queryset=paper.select_related("person").order_by("sent_on", "id"),
+            to_attr="unposted_paper",
+        ),
     )
 
 
@@ -78,8 +100,8 @@ class Letter:
     dispatch: Dispatch
     kind: str
     recipient: int | str
-    #: Waiting for the IRO's check of what this person reads (rules.md §7, ADR 0009): it can be
-    #: neither opened nor marked posted until the IRO has confirmed their version.
+    # To a person the placement address is confidential from, whose version the IRO has not yet
+    # confirmed (rules.md §7, documents.release): not to open, print or post until then.
     waiting: bool = False
 
     @property
@@ -122,33 +144,41 @@ def _recipient(review: Review, dispatch: Dispatch) -> int | str | None:
     return None
 
 
+def _waits_for_check(review: Review, dispatch: Dispatch) -> bool:
+    """Whether the letter's text may not reach its person yet: the same gate the document itself
+    passes (documents.release.released_to), so a letter offered to print is one that opens."""
+    if (
+        dispatch.person_id is None
+        or dispatch.for_child
+        or not getattr(review, "address_confidential", True)  # read for the page at once
+    ):
+        return False
+    from carereview.documents.records import recipient_for_person
+    from carereview.documents.release import released_to
+
+    return not released_to(recipient_for_person(review, dispatch.person), review)
+
+
 def letters_to_post(review: Review) -> list[Letter]:
-    """The paper letters of `review` not yet marked posted, each saying whether it waits for the
-    IRO's check of what its recipient reads."""
+    """The paper letters of `review` not yet marked posted, each saying whether it still waits
+    for the IRO's check."""
     letters = []
     dispatches = getattr(review, "unposted_paper", None)
     if dispatches is None:
-        dispatches = _unposted_paper(review).order_by("sent_on", "id")
+        dispatches = _unposted_paper(review).select_related("person").order_by("sent_on", "id")
     for dispatch in dispatches:
         kind = DOCUMENT_KIND.get(dispatch.kind)
         recipient = _recipient(review, dispatch)
         if kind and recipient is not None:
-            letters.append(Letter(dispatch, kind, recipient, _waiting(review, dispatch)))
+            letters.append(Letter(dispatch, kind, recipient, _waits_for_check(review, dispatch)))
     return letters
 
 
-def _waiting(review: Review, dispatch: Dispatch) -> bool:
-    """Whether the letter's recipient (a person the address is confidential from) has a version
-    the IRO has not yet confirmed (documents.release)."""
-    if dispatch.person_id is None or dispatch.for_child:
-        return False
-    confidential = getattr(review, "address_confidential", None)
-    if confidential is False:  # read for the whole page at once (with_support_details)
-        return False
-    from carereview.documents.records import recipient_of_child
-    from carereview.documents.release import released_to
-
-    return not released_to(recipient_of_child(review.child, dispatch.person), review)
+def waits_for_check(user, review: Review, kind: str, recipient: int | str) -> bool:
+    """Whether this letter, of a review in business support's work, waits for the IRO's check."""
+    return is_supported(user, review) and any(
+        x.kind == kind and x.recipient == recipient and x.waiting for x in letters_to_post(review)
+    )
 
 
 def may_print(user, review: Review, kind: str, recipient: int | str) -> bool:
@@ -175,6 +205,7 @@ class SupportRow:
     meeting: Meeting | None
     tasks: list[Task] = field(default_factory=list)
     letters: list[Letter] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # not business support's to do yet
 
     @property
     def ready_letters(self) -> list[Letter]:
@@ -208,19 +239,32 @@ def support_row(review: Review) -> SupportRow:
         row.tasks.append(Task(text, url("reviews:invitations"), "Send invitations"))
     elif not held and not invitations:
         row.tasks.append(Task("Nobody invited yet", url("reviews:invitations"), "Invite people"))
+    to_send = []
     if held and review.decisions_sent_on is None and has_decisions:
-        send = url("reviews:send", kind="decisions")
-        row.tasks.append(Task("Decisions to send", send, "Send the decisions"))
+        to_send.append((Dispatch.Kind.DECISIONS, "Decisions"))
     if held and review.record_sent_on is None:
-        send = url("reviews:send", kind="record")
-        row.tasks.append(Task("Record to send", send, "Send the record"))
-    ready = row.ready_letters
-    if ready:
-        n = len(ready)
+        to_send.append((Dispatch.Kind.RECORD, "Record"))
+    waiting = []
+    for kind, label in to_send:
+        if services.send_blockers(review, kind):
+            waiting.append(label)  # only the IRO can unblock it: not a task with a send link
+        else:
+            send = url("reviews:send", kind=kind)
+            row.tasks.append(Task(f"{label} to send", send, f"Send the {kind}"))
+    if waiting:
+        what = " and ".join(waiting).capitalize() if len(waiting) > 1 else waiting[0]
+        name = services.known_as(review.child)
+        row.waiting.append(
+            f"{what} to send, waiting for the IRO to write the decisions in {name}'s words"
+        )
+    if row.ready_letters:
+        n = len(row.ready_letters)
         text = f"{n} letter{'s' if n != 1 else ''} to print and post"
         row.tasks.append(Task(text, url("reviews:detail") + "#letters", "Print and post"))
-    waiting = len(row.letters) - len(ready)
-    if waiting:
-        text = f"{waiting} letter{'s' if waiting != 1 else ''} waiting for the IRO's check"
-        row.tasks.append(Task(text, url("reviews:detail") + "#letters", "See the letters"))
+    waiting_letters = len(row.waiting_letters)
+    if waiting_letters:
+        row.waiting.append(
+            f"{waiting_letters} letter{'s' if waiting_letters != 1 else ''} waiting for the IRO "
+            "to check what the parents read"
+        )
     return row

@@ -621,6 +621,14 @@ def completing_meetings(review: Review) -> list[Meeting]:
     return list(review.meetings.filter(status__in=TOOK_PLACE, on__lte=today()).order_by("on", "at"))
 
 
+def meeting_ahead(review: Review) -> Meeting | None:
+    """The review's next meeting still to take place (booked, after today), if any: with no
+    meeting yet to choose on the record page, the one it can be recorded from."""
+    return (
+        review.meetings.filter(status__in=TOOK_PLACE, on__gt=today()).order_by("on", "at").first()
+    )
+
+
 def check_date_held(review: Review, held_on: date) -> None:
     """rules.md §3 (ours): the date held is the date of the meeting that completes the review, the
     last of its meetings. Refuses a date with no meeting of the review that day (none booked, or
@@ -803,11 +811,9 @@ def _send(review: Review, *, by, kind: str, field: str) -> int:
     an outbox message with its own idempotency key (documents.mail.document_key)."""
     from carereview.documents.mail import queue_document_email
 
-    if review.held_on is None:
-        raise ReviewRefused("Record the review as held first")
-    if kind == Dispatch.Kind.DECISIONS and not review.decisions.exists():
-        raise ReviewRefused("Record the decisions first")
-    check_child_wording(review)
+    blockers = send_blockers(review, kind)
+    if blockers:
+        raise ReviewRefused(*blockers)
     taken = Review.objects.filter(
         pk=review.pk, held_on__isnull=False, **{f"{field}__isnull": True}
     ).update(**{field: today()})
@@ -827,6 +833,32 @@ def _send(review: Review, *, by, kind: str, field: str) -> int:
     return count
 
 
+def send_blockers(review: Review, kind: str) -> list[str]:
+    """What stops the decisions or the record (`kind`) being sent now, in words for whoever is
+    sending (the IRO or business support), each naming who acts. Empty when it can go. The
+    send itself refuses with these; the send page and business support's workspace show them
+    first, so nobody is offered a send that would be refused. Reads the annotations of
+    `selectors.with_support_details` where present."""
+    if review.held_on is None:
+        return ["The review is not recorded as held yet: the IRO records it"]
+    has_decisions = getattr(review, "has_decisions", None)
+    if has_decisions is None:
+        has_decisions = review.decisions.exists()
+    if kind == Dispatch.Kind.DECISIONS and not has_decisions:
+        return ["No decisions are recorded for this review yet: the IRO records them"]
+    missing = getattr(review, "child_wording_missing_count", None)
+    if missing is None:
+        missing = len(child_wording_missing(review))
+    if missing:
+        name = known_as(review.child)
+        decisions = "1 decision is" if missing == 1 else f"{missing} decisions are"
+        return [
+            f"{decisions} not yet written in {name}'s words, and the IRO writes them: {name}'s "
+            "letter and copy use those words, not the professional ones"
+        ]
+    return []
+
+
 def child_wording_missing(review: Review) -> list[Decision]:
     """The review's decisions not yet written in the child's words: a to-do for the IRO."""
     return list(review.decisions.filter(child_wording=""))
@@ -834,18 +866,6 @@ def child_wording_missing(review: Review) -> list[Decision]:
 
 def known_as(child: Child) -> str:
     return child.preferred_name or child.first_name
-
-
-def check_child_wording(review: Review) -> None:
-    """Nothing of the review is sent until each decision has the child's wording: the child's
-    letter and copy use it, never the professional text (issue 12 item 24)."""
-    missing = len(child_wording_missing(review))
-    if missing:
-        decisions = "decision" if missing == 1 else "decisions"
-        raise ReviewRefused(
-            f"Write {missing} {decisions} in {known_as(review.child)}'s words first: their "
-            "letter and their copy use those words, not the professional ones"
-        )
 
 
 @transaction.atomic

@@ -464,7 +464,10 @@ def invitations(request, review_id: int):
         except services.ReviewRefused as refused:
             _refused(form, refused, "invitees")
         else:
-            messages.success(request, f"{sent} invitation{'s' if sent != 1 else ''} sent.")
+            messages.success(
+                request,
+                f"{sent} invitation{'s' if sent != 1 else ''} sent.{_waiting_note(review)}",
+            )
             return _to_review(request, review)
     return _form_page(
         request,
@@ -564,9 +567,10 @@ def record(request, review_id: int):
     access.describe(request, "opened the review record")
     owners = _owners(review)
     meetings = services.completing_meetings(review)
+    ahead = None if meetings else services.meeting_ahead(review)
     conflict = None
     if request.method == "POST":
-        form = forms.RecordForm(request.POST, review=review, meetings=meetings)
+        form = forms.RecordForm(request.POST, review=review, meetings=meetings, ahead=ahead)
         formset = forms.DecisionFormSet(
             request.POST, prefix="decisions", form_kwargs={"owners": owners}
         )
@@ -617,6 +621,7 @@ def record(request, review_id: int):
         form = forms.RecordForm(
             review=review,
             meetings=meetings,
+            ahead=ahead,
             initial={
                 "version": review.version,
                 "held_on": (
@@ -650,7 +655,25 @@ def record(request, review_id: int):
             "formset": formset,
             "conflict": conflict,
             "meetings": meetings,
+            "ahead": ahead,
         },
+    )
+
+
+def _waiting_note(review) -> str:
+    """After a send: whose copies wait for the IRO's check (rules.md §7, ADR 0009), so whoever
+    sent is not told everything went."""
+    from carereview.documents.release import waiting_for_check
+
+    people = set(review.invitations.values_list("person_id", flat=True))
+    people |= set(review.exclusions.values_list("person_id", flat=True))
+    names = [r.name for r in waiting_for_check(review) if r.person and r.person.pk in people]
+    if not names:
+        return ""
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f" What goes to {who} waits for the IRO's check of what they read, and goes once the "
+        "IRO confirms."
     )
 
 
@@ -670,7 +693,9 @@ def send(request, review_id: int, kind: str):
             error = " ".join(refused.reasons)
         else:
             messages.success(
-                request, f"The {kind} went to {sent} {'person' if sent == 1 else 'people'}."
+                request,
+                f"The {kind} went to {sent} {'person' if sent == 1 else 'people'}."
+                + _waiting_note(review),
             )
             return _to_review(request, review)
     from carereview.documents.records import (
@@ -695,6 +720,7 @@ def send(request, review_id: int, kind: str):
             "error": error,
             "versions": versions,
             "sent_on": sent_on,
+            "blockers": [] if sent_on else services.send_blockers(review, kind),
         },
     )
 
@@ -707,7 +733,15 @@ def document(request, review_id: int, kind: str, recipient: int | str):
     if not request.user.has_perm("carereview.view_review") and not selectors.may_print(
         request.user, review, kind, recipient
     ):
-        # Business support prints only the letters to post, of reviews in their work (ADR 0011).
+        # Business support prints only the letters to post, of reviews in their work (ADR 0011);
+        # one waiting for the IRO's check says so (rules.md §7).
+        if selectors.waits_for_check(request.user, review, kind, recipient):
+            from carereview.documents.release import NotReleased
+
+            raise NotReleased(
+                "This letter is waiting for the IRO to check what its recipient reads. You can "
+                "print it once they have."
+            )
         raise PermissionDenied("Business support opens only the letters they post")
     access.describe(request, f"downloaded the {kind} for {recipient}")
     if kind == "letter-to-child":

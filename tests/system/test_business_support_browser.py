@@ -98,3 +98,56 @@ def test_business_support_journey_and_error_pages(page: Page, service):
     expect(page.get_by_text("Your IRO and your reviews")).to_be_visible()
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     check_axe(page)
+
+
+def test_letters_waiting_for_the_iros_check_then_printed(page: Page, service):
+    """A new member of business support, for a child whose placement address is confidential
+    from the mother: after sending, the confirmation, the review and the workspace say her letter
+    waits for the IRO (no link to a letter that would be refused); the IRO finds the check on
+    their work list and confirms; the letter is then there to open. Axe on every page."""
+    from datetime import time
+
+    from carereview.reviews import services
+    from tests.system.browsing import iro_checks_what_parents_read, sign_out
+
+    child = make_child(iro=service.iro, social_worker=service.social_worker, confidential=True)
+    on = next_weekday(date.today() + timedelta(days=7))
+    review = services.book_meeting(child, by=service.iro, on=on, at=time(10), venue="Office").review
+    mother = child.relationships.get(kind="mother").person
+
+    sign_in(page, "bea.support")
+    row = page.get_by_role("row", name=re.compile(child.full_name))
+    click_and_check(page, row.get_by_role("link", name=re.compile(child.full_name)).first)
+    click_and_check(page, page.get_by_role("link", name="Invite people"))
+    invitees = page.get_by_role("group", name=re.compile("Who is invited"))
+    invitees.get_by_role("checkbox", name=re.compile(str(mother))).check()
+    page.get_by_label("Letter", exact=True).check()
+    click_and_check(page, page.get_by_role("button", name="Send invitations"))
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        f"What goes to {mother} waits for the IRO's check of what they read"
+    )
+    waiting = page.locator(".govuk-inset-text", has_text="Waiting for the IRO to check")
+    expect(waiting).to_contain_text(f"Invitation to {mother}")
+    expect(page.get_by_role("link", name=re.compile(f"invitation to {mother}"))).to_have_count(0)
+    click_and_check(page, page.get_by_role("link", name="Back to your reviews"))
+    row = page.get_by_role("row", name=re.compile(child.full_name))
+    expect(row).to_contain_text("1 letter waiting for the IRO to check what the parents read")
+    sign_out(page)
+
+    sign_in(page, "ian.iro")
+    click_and_check(page, page.get_by_role("link", name="Requests", exact=True))
+    expect(
+        page.get_by_role("heading", name="Waiting for you before it reaches the family")
+    ).to_be_visible()
+    iro_checks_what_parents_read(page, f"/reviews/{review.pk}/", str(mother))
+    sign_out(page)
+
+    sign_in(page, "bea.support")
+    row = page.get_by_role("row", name=re.compile(child.full_name))
+    expect(row).not_to_contain_text("waiting for the IRO")
+    click_and_check(page, row.get_by_role("link", name=re.compile("1 letter to print and post")))
+    expect(page.get_by_text("Waiting for the IRO to check")).to_have_count(0)
+    link = page.get_by_role("link", name=re.compile(f"invitation to {mother}"))
+    expect(link).to_have_count(1)
+    response = page.request.get(link.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"

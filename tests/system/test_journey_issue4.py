@@ -466,10 +466,10 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     words_row = page.locator(".govuk-summary-list__row", has_text="Decisions in Jamie's words")
     expect(words_row).to_contain_text("2 not written yet To do")
     click_and_check(page, page.get_by_role("link", name="Send the decisions"))
-    click_and_check(page, page.get_by_role("button", name="Send the decisions now"))
-    expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Write 2 decisions in Jamie's words first"
+    expect(page.locator(".govuk-warning-text")).to_contain_text(
+        "2 decisions are not yet written in Jamie's words, and the IRO writes them"
     )
+    expect(page.get_by_role("button", name="Send the decisions now")).to_have_count(0)
     assert not Review.objects.get(pk=review.pk).decisions_sent_on
     visit(page, review_url)
     click_and_check(page, page.get_by_role("link", name="Write the decisions in Jamie's words"))

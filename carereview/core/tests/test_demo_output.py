@@ -58,3 +58,15 @@ def test_demo_prints_sign_ins_for_the_iro_and_social_worker_of_the_portals_child
     staff = "\n".join(lines[start : start + 3])
     for user in (child.current_iro, child.current_social_worker):
         assert re.search(rf"username {re.escape(user.username)}\s+password {password}", staff)
+
+
+@pytest.mark.django_db
+def test_demo_prints_where_to_sign_in_whole_for_staff_and_the_portal(tmp_path, settings, capsys):
+    """A new user reads where to go beside the sign-ins, as whole addresses on the port asked
+    for, with or without serving: not a path to put together with a line printed later."""
+    settings.VAR_DIR = tmp_path
+    call_command("demo", no_serve=True, port=8123, children=80)
+    out = capsys.readouterr().out
+    staff = out.index("http://127.0.0.1:8123/sign-in/")
+    portal = out.index("http://127.0.0.1:8123/portal/")
+    assert staff < out.index("username iro1") < portal < out.index("username demo.parent")

@@ -161,3 +161,67 @@ def test_a_form_without_its_security_token_gets_the_refusal_page(service):
     assert response.status_code == 403
     assert _is_govuk(response, STAFF_FRAME)
     assert "CSRF" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [403, 404])
+def test_an_error_page_on_the_other_side_leads_to_the_readers_own_home(client, service, status):
+    """A member of staff who opens a portal page (a link a parent forwarded, a typed address), or
+    a parent who opens a staff page, is told which side they are on, and the way back goes to
+    their own home: never back to the portal page that refused them, a loop."""
+    child = make_child(iro=service.iro, social_worker=service.social_worker)
+    review = make_review_objects(child, service.iro).review
+    _, portal_user = make_portal_user(child, by=service.iro)
+    staff_path = {
+        403: reverse("reviews:record", kwargs={"review_id": review.pk}),
+        404: "/no-such-page/",
+    }[status]
+    portal_path = {403: reverse("portal:home"), 404: "/portal/no-such-page/"}[status]
+    cases = [
+        # (who, where, frame, where the way back goes, what it says of them)
+        (service.iro, portal_path, PORTAL_FRAME, reverse("home"), "signed in as staff"),
+        (service.business_support, portal_path, PORTAL_FRAME, reverse("home"), "as staff"),
+        (portal_user, staff_path, STAFF_FRAME, reverse("portal:home"), "for staff"),
+    ]
+    for user, path, frame, home, said in cases:
+        client.force_login(user)
+        response = client.get(path)
+        body = response.content.decode()
+        assert response.status_code == status, (user.role, path)
+        assert _is_govuk(response, frame)
+        way_back = re.findall(r'href="([^"]*)">Go to your', body)
+        assert way_back == [home], (user.role, path, way_back)
+        assert said in body, (user.role, path)
+    # On their own side nothing changes: the way back is their own home.
+    client.force_login(service.iro)
+    body = client.get("/no-such-page/").content.decode()
+    assert re.findall(r'href="([^"]*)">Go to your home page', body) == [reverse("home")]
+
+
+@pytest.mark.django_db
+def test_a_refusal_written_for_staff_says_why_and_a_portal_reader_gets_the_general_words(
+    rf, service
+):
+    """core.errors.Refusal: its message is for the member of staff refused (a letter waiting for
+    the IRO's check), shown on the 403 page; a plain PermissionDenied's stays in the log, and a
+    child, parent or carer never reads a refusal's reason."""
+    from django.core.exceptions import PermissionDenied
+
+    from carereview.core.errors import Refusal, permission_denied
+
+    child = make_child(iro=service.iro, social_worker=service.social_worker)
+    _, portal_user = make_portal_user(child, by=service.iro)
+    why = "This is waiting for the IRO to check it"
+    for user, path, shown in (
+        (service.business_support, "/reviews/1/", True),
+        (portal_user, "/portal/", False),
+        (portal_user, "/reviews/1/", False),
+    ):
+        request = rf.get(path)
+        request.user = user
+        body = permission_denied(request, Refusal(why)).content.decode()
+        assert (why in body) is shown, (user.role, path)
+        assert (
+            "internal words"
+            not in permission_denied(request, PermissionDenied("internal words")).content.decode()
+        )

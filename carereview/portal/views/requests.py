@@ -6,18 +6,48 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from carereview.accounts.models import PORTAL_ROLES
+from carereview.children.models import Episode
 from carereview.core import audit
 from carereview.core.access import describe as describe_access
+from carereview.documents import release
 from carereview.portal.forms import VisitAnswerForm
 from carereview.portal.models import VisitRequest
 from carereview.representations.models import AdvocacyRequest, Representation
-from carereview.reviews.models import Consultation, Exclusion, Review
+from carereview.reviews.models import Consultation, Decision, Exclusion, Review
 
 RECENT_DAYS = 30
+
+
+def _blocked_by_the_iro(user) -> dict:
+    """What only this IRO can unblock before a review's text reaches the family: a parent's
+    version waiting for their check (rules.md §7, ADR 0009) and decisions not yet in the child's
+    words. Of the reviews of the children they are the IRO for, until the record is sent."""
+    reviews = (
+        Review.objects.visible_to(user)
+        .filter(child__current_iro=user, record_sent_on__isnull=True)
+        .select_related("child")
+        .order_by("pk")
+    )
+    confidential = Episode.objects.filter(  # scoped: of the scoped reviews' children
+        child=OuterRef("child"), address_confidential=True
+    )
+    to_check = []
+    for review in reviews.filter(Exists(confidential)):
+        people = release.waiting_for_check(review)
+        if people:
+            to_check.append((review, people))
+    unworded = Decision.objects.filter(  # scoped: of the scoped reviews
+        review=OuterRef("pk"), child_wording=""
+    )
+    return {
+        "copies_to_check": to_check,
+        "to_word": reviews.filter(held_on__isnull=False).filter(Exists(unworded)),
+    }
 
 
 def work_list(request):
@@ -54,6 +84,7 @@ def work_list(request):
         .select_related("child")
         .order_by("received_on"),
         "recent_days": RECENT_DAYS,
+        **_blocked_by_the_iro(user),
     }
     # One access event for each child whose requests are shown.
     shown = {}
@@ -65,6 +96,8 @@ def work_list(request):
     for row in context["forms_sent_in"]:
         shown[row.review.child.pk] = row.review.child
     for row in context["choices_changed"]:
+        shown[row.child.pk] = row.child
+    for row in [r for r, _people in context["copies_to_check"]] + list(context["to_word"]):
         shown[row.child.pk] = row.child
     for child in shown.values():
         audit.record_access(request, child, "requests from children and families")

@@ -249,7 +249,7 @@ def test_a_letter_waiting_for_the_iros_check_is_neither_opened_nor_posted_until_
         return found
 
     assert {x.dispatch.pk for x in row().waiting_letters} == set(hers.values_list("pk", flat=True))
-    assert any("waiting for the IRO's check" in t.text for t in row().tasks)
+    assert any("waiting for the IRO to check" in text for text in row().waiting)
     page = client.get(reverse("reviews:detail", kwargs={"review_id": review.pk})).content.decode()
     assert "Waiting for the IRO's check" in page
     for letter in row().waiting_letters:
@@ -270,3 +270,147 @@ def test_a_letter_waiting_for_the_iros_check_is_neither_opened_nor_posted_until_
         {"letters": [str(pk) for pk in hers.values_list("pk", flat=True)]},
     )
     assert PostedLetter.objects.filter(dispatch__in=hers).count() == 4
+
+
+@pytest.mark.django_db
+def test_the_workspace_and_send_page_say_what_waits_for_the_iro_not_a_send_that_is_refused(
+    client, service
+):
+    """A held review whose decisions are not yet in the child's words cannot be sent, and only
+    the IRO can write them: business support is not given a 'to send' task or a send button that
+    ends in 'Write 2 decisions in ...'s words first'. Both kinds (decisions and record) are
+    blocked alike; once written, both become tasks with their send links."""
+    child = make_child(iro=service.iro, social_worker=service.social_worker)
+    review = make_review_objects(child, service.iro).review
+    bs = service.business_support
+    services.send_invitations(review, by=bs)
+    Review.objects.filter(pk=review.pk).update(held_on=date.today(), participation_code="PN1")
+    for text in ("Swimming lessons", "A mentor at school"):
+        Decision.objects.create(review=review, text=text, due_on=date.today())
+    name = services.known_as(child)
+    client.force_login(bs)
+    workspace = client.get(reverse("reviews:support")).content.decode()
+    row = workspace[workspace.index(child.full_name) :].split("</tr>")[0]
+    for kind in ("decisions", "record"):
+        send_url = reverse("reviews:send", kwargs={"review_id": review.pk, "kind": kind})
+        assert send_url not in row, f"a link to send the {kind}, which would be refused"
+        page = client.get(send_url).content.decode()
+        assert f"Send the {kind} now" not in page
+        assert f"2 decisions are not yet written in {name}&#x27;s words" in page
+        assert "the IRO writes them" in page
+    assert f"waiting for the IRO to write the decisions in {name}&#x27;s words" in row
+
+    for decision in review.decisions.all():
+        decision.child_wording = "You will " + decision.text.lower()
+        decision.save()
+    workspace = client.get(reverse("reviews:support")).content.decode()
+    row = workspace[workspace.index(child.full_name) :].split("</tr>")[0]
+    for kind in ("decisions", "record"):
+        send_url = reverse("reviews:send", kwargs={"review_id": review.pk, "kind": kind})
+        assert send_url in row
+        assert f"Send the {kind} now" in client.get(send_url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_workspace_lists_reviews_by_their_meeting_soonest_first(client, service):
+    """'Your reviews' is read top down as a day's work: by the meeting's date and time, not by
+    the child's next due date (which, for a review already held, is the next review's)."""
+    from datetime import time, timedelta
+
+    from carereview.children.models import Child
+    from carereview.reviews.models import Meeting
+
+    today = date.today()
+    made = []
+    # (days from today, hour, the child's next due date in days): due order is the reverse.
+    for days, hour, due in ((20, 10, 1), (5, 14, 2), (5, 9, 3), (-3, 10, 4)):
+        child = make_child(iro=service.iro, social_worker=service.social_worker)
+        review = make_review_objects(child, service.iro).review
+        Meeting.objects.filter(review=review).update(on=today + timedelta(days=days), at=time(hour))
+        Child.objects.filter(pk=child.pk).update(next_review_due=today + timedelta(days=due))
+        made.append(review.pk)
+    # A cancelled earlier meeting does not count: the review is listed by its live one.
+    first = Review.objects.get(pk=made[0])
+    Meeting.objects.create(
+        review=first, on=today - timedelta(days=9), at=time(9), status=Meeting.Status.CANCELLED
+    )
+    listed = [r.pk for r in selectors.supported_reviews(service.business_support)]
+    assert [pk for pk in listed if pk in made] == [made[3], made[2], made[1], made[0]]
+
+
+@pytest.mark.django_db
+def test_a_letter_waiting_for_the_iros_check_is_not_offered_to_print_until_confirmed(
+    client, service
+):
+    """rules.md §7: a letter to a parent the placement address is confidential from waits for the
+    IRO to read that parent's version. Business support is not offered it to open, print or mark
+    posted (opening it would be refused), nor counted as a letter to post; they are told it waits
+    for the IRO. Once the IRO confirms, it is a letter to print like any other."""
+    from carereview.documents import release
+    from carereview.documents.records import recipient_for_person
+
+    child = make_child(iro=service.iro, social_worker=service.social_worker, confidential=True)
+    review = make_review_objects(child, service.iro).review  # the mother invited by letter
+    bs = service.business_support
+    services.send_invitations(review, by=bs)
+    mother = review.invitations.exclude(for_child=True).get().person
+    to_mother = Dispatch.objects.get(review=review, kind="invitation", person=mother)
+    to_child = Dispatch.objects.get(review=review, kind="invitation", for_child=True)
+    letter_url = _url(review, "invitation", review.invitations.get(person=mother).pk)
+    client.force_login(bs)
+
+    def seen():
+        workspace = client.get(reverse("reviews:support")).content.decode()
+        row = workspace[workspace.index(child.full_name) :].split("</tr>")[0]
+        detail = client.get(reverse("reviews:detail", kwargs={"review_id": review.pk}))
+        return row, detail.content.decode()
+
+    row, detail = seen()
+    # The child's letter is ready; the mother's invitation and the father's letter giving the
+    # reason he is not invited (typed by staff, as much his version) wait.
+    letters = selectors.letters_to_post(review)
+    assert {x.dispatch.pk for x in letters if not x.waiting} == {to_child.pk}
+    waiting = {(x.dispatch.kind, x.dispatch.person_id) for x in letters if x.waiting}
+    father = review.exclusions.get().person_id
+    assert waiting == {("invitation", mother.pk), ("exclusion_letter", father)}
+    assert "1 letter to print and post" in row
+    assert "2 letters waiting for the IRO to check what the parents read" in row
+    assert letter_url not in detail and f'value="{to_mother.pk}"' not in detail
+    assert "waiting for the IRO" in detail
+    response = client.get(letter_url)
+    assert response.status_code == 403
+    assert "waiting for the IRO" in response.content.decode()  # why, not "your role"
+    with pytest.raises(services.ReviewRefused):
+        services.mark_letters_posted(review, by=bs, dispatch_ids=[to_mother.pk])
+
+    for person in (mother, review.exclusions.get().person):
+        copy = release.review_copy(review, recipient_for_person(review, person))
+        release.confirm(copy, by=service.iro, read_hash=copy.hash)
+    row, detail = seen()
+    assert "waiting for the IRO" not in row
+    assert letter_url in detail and f'value="{to_mother.pk}"' in detail
+    assert client.get(letter_url).status_code == 200
+    assert services.mark_letters_posted(review, by=bs, dispatch_ids=[to_mother.pk]) == 1
+
+
+@pytest.mark.django_db
+def test_sending_says_whose_copies_wait_for_the_iros_check(client, service):
+    """ "6 invitations sent" when three wait for the IRO's check misleads whoever sends: the
+    confirmation names those whose copies wait, and says they go once the IRO confirms. Same for
+    the decisions and the record."""
+    child = make_child(iro=service.iro, social_worker=service.social_worker, confidential=True)
+    review = make_review_objects(child, service.iro).review
+    mother = child.relationships.get(kind="mother").person
+    client.force_login(service.business_support)
+    url = reverse("reviews:invitations", kwargs={"review_id": review.pk})
+    response = client.post(url, {"invitees": [f"person-{mother.pk}"], "method": "letter"})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "invitations sent" in page or "invitation sent" in page
+    assert f"{mother} waits for the IRO" in page.replace("&#x27;", "'")
+
+    Review.objects.filter(pk=review.pk).update(held_on=date.today(), participation_code="PN1")
+    Decision.objects.create(review=review, text="Swim", child_wording="Swim", due_on=date.today())
+    send = reverse("reviews:send", kwargs={"review_id": review.pk, "kind": "decisions"})
+    page = client.get(client.post(send)["Location"]).content.decode()
+    assert f"{mother} waits for the IRO" in page.replace("&#x27;", "'")

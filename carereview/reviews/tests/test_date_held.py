@@ -152,3 +152,22 @@ def test_the_services_refusal_is_shown_at_the_meeting_choice(client, service, ch
     assert page.status_code == 200
     assert "The meeting on Monday 28 September 2026 is still booked" in page.content.decode()
     assert page.context["form"].errors["held_on"]
+
+
+@pytest.mark.django_db
+def test_with_a_meeting_booked_ahead_the_record_page_names_it_not_book_a_meeting(client, service):
+    """A new IRO opening the record before the meeting: the page names the meeting booked and
+    the day from which the review can be recorded; it does not offer to book a meeting (one is
+    booked), and a save says when it can be recorded, not "choose" among no choices."""
+    child = make_child(iro=service.iro, start=date.today() - timedelta(days=100))
+    on = date.today() + timedelta(days=5)
+    review = _book(child, service, on).review
+    client.force_login(service.iro)
+    url = reverse("reviews:record", kwargs={"review_id": review.pk})
+    html = client.get(url).content.decode()
+    when = f"{on:%A %-d %B %Y}"
+    assert f"The meeting is booked for {when}" in html
+    assert reverse("reviews:book", kwargs={"pk": child.pk}) not in html
+    page = client.post(url, {"version": "0", "participation_code": "PN1"}).content.decode()
+    assert f"Record the review on or after the day of its meeting, {when}" in page
+    assert "Choose the meeting that completed the review" not in page

@@ -63,7 +63,10 @@ class Command(BaseCommand):
             password_file.write_text(password + "\n")
         password = password_file.read_text().strip() if password_file.exists() else "(set by synth)"
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Sign in as any of these (one for each role):"))
+        site = f"http://127.0.0.1:{opts['port']}"
+        self.stdout.write(
+            self.style.SUCCESS(f"Sign in at {site}/sign-in/ as any of these (one for each role):")
+        )
         for role in ROLE_ORDER:
             user = User.objects.filter(role=role, is_active=True).order_by("username").first()
             if user:
@@ -72,7 +75,9 @@ class Command(BaseCommand):
         portal = portal.filter(username__startswith="demo.").order_by("role")
         if portal:
             self.stdout.write(
-                self.style.SUCCESS("\nThe portal for children, parents and carers, at /portal/:")
+                self.style.SUCCESS(
+                    f"\nThe portal for children, parents and carers, at {site}/portal/:"
+                )
             )
             for user in portal:
                 self._sign_in(user.get_role_display(), user, password)
