@@ -126,7 +126,8 @@ def test_letters_waiting_for_the_iros_check_then_printed(page: Page, service):
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         f"What goes to {mother} waits for the IRO's check of what they read"
     )
-    waiting = page.locator(".govuk-inset-text", has_text="Waiting for the IRO to check")
+    waiting = page.locator("#letters-waiting + p + ul")
+    expect(page.locator("#letters-waiting")).to_have_text("Waiting for the IRO's check")
     expect(waiting).to_contain_text(f"Invitation to {mother}")
     expect(page.get_by_role("link", name=re.compile(f"invitation to {mother}"))).to_have_count(0)
     click_and_check(page, page.get_by_role("link", name="Back to your reviews"))
@@ -146,7 +147,7 @@ def test_letters_waiting_for_the_iros_check_then_printed(page: Page, service):
     row = page.get_by_role("row", name=re.compile(child.full_name))
     expect(row).not_to_contain_text("waiting for the IRO")
     click_and_check(page, row.get_by_role("link", name=re.compile("1 letter to print and post")))
-    expect(page.get_by_text("Waiting for the IRO to check")).to_have_count(0)
+    expect(page.locator("#letters-waiting")).to_have_count(0)
     link = page.get_by_role("link", name=re.compile(f"invitation to {mother}"))
     expect(link).to_have_count(1)
     response = page.request.get(link.get_attribute("href"))
