@@ -287,7 +287,7 @@ class RecordForm(forms.Form):
     held_on = forms.TypedChoiceField(
         label="Which meeting completed the review?",
         help_text="The review's date is the date of its last meeting. A meeting that was "
-        "postponed or cancelled is not listed.",
+        "postponed or cancelled is not listed.",  # or its first: set in __init__
         widget=forms.RadioSelect,
         coerce=date.fromisoformat,
         error_messages={
@@ -309,6 +309,14 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args, review, meetings=(), ahead=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from carereview.reviews.services import review_dated_by
+
+        if review_dated_by() == "first":
+            self.fields["held_on"].label = "Which meeting started the review?"
+            self.fields["held_on"].help_text = (
+                "The review's date is the date of its first meeting. A meeting that was "
+                "postponed or cancelled is not listed."
+            )
         if not meetings and ahead is not None:  # nothing to choose yet: say from when
             self.fields["held_on"].error_messages["required"] = (
                 f"Record the review on or after the day of its meeting, {ahead.on:%A %-d %B %Y}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -629,11 +630,23 @@ def meeting_ahead(review: Review) -> Meeting | None:
     )
 
 
+def review_dated_by() -> str:
+    """rules.md §3 (ours): which meeting of a review held over several gives the review its date,
+    `CAREREVIEW["REVIEW_DATED_BY_MEETING"]`: "last" (the meeting that completes it, the
+    rulebook's default) or "first"."""
+    choice = settings.CAREREVIEW.get("REVIEW_DATED_BY_MEETING", "last")
+    if choice not in {"last", "first"}:
+        raise ImproperlyConfigured('CAREREVIEW["REVIEW_DATED_BY_MEETING"] is "last" or "first"')
+    return choice
+
+
 def check_date_held(review: Review, held_on: date) -> None:
-    """rules.md §3 (ours): the date held is the date of the meeting that completes the review, the
-    last of its meetings. Refuses a date with no meeting of the review that day (none booked, or
-    it was postponed or cancelled), a date in the future, and a date before a meeting still
-    booked or held, for every caller (the record page, synth, an import)."""
+    """rules.md §3 (ours): the date held is the date of one of the review's meetings: by default
+    the meeting that completes the review, the last of its meetings (or, where the authority
+    dates a review by its first meeting, the first). Refuses a date with no meeting of the review
+    that day (none booked, or it was postponed or cancelled), a date in the future, and a date
+    with a meeting still booked or held after it (before it, when dated by the first), for every
+    caller (the record page, synth, an import)."""
     if held_on > today():
         raise DateHeldRefused("The date held cannot be in the future")
     meetings = review.meetings.filter(status__in=TOOK_PLACE)
@@ -642,6 +655,14 @@ def check_date_held(review: Review, held_on: date) -> None:
             f"There is no meeting of this review on {held_on:%A %-d %B %Y}. The date held is the "
             "date of the meeting that completed the review: choose that meeting, or book it first"
         )
+    if review_dated_by() == "first":
+        earlier = meetings.filter(on__lt=held_on).order_by("on").first()
+        if earlier is not None:
+            raise DateHeldRefused(
+                f"The review's first meeting was on {earlier.on:%A %-d %B %Y}. This authority "
+                "dates a review by its first meeting: record the review as held on that date"
+            )
+        return
     later = meetings.filter(on__gt=held_on).order_by("on").first()
     if later is not None:
         raise DateHeldRefused(
@@ -742,7 +763,10 @@ def save_record(review: Review, *, by, version: int, data: RecordInput) -> Revie
             decision.save(update_fields=changed)
     for invitation_id, status in data.attendance.items():
         review.invitations.filter(pk=invitation_id).update(attendance=status)
-    review.meetings.filter(status=Meeting.Status.SCHEDULED, on__lte=data.held_on).update(
+    # The completing meeting and the sessions before it took place; where a review is dated by
+    # its first meeting, every session up to today has.
+    up_to = data.held_on if review_dated_by() == "last" else today()
+    review.meetings.filter(status=Meeting.Status.SCHEDULED, on__lte=up_to).update(
         status=Meeting.Status.HELD
     )
     review.refresh_from_db()

@@ -625,7 +625,12 @@ def record(request, review_id: int):
             initial={
                 "version": review.version,
                 "held_on": (
-                    review.held_on or (meetings[-1].on if meetings else today())
+                    review.held_on
+                    or (
+                        (meetings[0] if services.review_dated_by() == "first" else meetings[-1]).on
+                        if meetings
+                        else today()
+                    )
                 ).isoformat(),
                 "participation_code": review.participation_code,
                 "wishes_and_feelings": review.wishes_and_feelings,

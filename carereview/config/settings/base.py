@@ -199,6 +199,9 @@ CAREREVIEW = {
     # rules.md §2 (ours): a short-break stay (LS V3) beginning within this many months of the
     # previous stay's end continues its period, which stays open this long after the last stay.
     "SHORT_BREAK_WINDOW_MONTHS": 6,
+    # rules.md §3 (ours): a review held over several meetings is dated by its "last" meeting (the
+    # one that completes it) or its "first".
+    "REVIEW_DATED_BY_MEETING": "last",
     # rules.md §3 (ours): when an adoption placement ends and the child stays looked after, the
     # standard regime resumes from the previous review held (True) or starts afresh (False).
     "ADOPTION_ENDED_RESUMES_FROM_LAST_REVIEW": True,

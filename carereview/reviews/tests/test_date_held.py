@@ -5,6 +5,7 @@ refused, whoever calls the service; the meetings that made up the review are mar
 from datetime import date, time, timedelta
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from carereview.core.testing import make_child
@@ -171,3 +172,44 @@ def test_with_a_meeting_booked_ahead_the_record_page_names_it_not_book_a_meeting
     page = client.post(url, {"version": "0", "participation_code": "PN1"}).content.decode()
     assert f"Record the review on or after the day of its meeting, {when}" in page
     assert "Choose the meeting that completed the review" not in page
+
+
+@pytest.fixture
+def dated_by_first(settings):
+    settings.CAREREVIEW = {**settings.CAREREVIEW, "REVIEW_DATED_BY_MEETING": "first"}
+
+
+@pytest.mark.django_db
+def test_which_meeting_dates_the_review_is_the_authoritys_choice(service, child, dated_by_first):
+    # rules.md §3 (ours): dated by its first meeting, a review held over two sessions takes the
+    # first session's date, and the last's is refused; the schedule counts from the first.
+    first = _book(child, service, MONDAY - timedelta(days=3))
+    last = _book(child, service, MONDAY, at=time(14))
+    review = last.review
+    with pytest.raises(services.ReviewRefused, match="first meeting was on"):
+        services.save_record(review, by=service.iro, version=0, data=record_input(held_on=MONDAY))
+    services.save_record(review, by=service.iro, version=0, data=record_input(held_on=first.on))
+    review.refresh_from_db()
+    child.refresh_from_db()
+    assert review.held_on == first.on
+    assert child.next_review_due == add_months(first.on, 3)
+
+
+@pytest.mark.django_db
+def test_dated_by_the_first_meeting_the_record_page_offers_the_first(
+    client, service, child, dated_by_first
+):
+    _book(child, service, MONDAY - timedelta(days=3))
+    review = _book(child, service, MONDAY, at=time(14)).review
+    client.force_login(service.iro)
+    url = reverse("reviews:record", kwargs={"review_id": review.pk})
+    html = client.get(url).content.decode()
+    assert "Which meeting started the review?" in html
+    first = (MONDAY - timedelta(days=3)).isoformat()
+    assert f'name="held_on" type="radio" value="{first}" checked' in html
+
+
+def test_the_choice_is_last_or_first(settings):
+    settings.CAREREVIEW = {**settings.CAREREVIEW, "REVIEW_DATED_BY_MEETING": "middle"}
+    with pytest.raises(ImproperlyConfigured):
+        services.review_dated_by()
