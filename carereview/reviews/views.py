@@ -1,7 +1,9 @@
 """The review's pages: book, prepare, hold, record and send (issue 4). Thin: forms and services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -120,8 +122,10 @@ def _support_detail(request, review_id: int):
 def support(request):
     """Business support's workspace: the reviews in their work, each with what is left to do."""
     reviews = selectors.with_support_details(selectors.supported_reviews(request.user))
-    rows = [selectors.support_row(r) for r in reviews]
-    return render(request, "reviews/support.html", {"rows": rows})
+    size = settings.CAREREVIEW.get("SUPPORT_PAGE_SIZE", 50)
+    page = Paginator(reviews, size).get_page(request.GET.get("page"))
+    rows = [selectors.support_row(r) for r in page.object_list]
+    return render(request, "reviews/support.html", {"rows": rows, "page": page})
 
 
 def letters_posted(request, review_id: int):

@@ -202,6 +202,8 @@ CAREREVIEW = {
     # rules.md §3 (ours): a review held over several meetings is dated by its "last" meeting (the
     # one that completes it) or its "first".
     "REVIEW_DATED_BY_MEETING": "last",
+    # Business support's workspace ("Your reviews"): rows a page.
+    "SUPPORT_PAGE_SIZE": 50,
     # rules.md §3 (ours): when an adoption placement ends and the child stays looked after, the
     # standard regime resumes from the previous review held (True) or starts afresh (False).
     "ADOPTION_ENDED_RESUMES_FROM_LAST_REVIEW": True,

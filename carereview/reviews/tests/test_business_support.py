@@ -414,3 +414,21 @@ def test_sending_says_whose_copies_wait_for_the_iros_check(client, service):
     send = reverse("reviews:send", kwargs={"review_id": review.pk, "kind": "decisions"})
     page = client.get(client.post(send)["Location"]).content.decode()
     assert f"{mother} waits for the IRO" in page.replace("&#x27;", "'")
+
+
+@pytest.mark.django_db
+def test_the_workspace_is_paged_soonest_meeting_first(client, service, settings):
+    """A large service's workspace comes a page at a time (CAREREVIEW["SUPPORT_PAGE_SIZE"]), in
+    the same order on every page, with GOV.UK pagination."""
+    settings.CAREREVIEW = {**settings.CAREREVIEW, "SUPPORT_PAGE_SIZE": 2}
+    for _ in range(3):
+        review = make_review_objects(make_child(iro=service.iro), service.iro).review
+        services.send_invitations(review, by=service.iro)
+    client.force_login(service.business_support)
+    ordered = [r.child.full_name for r in selectors.supported_reviews(service.business_support)]
+    first = client.get(reverse("reviews:support")).content.decode()
+    second = client.get(reverse("reviews:support") + "?page=2").content.decode()
+    assert "3 reviews" in first and "1 to 2" in first and "3 to 3" in second
+    assert 'class="govuk-pagination' in first
+    assert all(name in first for name in ordered[:2]) and ordered[2] not in first
+    assert ordered[2] in second and not any(name in second for name in ordered[:2])
