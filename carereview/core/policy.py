@@ -164,6 +164,7 @@ ROUTES: dict[str, str] = {
     "requests:list": "answer_portal_requests",
     "requests:visit": "answer_portal_requests",
     "requests:parent-copies": "answer_portal_requests",
+    "requests:visit-answers-check": "answer_portal_requests",
     "representations:list": "manage_representations",
     "representations:detail": "manage_representations",
     "representations:advocacy-list": "arrange_advocacy",

@@ -356,9 +356,14 @@ def marked(text: str, matcher: ConfidentialAddressMatcher) -> SafeString:
 
 def people_checked(review: Review) -> list[Recipient]:
     """The people from whom the child's address is confidential: their versions wait for a check."""
+    return people_checked_for(review.child)
+
+
+def people_checked_for(child: Child) -> list[Recipient]:
+    """The same, of the child, whether or not the child has a review: text staff typed outside any
+    review (the IRO's answers to visit requests) waits for the same check."""
     from carereview.documents.records import person_kinds
 
-    child = review.child
     out = []
     for kind, person in person_kinds(child).values():
         recipient = Recipient(kind, str(person), person=person)

@@ -64,6 +64,11 @@ requests_patterns = (
             copies.parent_copies,
             name="parent-copies",
         ),
+        path(
+            "children/<int:child_id>/visit-answers-for-parents/",
+            copies.visit_answers_check,
+            name="visit-answers-check",
+        ),
     ],
     "requests",
 )

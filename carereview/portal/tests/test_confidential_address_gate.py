@@ -325,7 +325,7 @@ def test_the_iros_answer_to_the_mothers_visit_request_waits_for_the_check(client
         reverse("requests:visit", args=[asked.pk]),
         {"answer": "Yes, at 109 Pretend Rd on Monday", "visit_on": ""},
     )
-    check = reverse("requests:parent-copies", args=[family.open.pk])
+    check = reverse("requests:visit-answers-check", args=[family.child.pk])
     assert response.status_code == 302 and response["Location"] == check
     client.force_login(family.mum)
     page = unescape(client.get(reverse("portal:visit", args=[family.child.pk])).content.decode())
@@ -344,4 +344,57 @@ def test_the_iros_answer_to_the_mothers_visit_request_waits_for_the_check(client
     )
     client.force_login(family.mum)
     page = unescape(client.get(reverse("portal:visit", args=[family.child.pk])).content.decode())
+    assert "Yes, at [address withheld] on Monday" in page and "Pretend" not in page
+
+
+def test_a_visit_answer_is_checked_for_a_child_with_no_review(client, service):
+    """The check of a parent's visit answers does not depend on a review: a child with none still
+    has a check page, the IRO is told the answer waits for it (not "sent"), and it is released."""
+    from carereview.portal.models import VisitRequest
+
+    iro = service.iro
+    child = make_child(
+        iro=iro,
+        social_worker=service.social_worker,
+        start=today() - timedelta(days=20),
+        confidential=True,
+    )
+    child.episodes.update(placement_address=STORED)
+    assert not child.reviews.exists()
+    mother = child.relationships.get(kind="mother").person
+    access, mum = make_portal_user(child, by=iro, person=mother)
+    asked = VisitRequest.objects.create(child=child, access=access, iro=iro, why="Can we meet?")
+
+    client.force_login(iro)
+    response = client.post(
+        reverse("requests:visit", args=[asked.pk]),
+        {"answer": "Yes, at 109 Pretend Rd on Monday", "visit_on": ""},
+        follow=True,
+    )
+    check = reverse("requests:visit-answers-check", args=[child.pk])
+    assert response.redirect_chain == [(check, 302)]
+    page = unescape(response.content.decode())
+    assert "waits for your check" in page and "Answer sent" not in page
+    assert "The IRO's answers to visit requests" in page
+
+    client.force_login(mum)
+    visit_page = reverse("portal:visit", args=[child.pk])
+    page = unescape(client.get(visit_page).content.decode())
+    assert "not ready for you yet" in page and "Monday" not in page
+
+    client.force_login(iro)
+    work_list = reverse("requests:list")
+    assert check in client.get(work_list).content.decode()  # and found again from the work list
+    shown = re.search(
+        rf'name="what" value="answers-{access.pk}">\s*'
+        r'<input type="hidden" name="hash" value="([0-9a-f]{64})"',
+        client.get(check).content.decode(),
+    )
+    confirmed = client.post(
+        check, {"person": mother.pk, "what": f"answers-{access.pk}", "hash": shown[1]}
+    )
+    assert confirmed.status_code == 302 and confirmed["Location"] == check
+    assert check not in client.get(work_list).content.decode()
+    client.force_login(mum)
+    page = unescape(client.get(visit_page).content.decode())
     assert "Yes, at [address withheld] on Monday" in page and "Pretend" not in page

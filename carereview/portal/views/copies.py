@@ -1,10 +1,14 @@
 """The IRO's check of what each parent reads where the placement address is confidential from
 them (rules.md §7, ADR 0009): each such person's version of a review, and the IRO's answers to
-their visit requests, with every suspected fragment marked; confirming releases that version."""
+their visit requests, with every suspected fragment marked; confirming releases that version.
+
+The answers belong to the child, not to a review, so they have their own check page of the child
+(`visit_answers_check`): a child with no review yet still has somewhere the IRO releases them."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
+from carereview.children.models import Child
 from carereview.core.access import describe as describe_access
 from carereview.documents import release
 from carereview.documents.models import ParentCopyConfirmation
@@ -13,23 +17,27 @@ from carereview.portal.views.pages import visit_answers_copy
 from carereview.reviews.models import Review
 
 
-def _copies(review: Review, recipient) -> list[tuple[str, release.ParentCopy]]:
-    """("review" | "answers-<access id>", copy) for everything of this person's to check."""
-    found = [("review", release.review_copy(review, recipient))]
-    accesses = PortalAccess.objects.filter(child=review.child, person=recipient.person)
-    for access in accesses:
+def _answers(child: Child, recipient) -> list[tuple[str, release.ParentCopy]]:
+    """("answers-<access id>", copy) for each of this person's accesses with answers to check."""
+    found = []
+    for access in PortalAccess.objects.filter(child=child, person=recipient.person):
         copy = visit_answers_copy(access)
         if copy.sections:
             found.append((f"answers-{access.pk}", copy))
     return found
 
 
-def _shown(review: Review, recipient, what: str, copy: release.ParentCopy) -> dict:
-    matcher = release.matcher_for(review.child, recipient)
+def _copies(review: Review, recipient) -> list[tuple[str, release.ParentCopy]]:
+    """("review" | "answers-<access id>", copy) for everything of this person's to check."""
+    return [("review", release.review_copy(review, recipient)), *_answers(review.child, recipient)]
+
+
+def _shown(recipient, what: str, copy: release.ParentCopy) -> dict:
+    matcher = release.matcher_for(copy.child, recipient)
     confirmed = release.confirmation_of(copy)
     earlier = (
         ParentCopyConfirmation.objects.filter(
-            child=review.child, person=recipient.person, review=copy.review
+            child=copy.child, person=recipient.person, review=copy.review
         )
         .exclude(content_hash=copy.hash)
         .select_related("confirmed_by")
@@ -42,8 +50,26 @@ def _shown(review: Review, recipient, what: str, copy: release.ParentCopy) -> di
         "sections": [(s.label, release.marked(s.text, matcher)) for s in copy.sections],
         "confirmed": confirmed,
         "earlier": earlier,
-        "held": len(release.held_for(review, recipient)) if what == "review" else 0,
+        "held": len(release.held_for(copy.review, recipient)) if copy.review is not None else 0,
     }
+
+
+def _confirm(request, people, copies_of) -> None:
+    """The POST of a check page: confirm the version of the person and part the IRO read."""
+    person_id, what = request.POST.get("person", ""), request.POST.get("what", "")
+    recipient = next((r for r in people if str(r.person.pk) == person_id), None)
+    copy = None
+    if recipient is not None:
+        copy = dict(copies_of(recipient)).get(what)
+    if copy is None:
+        messages.error(request, "There is nothing of that to confirm. Choose from the page.")
+        return
+    try:
+        release.confirm(copy, by=request.user, read_hash=request.POST.get("hash", ""))
+    except release.CopyChanged as changed:
+        messages.error(request, str(changed))
+    else:
+        messages.success(request, f"Confirmed. {recipient.name} can now read this version.")
 
 
 def parent_copies(request, review_id: int):
@@ -54,26 +80,28 @@ def parent_copies(request, review_id: int):
     describe_access(request, "checked the parents' versions")
     people = release.people_checked(review)
     if request.method == "POST":
-        person_id, what = request.POST.get("person", ""), request.POST.get("what", "")
-        recipient = next((r for r in people if str(r.person.pk) == person_id), None)
-        copy = None
-        if recipient is not None:
-            copy = dict(_copies(review, recipient)).get(what)
-        if copy is None:
-            messages.error(request, "There is nothing of that to confirm. Choose from the page.")
-        else:
-            try:
-                release.confirm(copy, by=request.user, read_hash=request.POST.get("hash", ""))
-            except release.CopyChanged as changed:
-                messages.error(request, str(changed))
-            else:
-                messages.success(request, f"Confirmed. {recipient.name} can now read this version.")
+        _confirm(request, people, lambda r: _copies(review, r))
         return redirect("requests:parent-copies", review_id=review.pk)
-    shown = [
-        (r, [_shown(review, r, what, copy) for what, copy in _copies(review, r)]) for r in people
-    ]
+    shown = [(r, [_shown(r, what, copy) for what, copy in _copies(review, r)]) for r in people]
     return render(
         request,
         "portal/staff_parent_copies.html",
         {"review": review, "child": child, "people": shown},
+    )
+
+
+def visit_answers_check(request, child_id: int):
+    """The check of the IRO's answers to the visit requests of each person the address is
+    confidential from: of the child, whether or not the child has a review."""
+    child = get_object_or_404(Child.objects.visible_to(request.user), pk=child_id)
+    describe_access(request, "checked the parents' versions of visit answers")
+    people = release.people_checked_for(child)
+    if request.method == "POST":
+        _confirm(request, people, lambda r: _answers(child, r))
+        return redirect("requests:visit-answers-check", child_id=child.pk)
+    shown = [(r, [_shown(r, what, copy) for what, copy in _answers(child, r)]) for r in people]
+    return render(
+        request,
+        "portal/staff_parent_copies.html",
+        {"review": None, "child": child, "people": shown},
     )

@@ -17,6 +17,7 @@ from carereview.core.access import describe as describe_access
 from carereview.documents import release
 from carereview.portal.forms import VisitAnswerForm
 from carereview.portal.models import VisitRequest
+from carereview.portal.views.pages import visit_answers_copy
 from carereview.representations.models import AdvocacyRequest, Representation
 from carereview.reviews.models import Consultation, Decision, Exclusion, Review
 
@@ -44,8 +45,21 @@ def _blocked_by_the_iro(user) -> dict:
     unworded = Decision.objects.filter(  # scoped: of the scoped reviews
         review=OuterRef("pk"), child_wording=""
     )
+    answers = {}  # the IRO's answers to visit requests waiting for their check, any review or none
+    answered = (
+        VisitRequest.objects.visible_to(user)
+        .filter(child__current_iro=user, answered_at__isnull=False)
+        .filter(Exists(confidential))
+        .select_related("access__child", "access__person")
+    )
+    for visit in answered:
+        if visit.access_id not in answers and not release.is_released(
+            visit_answers_copy(visit.access)
+        ):
+            answers[visit.access_id] = visit.access
     return {
         "copies_to_check": to_check,
+        "answers_to_check": list(answers.values()),
         "to_word": reviews.filter(held_on__isnull=False).filter(Exists(unworded)),
     }
 
@@ -97,6 +111,8 @@ def work_list(request):
         shown[row.review.child.pk] = row.review.child
     for row in context["choices_changed"]:
         shown[row.child.pk] = row.child
+    for row in context["answers_to_check"]:
+        shown[row.child.pk] = row.child
     for row in [r for r, _people in context["copies_to_check"]] + list(context["to_word"]):
         shown[row.child.pk] = row.child
     for child in shown.values():
@@ -106,16 +122,11 @@ def work_list(request):
 
 def _check_first(visit: VisitRequest):
     """rules.md §7 (ADR 0009): an answer to a person the address is confidential from waits for
-    the IRO's check; the check page of the child's latest review shows it (None: no check)."""
-    from carereview.documents import release
-    from carereview.portal.views.pages import visit_answers_copy
-
+    the IRO's check; the child's check of visit answers shows it, whether or not the child has a
+    review (None: no check needed)."""
     if release.is_released(visit_answers_copy(visit.access)):
         return None
-    review = visit.child.reviews.order_by("-pk").first()
-    if review is None:
-        return None
-    return redirect("requests:parent-copies", review_id=review.pk)
+    return redirect("requests:visit-answers-check", child_id=visit.child_id)
 
 
 def visit_answer(request, visit_id: int):
@@ -141,8 +152,8 @@ def visit_answer(request, visit_id: int):
         if check is not None:
             messages.success(
                 request,
-                f"Answer saved. The placement address is confidential from {visit.access.name}: "
-                "they read it once you have checked it below.",
+                f"Answer saved. It waits for your check: the placement address is confidential "
+                f"from {visit.access.name}, so they read it once you have confirmed it below.",
             )
             return check
         messages.success(
