@@ -50,6 +50,7 @@ Invariants (each service runs in `transaction.atomic`, with its audit event):
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import random
 import re
@@ -463,6 +464,7 @@ class SignedOut(Exception):
 
 
 VERSION_RE = re.compile(r'<input[^>]*name="version"[^>]*>')
+ERROR_RE = re.compile(r'govuk-error-summary__list">\s*<li>(.*?)</li>', re.S)
 VALUE_RE = re.compile(r'value="(\d+)"')
 HELD_ON_RE = re.compile(r'name="held_on" type="radio" value="(\d{4}-\d{2}-\d{2})" checked')
 VISIT_LINK_RE = re.compile(r'href="/requests/visits/(\d+)/"')
@@ -585,7 +587,10 @@ class VirtualUser(threading.Thread):
         if r is not None and r.status_code == 302 and ok(r.headers.get("location", "")):
             w.acked = True
         elif r is not None and r.status_code not in (302, 503):
-            self.recorder.problem(f"{kind} refused ({r.status_code}) for {method_url}")
+            why = ERROR_RE.search(r.text or "")
+            words = html.unescape(re.sub(r"<[^>]+>", "", why.group(1))).strip() if why else ""
+            reason = f": {words}" if words else ""
+            self.recorder.problem(f"{kind} refused ({r.status_code}) for {method_url}{reason}")
         self.recorder.write(w)
         return w
 
