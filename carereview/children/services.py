@@ -147,21 +147,19 @@ def recompute_schedules(calendar: WorkingCalendar) -> int:
     """After a bank-holiday change (core.calendar): every child's stored schedule, in care or
     not, worked out again: each review's due date and timeliness (a child who left care too),
     the next review due and what hangs from it (the midway check). Returns the count."""
-    count = 0
-    for child in Child.objects.order_by("pk").iterator(chunk_size=500):
-        refresh_summary(child, calendar=calendar)
-        count += 1
-    return count
+    return _refresh_each(Child.objects.order_by("pk"), calendar=calendar)
 
 
 def refresh_all_in_care(*, as_at: date | None = None) -> int:
-    """Recompute every in-care child's schedule (after a bank-holiday change). Returns the count.
+    """The nightly refresh (notifications.tasks): every in-care child's schedule worked out again,
+    so stored due dates and overdue flags do not age overnight. Returns the count."""
+    return _refresh_each(Child.objects.filter(in_care=True), as_at=as_at)
 
-    Synchronous for now; the background worker of a later issue takes it over at scale.
-    """
-    calendar = working_calendar()
+
+def _refresh_each(children, *, as_at: date | None = None, calendar=None) -> int:
+    calendar = calendar or working_calendar()
     count = 0
-    for child in Child.objects.filter(in_care=True).iterator(chunk_size=500):
+    for child in children.iterator(chunk_size=500):
         refresh_summary(child, as_at=as_at, calendar=calendar)
         count += 1
     return count
