@@ -444,10 +444,6 @@ def _merge(found: list[Found]) -> list[Found]:
     return merged
 
 
-# The name the rest of the code knows it by.
-AddressGuard = ConfidentialAddressMatcher
-
-
 def latest_episode(child: Child) -> Episode | None:
     return child.episodes.order_by("-decom", "-id").first()
 

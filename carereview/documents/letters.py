@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.dateformat import format as format_date
 
 from carereview.core.calendar import due_words
-from carereview.documents.addresses import AddressGuard
+from carereview.documents.addresses import ConfidentialAddressMatcher
 from carereview.documents.headings import Heading
 from carereview.documents.headings import heading_about as document_heading
 from carereview.documents.pdf import html_to_pdf
@@ -261,14 +261,19 @@ class MeetingLine:
 
 
 def meeting_lines(
-    review: Review, *, may_see_address: bool = False, matcher: AddressGuard | None = None
+    review: Review,
+    *,
+    may_see_address: bool = False,
+    matcher: ConfidentialAddressMatcher | None = None,
 ) -> list[MeetingLine]:
     """The booked meetings, with the venue replaced where it would give away a confidential
     placement address (or a hidden carer's name: `matcher`) to someone who must not see it."""
     if may_see_address:
-        guard = AddressGuard()
+        guard = ConfidentialAddressMatcher()
     else:
-        guard = matcher if matcher is not None else AddressGuard.for_child(review.child)
+        guard = (
+            matcher if matcher is not None else ConfidentialAddressMatcher.for_child(review.child)
+        )
     lines = []
     for meeting in review.meetings.filter(status=Meeting.Status.SCHEDULED):
         when = f"{day_and_date(meeting.on)} at {clock(meeting.at)}"

@@ -4,14 +4,15 @@ distinctive name, and the postcode, found however the text writes them; ordinary
 Property-based: Hypothesis writes the address the ways people (and the audit) did: another
 street-type word or its abbreviation, hyphens, dots or no space for spaces, any case, full-width
 characters, a soft hyphen or zero-width character inside a word, letters from another script that
-look Latin. The guard (`AddressGuard`, the matcher the record versions use) must take it out.
+look Latin. The matcher (`ConfidentialAddressMatcher`, which the record versions use) must take
+it out.
 """
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from carereview.documents.addresses import AddressGuard
+from carereview.documents.addresses import ConfidentialAddressMatcher
 
 # Synthetic streets; none is a real place.
 NAMES = [
@@ -138,7 +139,7 @@ def an_address_and_a_spelling(draw):
 def test_the_house_number_and_street_are_found_in_any_spelling(example):
     stored, written, _ = example
     text = f"We met at {written} on Tuesday."
-    redacted, changed = AddressGuard([stored]).redact(text)
+    redacted, changed = ConfidentialAddressMatcher([stored]).redact(text)
     assert changed, text
     assert written not in redacted
     assert redacted.startswith("We met at ") and redacted.endswith(" on Tuesday.")
@@ -157,7 +158,7 @@ def test_the_postcode_is_found_whole_with_or_without_its_space(example, sep, dot
     if dotted:  # "N.M.3.5.E.N"
         written = ".".join(written)
     text = f"Post to {written}, please."
-    redacted, changed = AddressGuard([stored]).redact(text)
+    redacted, changed = ConfidentialAddressMatcher([stored]).redact(text)
     assert changed, text
     assert written not in redacted
     assert redacted.startswith("Post to ") and redacted.endswith(", please.")
@@ -180,7 +181,7 @@ def test_the_postcode_is_found_whole_with_or_without_its_space(example, sep, dot
 )
 def test_the_spellings_the_audit_used(written):
     stored = "109 Pretend Row\nNewtown\nNM3 5EN"
-    redacted, changed = AddressGuard([stored]).redact(f"Venue: {written}.")
+    redacted, changed = ConfidentialAddressMatcher([stored]).redact(f"Venue: {written}.")
     assert changed and written not in redacted
 
 
@@ -204,7 +205,7 @@ def test_the_spellings_the_audit_used(written):
 )
 def test_other_orders_and_lookalike_digits(written):
     stored = "109 Pretend Row\nNewtown\nNM3 5EN"
-    redacted, changed = AddressGuard([stored]).redact(f"Venue: {written}.")
+    redacted, changed = ConfidentialAddressMatcher([stored]).redact(f"Venue: {written}.")
     assert changed and written not in redacted, redacted
 
 
@@ -220,7 +221,7 @@ def test_other_orders_and_lookalike_digits(written):
 )
 @pytest.mark.parametrize("written", ["109 Pretend Row", "109 Pretend Rd", "NM3 5EN", "nm3-5en"])
 def test_the_address_is_found_however_it_was_stored(stored, written):
-    redacted, changed = AddressGuard([stored]).redact(f"Venue: {written}.")
+    redacted, changed = ConfidentialAddressMatcher([stored]).redact(f"Venue: {written}.")
     assert changed and written not in redacted, (stored, redacted)
 
 
@@ -229,7 +230,7 @@ def test_the_address_is_found_however_it_was_stored(stored, written):
 )
 def test_saint_and_street_are_told_apart(written):
     stored = "109 St Quillon's Road\nNewtown\nNM3 5EN"
-    redacted, changed = AddressGuard([stored]).redact(f"Venue: {written}.")
+    redacted, changed = ConfidentialAddressMatcher([stored]).redact(f"Venue: {written}.")
     assert changed and written not in redacted, redacted
 
 
@@ -252,7 +253,7 @@ ORDINARY = [
 @pytest.mark.parametrize("text", ORDINARY)
 def test_ordinary_text_is_left_alone(text):
     stored = "109 Pretend Row\nNewtown\nNM3 5EN"
-    assert AddressGuard([stored]).redact(text) == (text, False)
+    assert ConfidentialAddressMatcher([stored]).redact(text) == (text, False)
 
 
 @settings(max_examples=300, deadline=None)
@@ -270,4 +271,4 @@ def test_random_ordinary_text_raises_no_false_alarm(text):
     digits = folded.translate(str.maketrans("oilszb", "011528"))
     assume("pretend" not in folded and "nm35en" not in digits)
     stored = "109 Pretend Row\nNewtown\nNM3 5EN"
-    assert AddressGuard([stored]).redact(text) == (text, False)
+    assert ConfidentialAddressMatcher([stored]).redact(text) == (text, False)
