@@ -174,21 +174,14 @@ def letters_to_post(review: Review) -> list[Letter]:
     return letters
 
 
-def waits_for_check(user, review: Review, kind: str, recipient: int | str) -> bool:
-    """Whether this letter, of a review in business support's work, waits for the IRO's check."""
-    return is_supported(user, review) and any(
-        x.kind == kind and x.recipient == recipient and x.waiting for x in letters_to_post(review)
-    )
-
-
-def may_print(user, review: Review, kind: str, recipient: int | str) -> bool:
-    """Whether business support may open this document: a letter to post, of a review in their
-    work (docs/adr/0011)."""
+def letter_to_post(user, review: Review, kind: str, recipient: int | str) -> Letter | None:
+    """The paper letter of `kind` to `recipient`, of a review in business support's work, that
+    they may be shown (docs/adr/0011); None for anything else. They open it only when it is not
+    `waiting` for the IRO's check."""
     if not is_supported(user, review):
-        return False
-    return any(
-        x.kind == kind and x.recipient == recipient and not x.waiting
-        for x in letters_to_post(review)
+        return None
+    return next(
+        (x for x in letters_to_post(review) if x.kind == kind and x.recipient == recipient), None
     )
 
 

@@ -739,19 +739,19 @@ def document(request, review_id: int, kind: str, recipient: int | str):
     from carereview.documents import letters, records
 
     review = _review(request, review_id, "scheduling")
-    if not request.user.has_perm("carereview.view_review") and not selectors.may_print(
-        request.user, review, kind, recipient
-    ):
+    if not request.user.has_perm("carereview.view_review"):
         # Business support prints only the letters to post, of reviews in their work (ADR 0011);
         # one waiting for the IRO's check says so (rules.md §7).
-        if selectors.waits_for_check(request.user, review, kind, recipient):
+        letter = selectors.letter_to_post(request.user, review, kind, recipient)
+        if letter is None:
+            raise PermissionDenied("Business support opens only the letters they post")
+        if letter.waiting:
             from carereview.documents.release import NotReleased
 
             raise NotReleased(
                 "This letter is waiting for the IRO to check what its recipient reads. You can "
                 "print it once they have."
             )
-        raise PermissionDenied("Business support opens only the letters they post")
     access.describe(request, f"downloaded the {kind} for {recipient}")
     if kind == "letter-to-child":
         pdf, name = letters.render_child_letter_pdf(review), "letter-to-child"
