@@ -9,6 +9,7 @@ from django.conf import settings
 SOURCE = Path(settings.PACKAGE_DIR) / "core" / "frontend" / "app.scss"
 BUILT = Path(settings.PACKAGE_DIR) / "core" / "static" / "build" / "app.css"
 PACKAGE = Path(settings.BASE_DIR) / "node_modules" / "govuk-frontend" / "package.json"
+LOCK = Path(settings.BASE_DIR) / "package-lock.json"
 
 
 class FrontendUnavailable(RuntimeError):
@@ -32,7 +33,8 @@ def _npm(*args: str) -> None:
 def ensure_frontend(log=print) -> None:
     if not PACKAGE.exists():
         log("Installing the GOV.UK Frontend package with npm…")
-        _npm("install", "--no-audit", "--no-fund")
+        # `npm ci`: exactly the versions in package-lock.json, which it never changes.
+        _npm("ci" if LOCK.exists() else "install", "--no-audit", "--no-fund")
     if not BUILT.exists() or BUILT.stat().st_mtime < SOURCE.stat().st_mtime:
         log("Building the stylesheet…")
         BUILT.parent.mkdir(parents=True, exist_ok=True)
