@@ -8,6 +8,8 @@ from django.conf import settings
 
 SOURCE = Path(settings.PACKAGE_DIR) / "core" / "frontend" / "app.scss"
 BUILT = Path(settings.PACKAGE_DIR) / "core" / "static" / "build" / "app.css"
+# GOV.UK Frontend's script, copied beside the stylesheet by the same `npm run build`.
+SCRIPT = BUILT.parent / "govuk-frontend.min.js"
 PACKAGE = Path(settings.BASE_DIR) / "node_modules" / "govuk-frontend" / "package.json"
 LOCK = Path(settings.BASE_DIR) / "package-lock.json"
 
@@ -35,7 +37,7 @@ def ensure_frontend(log=print) -> None:
         log("Installing the GOV.UK Frontend package with npm…")
         # `npm ci`: exactly the versions in package-lock.json, which it never changes.
         _npm("ci" if LOCK.exists() else "install", "--no-audit", "--no-fund")
-    if not BUILT.exists() or BUILT.stat().st_mtime < SOURCE.stat().st_mtime:
+    if not BUILT.exists() or not SCRIPT.exists() or BUILT.stat().st_mtime < SOURCE.stat().st_mtime:
         log("Building the stylesheet…")
         BUILT.parent.mkdir(parents=True, exist_ok=True)
         _npm("run", "build")

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (issue 13, item 3): before everything else that could touch the session or
+    # the database, after SecurityMiddleware (whose headers they get too).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "carereview.core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,10 +131,18 @@ DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "j M Y"
 
 STATIC_URL = "/static/"
+# GOV.UK Frontend's fonts and images; its script is copied into build/ by `npm run build` (with
+# the stylesheet), so the rest of the package (Sass, templates, sources) is never collected.
 STATICFILES_DIRS = [
-    ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+    ("govuk/assets", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets"),
 ]
 STATIC_ROOT = VAR_DIR / "static"
+# Production and the demo: `collectstatic` into STATIC_ROOT with hashed names and compressed
+# copies (core/storage.py), served by WhiteNoise. The test settings use plain names.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "carereview.core.storage.StaticStorage"},
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

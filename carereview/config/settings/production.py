@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import database
+from .base import STATIC_ROOT, database
 
 
 def _required(name: str) -> str:
@@ -30,6 +30,11 @@ DATABASES = {
         dj_database_url.parse(_required("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)
     )
 }
+
+# Static files (issue 13, item 3): `carereview collectstatic --noinput` writes them here (var/static
+# unless STATIC_ROOT is set), with hashed names and compressed copies (core/storage.py, from
+# base.py's STORAGES), and WhiteNoise serves them from the application's own processes.
+STATIC_ROOT = os.environ.get("STATIC_ROOT", "").strip() or STATIC_ROOT
 
 # Cookies only over HTTPS, out of reach of scripts, and named __Host- so that no other site on the
 # domain can set them (HttpOnly, SameSite, X-Frame-Options, nosniff, Referrer-Policy and the
