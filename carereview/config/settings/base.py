@@ -161,6 +161,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Load balancers probe liveness and readiness over plain HTTP (core/health.py): not redirected
+# where production's SECURE_SSL_REDIRECT is on. Paths without their leading slash.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/(live|ready)$"]
 
 # Django's Content Security Policy: only this site's own files, no inline script or style (no
 # template has a <script> without src, an on...= handler or a style= attribute), no plugins, no
