@@ -51,9 +51,12 @@ INSTALLED_APPS = [
     "carereview.breakglass",
     "carereview.reports",
     "carereview.records",
+    "django_guid",
 ]
 
 MIDDLEWARE = [
+    # First: every record logged while a request is handled carries its id (core/logs.py).
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (issue 13, item 3): before everything else that could touch the session or
     # the database, after SecurityMiddleware (whose headers they get too).
@@ -226,12 +229,45 @@ CAREREVIEW = {
     "RECOMPUTE_IN_REQUEST_MAX_RECORDS": 2000,
 }
 
+# Logs (issue 13, item 6; core/logs.py): readable text locally, one JSON object a line in
+# production (its settings switch the console handler to "json"). Every record carries the
+# request's id, and secret URL keywords (a portal sign-in token) are scrubbed from messages.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {
+            "()": "django_guid.log_filters.CorrelationId",
+            "correlation_id_field": "request_id",
+        },
+        "scrub_secret_paths": {"()": "carereview.core.logs.ScrubSecretPaths"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "carereview.core.logs.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "scrub_secret_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
+}
+# The request id (django-guid): taken from X-Request-ID when it is a UUID, else made; returned in
+# the response. Its own logger says INFO at every request and, at WARNING, quotes a refused header
+# (which may be anything a client sent): ERROR only.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
 }
 
 CAREREVIEW.update(
@@ -316,6 +352,7 @@ CAREREVIEW.update(
 # django-axes says "INFO" at every sign-in and sign-out; failures and lockouts are WARNINGs, with
 # the username and address masked (AXES_SENSITIVE_PARAMETERS' default).
 LOGGING["loggers"] = {**LOGGING.get("loggers", {}), "axes": {"level": "WARNING"}}
+LOGGING["loggers"]["django_guid"] = {"level": "ERROR"}
 # WeasyPrint says "INFO ... Fetching and parsing CSS" for every stylesheet it reads.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 

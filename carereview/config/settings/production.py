@@ -36,6 +36,15 @@ DATABASES = {
 # base.py's STORAGES), and WhiteNoise serves them from the application's own processes.
 STATIC_ROOT = os.environ.get("STATIC_ROOT", "").strip() or STATIC_ROOT
 
+# Logs (issue 13, item 6): one JSON object a line, with the request id (core/logs.py).
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "handlers": {
+        **LOGGING["handlers"],  # noqa: F405
+        "console": {**LOGGING["handlers"]["console"], "formatter": "json"},  # noqa: F405
+    },
+}
+
 # Cookies only over HTTPS, out of reach of scripts, and named __Host- so that no other site on the
 # domain can set them (HttpOnly, SameSite, X-Frame-Options, nosniff, Referrer-Policy and the
 # Content Security Policy come from base.py).
