@@ -24,3 +24,11 @@ LOGGING = {
     **LOGGING,  # noqa: F405
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Pages are measured, not static files: plain names, nothing collected, nothing served from
+# STATIC_ROOT (local settings name the hashed copies `collectstatic` makes; issue 13, item 3).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_ROOT = None

@@ -44,3 +44,11 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Pages are measured, not static files: plain names, nothing collected, nothing served from
+# STATIC_ROOT (local settings name the hashed copies `collectstatic` makes; issue 13, item 3).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_ROOT = None

@@ -18,5 +18,10 @@ class CoreConfig(AppConfig):
 
         not_child_data("holiday_id", "a bank holiday")
 
+        # Background tasks log with their own id where no request's is set (core.logs).
+        from carereview.core.logs import connect_task_signals
+
+        connect_task_signals()
+
         # A change to the bank-holiday table, however saved, marks it changed for every process.
         from carereview.core import calendar  # noqa: F401

@@ -118,6 +118,9 @@ ROUTES: dict[str, str] = {
     "sign-out": STAFF,
     "home": STAFF,
     "accessibility": PUBLIC,
+    # Liveness and readiness (core/health.py): for the load balancer, no person's data.
+    "healthz-live": PUBLIC,
+    "healthz-ready": PUBLIC,
     "children:detail": "view_child",
     "caseload:mine": "view_own_caseload",
     "caseload:iro": "view_iro_caseload",

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import health, views
 
 core_patterns = (
     [
@@ -21,5 +21,8 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    # For the load balancer (issue 13, item 6): no slash, as probes are configured.
+    path("healthz/live", health.live, name="healthz-live"),
+    path("healthz/ready", health.ready, name="healthz-ready"),
     path("admin/", include(core_patterns)),
 ]

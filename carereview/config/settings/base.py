@@ -51,10 +51,16 @@ INSTALLED_APPS = [
     "carereview.breakglass",
     "carereview.reports",
     "carereview.records",
+    "django_guid",
 ]
 
 MIDDLEWARE = [
+    # First: every record logged while a request is handled carries its id (core/logs.py).
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (issue 13, item 3): before everything else that could touch the session or
+    # the database, after SecurityMiddleware (whose headers they get too).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "carereview.core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,10 +134,18 @@ DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "j M Y"
 
 STATIC_URL = "/static/"
+# GOV.UK Frontend's fonts and images; its script is copied into build/ by `npm run build` (with
+# the stylesheet), so the rest of the package (Sass, templates, sources) is never collected.
 STATICFILES_DIRS = [
-    ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+    ("govuk/assets", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets"),
 ]
 STATIC_ROOT = VAR_DIR / "static"
+# Production and the demo: `collectstatic` into STATIC_ROOT with hashed names and compressed
+# copies (core/storage.py), served by WhiteNoise. The test settings use plain names.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "carereview.core.storage.StaticStorage"},
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -150,6 +164,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Load balancers probe liveness and readiness over plain HTTP (core/health.py): not redirected
+# where production's SECURE_SSL_REDIRECT is on. Paths without their leading slash.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/(live|ready)$"]
 
 # Django's Content Security Policy: only this site's own files, no inline script or style (no
 # template has a <script> without src, an on...= handler or a style= attribute), no plugins, no
@@ -212,12 +229,45 @@ CAREREVIEW = {
     "RECOMPUTE_IN_REQUEST_MAX_RECORDS": 2000,
 }
 
+# Logs (issue 13, item 6; core/logs.py): readable text locally, one JSON object a line in
+# production (its settings switch the console handler to "json"). Every record carries the
+# request's id, and secret URL keywords (a portal sign-in token) are scrubbed from messages.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {
+            "()": "django_guid.log_filters.CorrelationId",
+            "correlation_id_field": "request_id",
+        },
+        "scrub_secret_paths": {"()": "carereview.core.logs.ScrubSecretPaths"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "carereview.core.logs.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "scrub_secret_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
+}
+# The request id (django-guid): taken from X-Request-ID when it is a UUID, else made; returned in
+# the response. Its own logger says INFO at every request and, at WARNING, quotes a refused header
+# (which may be anything a client sent): ERROR only.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
 }
 
 CAREREVIEW.update(
@@ -302,6 +352,7 @@ CAREREVIEW.update(
 # django-axes says "INFO" at every sign-in and sign-out; failures and lockouts are WARNINGs, with
 # the username and address masked (AXES_SENSITIVE_PARAMETERS' default).
 LOGGING["loggers"] = {**LOGGING.get("loggers", {}), "axes": {"level": "WARNING"}}
+LOGGING["loggers"]["django_guid"] = {"level": "ERROR"}
 # WeasyPrint says "INFO ... Fetching and parsing CSS" for every stylesheet it reads.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 

@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import database
+from .base import STATIC_ROOT, database
 
 
 def _required(name: str) -> str:
@@ -29,6 +29,20 @@ DATABASES = {
     "default": database(
         dj_database_url.parse(_required("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)
     )
+}
+
+# Static files (issue 13, item 3): `carereview collectstatic --noinput` writes them here (var/static
+# unless STATIC_ROOT is set), with hashed names and compressed copies (core/storage.py, from
+# base.py's STORAGES), and WhiteNoise serves them from the application's own processes.
+STATIC_ROOT = os.environ.get("STATIC_ROOT", "").strip() or STATIC_ROOT
+
+# Logs (issue 13, item 6): one JSON object a line, with the request id (core/logs.py).
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "handlers": {
+        **LOGGING["handlers"],  # noqa: F405
+        "console": {**LOGGING["handlers"]["console"], "formatter": "json"},  # noqa: F405
+    },
 }
 
 # Cookies only over HTTPS, out of reach of scripts, and named __Host- so that no other site on the

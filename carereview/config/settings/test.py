@@ -24,6 +24,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Nothing is collected for the tests: pages name static files plainly, and the live server serves
+# them from where they are. (core/tests/test_static_files.py collects into a folder of its own.)
+STATIC_ROOT = None
 NOTIFICATIONS = {**NOTIFICATIONS, "BACKEND": "locmem"}  # noqa: F405
 
 # Issue 7. The suite signs staff in with force_login; the second step's own tests set "required".
