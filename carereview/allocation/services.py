@@ -198,10 +198,21 @@ def notice_counts(start: date, end: date) -> AppointmentCounts:
     return AppointmentCounts(rows.count(), rows.filter(told_on__gt=F("told_by")).count())
 
 
+def after_refresh(refreshed) -> None:
+    """Allocation's step after `children.services.refresh_summary` (added in
+    AllocationConfig.ready; ADR 0013)."""
+    after_periods_changed(
+        refreshed.child,
+        refreshed.periods,
+        previous_start=refreshed.previous_start,
+        calendar=refreshed.calendar,
+    )
+
+
 def after_periods_changed(
     child: Child, periods, *, previous_start: date | None, calendar: WorkingCalendar
 ) -> None:
-    """Called by children.services.refresh_summary, whatever changed the child's episodes: tell
+    """Run after children.services.refresh_summary, whatever changed the child's episodes: tell
     the IRO service when the child has become looked after (a new open period of care), keep
     the notices' deadlines and the IRO appointments' timeliness in step with the calendar."""
     start = child.looked_after_since

@@ -378,6 +378,18 @@ def record_episode_events(
     return made
 
 
+def after_refresh(refreshed) -> None:
+    """Between reviews' step after `children.services.refresh_summary` (added in
+    FollowupConfig.ready; ADR 0013)."""
+    refresh_between_reviews(
+        refreshed.child,
+        as_at=refreshed.as_at,
+        calendar=refreshed.calendar,
+        episodes=refreshed.episodes,
+        reviews=refreshed.reviews,
+    )
+
+
 def refresh_between_reviews(
     child,
     *,
@@ -386,7 +398,7 @@ def refresh_between_reviews(
     episodes: list | None = None,
     reviews: list | None = None,
 ) -> None:
-    """Called at the end of `children.services.refresh_summary`, with what it already read."""
+    """Run at the end of `children.services.refresh_summary`, with what it already read."""
     as_at = as_at or today()
     refresh_midway(child, as_at, calendar=calendar, reviews=reviews)
     record_episode_events(child, as_at, episodes=episodes, reviews=reviews)
