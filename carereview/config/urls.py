@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from carereview.accounts.views import SignInView, staff
+from carereview.caseload.urls import children_patterns
 from carereview.core.urls import admin_patterns
 from carereview.portal.urls import access_patterns, requests_patterns
 from carereview.portal.views.profile import profile
@@ -20,7 +21,7 @@ urlpatterns = [
     path("", include("carereview.core.urls")),
     path("sign-in/", SignInView.as_view(), name="sign-in"),
     path("admin/", include(core_patterns)),
-    path("children/", include("carereview.children.urls")),
+    path("children/", include(children_patterns)),
     path("allocation/", include("carereview.allocation.urls")),
     path("caseload/", include("carereview.caseload.urls")),
     path("reviews/", include("carereview.reviews.urls")),
