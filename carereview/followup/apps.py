@@ -21,3 +21,9 @@ class FollowupConfig(AppConfig):
         from carereview.followup.services import after_refresh
 
         add_step(after_refresh)
+
+        # A change of social worker is a significant event (allocation.services; ADR 0013).
+        from carereview.allocation.services import after_social_worker_change
+        from carereview.followup.services import record_social_worker_change
+
+        after_social_worker_change(record_social_worker_change)

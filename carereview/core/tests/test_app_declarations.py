@@ -34,3 +34,9 @@ def test_the_schedule_refresh_runs_allocations_step_then_followups():
         allocation_services.after_refresh,
         followup_services.after_refresh,
     ]
+
+
+def test_followup_records_a_change_of_social_worker():
+    assert allocation_services._AFTER_SOCIAL_WORKER_CHANGE == [
+        followup_services.record_social_worker_change
+    ]
