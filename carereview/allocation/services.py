@@ -1,5 +1,6 @@
 """Appointing IROs and social workers (rules.md §4). Views call these; nothing else writes."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -198,10 +199,21 @@ def notice_counts(start: date, end: date) -> AppointmentCounts:
     return AppointmentCounts(rows.count(), rows.filter(told_on__gt=F("told_by")).count())
 
 
+def after_refresh(refreshed) -> None:
+    """Allocation's step after `children.services.refresh_summary` (added in
+    AllocationConfig.ready; ADR 0013)."""
+    after_periods_changed(
+        refreshed.child,
+        refreshed.periods,
+        previous_start=refreshed.previous_start,
+        calendar=refreshed.calendar,
+    )
+
+
 def after_periods_changed(
     child: Child, periods, *, previous_start: date | None, calendar: WorkingCalendar
 ) -> None:
-    """Called by children.services.refresh_summary, whatever changed the child's episodes: tell
+    """Run after children.services.refresh_summary, whatever changed the child's episodes: tell
     the IRO service when the child has become looked after (a new open period of care), keep
     the notices' deadlines and the IRO appointments' timeliness in step with the calendar."""
     start = child.looked_after_since
@@ -287,6 +299,19 @@ def link_looked_after_parent(child: Child, parent: Child, *, by) -> list[str]:
     ]
 
 
+# What else a change of social worker records (ADR 0013): followup adds its step from its
+# AppConfig.ready (`followup.services.record_social_worker_change`: a significant event, issue 6);
+# nothing here imports it.
+_AFTER_SOCIAL_WORKER_CHANGE: list[Callable[..., object]] = []
+
+
+def after_social_worker_change(step: Callable[..., object]) -> None:
+    """Declare a step run, in the same transaction, after `allocate_social_worker`, with
+    `(child, allocation, *, previous_id, by)`."""
+    if step not in _AFTER_SOCIAL_WORKER_CHANGE:
+        _AFTER_SOCIAL_WORKER_CHANGE.append(step)
+
+
 @transaction.atomic
 def allocate_social_worker(child: Child, worker, *, by, reason: str = "", on: date | None = None):
     """Allocate `worker`; refused where it would leave the child's IRO without independence."""
@@ -295,11 +320,10 @@ def allocate_social_worker(child: Child, worker, *, by, reason: str = "", on: da
         raise AllocationRefused(
             [f"The child's IRO would no longer be independent: {c}" for c in conflicts]
         )
-    from carereview.followup.services import record_social_worker_change  # issue 6
-
     previous_id = child.current_social_worker_id
     allocation = _allocate(SOCIAL_WORKER, child, worker, by=by, reason=reason, on=on)
-    record_social_worker_change(child, allocation, previous_id=previous_id, by=by)
+    for step in _AFTER_SOCIAL_WORKER_CHANGE:
+        step(child, allocation, previous_id=previous_id, by=by)
     return allocation
 
 

@@ -103,3 +103,10 @@ class BreakGlassGrant(models.Model):
             at__lt=self.expires_at,
             action__endswith=BREAK_GLASS_MARK,
         ).order_by("at", "id")
+
+
+def granted_scope(user) -> Q:
+    """core.policy's "breakglass" scope: the children `user` opened with a reason, while the
+    grant lasts (moved from core.policy.child_scope; ADR 0013)."""
+    granted = BreakGlassGrant.objects.live().filter(user=user).values("child_id")
+    return Q(pk__in=granted)

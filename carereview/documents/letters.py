@@ -21,7 +21,7 @@ from carereview.documents.addresses import ConfidentialAddressMatcher
 from carereview.documents.headings import Heading
 from carereview.documents.headings import heading_about as document_heading
 from carereview.documents.pdf import html_to_pdf
-from carereview.documents.records import (
+from carereview.documents.recipients import (
     MATTER_ORDER,
     authority_name,
     is_excluded,

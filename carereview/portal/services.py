@@ -338,7 +338,7 @@ def reset_password(invitation: PortalInvitation, *, password: str, code: str = "
     give its code as well, and it stays on. Returns (user, the device the code was checked on or
     None). The code is checked outside the transaction, so a wrong one is counted (throttling)
     even though nothing else is saved."""
-    from carereview.portal import second_factor as factor
+    from carereview.core import second_factor as factor
 
     user = invitation.access.user
     device = factor.confirmed_device(user)
@@ -368,7 +368,7 @@ def request_second_step_removal(
 ) -> SecondStepRemoval:
     """Ask for a person's second step to be turned off (they lost their phone). Nothing is
     removed until a different member of staff approves (`decide_second_step_removal`)."""
-    from carereview.portal.second_factor import has_second_factor
+    from carereview.core.second_factor import has_second_factor
 
     reason = reason.strip()
     if not reason:
@@ -405,7 +405,7 @@ def decide_second_step_removal(
     """Approve (the second step is removed, the person's sessions end and they are told) or
     refuse a request. Never by the member of staff who asked."""
     from carereview.accounts.second_factor import end_sessions
-    from carereview.portal.second_factor import remove_devices
+    from carereview.core.second_factor import remove_devices
 
     removal = (
         SecondStepRemoval.objects.select_for_update(of=("self",))

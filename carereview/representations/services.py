@@ -15,6 +15,7 @@ wrote, which stays in the record itself.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -24,8 +25,10 @@ from carereview.core import audit
 from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine import representations as rules
 from carereview.notifications import notify
-from carereview.portal.models import PortalAccess
 from carereview.representations.models import AdvocacyRequest, Representation
+
+if TYPE_CHECKING:  # a portal access is handed in by the portal's views (ADR 0013)
+    from carereview.portal.models import PortalAccess
 
 #: Longest free text a person may send in one box (the forms say so before this refuses).
 TEXT_LIMIT = 5000

@@ -13,6 +13,7 @@ from carereview.accounts.models import User
 from carereview.accounts.pending import PORTAL as PENDING
 from carereview.children.models import Child
 from carereview.core.access import describe as describe_access
+from carereview.core.second_factor import has_second_factor
 from carereview.portal import services
 from carereview.portal.forms import (
     InviteForm,
@@ -24,7 +25,6 @@ from carereview.portal.forms import (
     SetUpForm,
 )
 from carereview.portal.models import PortalAccess
-from carereview.portal.second_factor import has_second_factor
 from carereview.portal.views.common import render_portal
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
