@@ -15,10 +15,10 @@ from carereview.core.models import BankHoliday
 from carereview.core.policy import PUBLIC, ROUTES, allows
 from carereview.core.testing import make_child, make_review_objects
 from carereview.disputes import services as disputes
+from carereview.documents import services as document_services
 from carereview.followup.testing import make_followup_objects
 from carereview.portal.testing import make_portal_objects
 from carereview.records import services as retention
-from carereview.reviews import services as review_services
 
 
 def walk(patterns, namespace=""):
@@ -132,7 +132,7 @@ def in_scope_child(service):
 def objects(service, in_scope_child):
     objects = make_review_objects(in_scope_child, service.iro)
     # The invitations go (by letter): business support then has a letter to print (issue 12).
-    review_services.send_invitations(objects.review, by=service.iro)
+    document_services.send_invitations(objects.review, by=service.iro)
     objects.portal = make_portal_objects(in_scope_child, service)
     # The child let their social worker read their form (issue 5), so the walk reaches it.
     objects.consultation.share_with_social_worker = True

@@ -21,6 +21,7 @@ from django.urls import reverse
 from carereview.children.models import Person, Relationship
 from carereview.core.calendar import today
 from carereview.core.testing import make_child
+from carereview.documents import services as document_services
 from carereview.documents.letters import render_invitation_html
 from carereview.documents.records import recipient_for_person, record_version, render_record_html
 from carereview.notifications.outbox import deliver_due
@@ -241,7 +242,7 @@ def test_the_mothers_email_is_held_until_her_version_is_confirmed(client, servic
     family = Family(service, "109 Pretend Rd", sent=False)
     deliver_due()  # what setting up sent (the portal's sign-in links)
     mail.outbox.clear()
-    review_services.send_decisions(family.held, by=family.iro)
+    document_services.send_decisions(family.held, by=family.iro)
     deliver_due()  # the outbox's worker
     assert [m.to for m in mail.outbox] == [["cara@example.org"]]  # the carer's went at once
     mail.outbox.clear()

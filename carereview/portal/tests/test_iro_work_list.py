@@ -11,8 +11,8 @@ from django.urls import reverse
 from carereview.core.models import AccessEvent
 from carereview.core.testing import make_child, make_review_objects
 from carereview.documents import release
+from carereview.documents import services as document_services
 from carereview.documents.records import recipient_for_person
-from carereview.reviews import services
 from carereview.reviews.models import Decision, Review
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_a_parents_version_waiting_for_the_check_is_on_the_iros_work_list(client
     open_ = make_child(iro=service.iro, social_worker=service.social_worker)
     review = make_review_objects(hidden, service.iro).review
     make_review_objects(open_, service.iro)
-    services.send_invitations(review, by=service.business_support)
+    document_services.send_invitations(review, by=service.business_support)
     mother = hidden.relationships.get(kind="mother").person
     check_url = reverse("requests:parent-copies", kwargs={"review_id": review.pk})
 
