@@ -10,17 +10,22 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from carereview.children.models import Person
 from carereview.core import audit
 from carereview.core.calendar import today
 from carereview.documents import selectors
+from carereview.documents.copies import ParentCopy
 from carereview.documents.mail import (
     consultation_address,
     queue_consultation_email,
     queue_document_email,
 )
-from carereview.documents.release import hold_until_released
+from carereview.documents.models import ParentCopyConfirmation
+from carereview.documents.recipients import Recipient
+from carereview.documents.redaction import NotReleased
+from carereview.documents.release import held_for, hold_until_released
 from carereview.reviews.models import (
     Consultation,
     ConsultationForm,
@@ -189,3 +194,48 @@ def mark_letters_posted(review: Review, *, by, dispatch_ids: list[int]) -> int:
         )
     audit.record_change(by, "review.letters_posted", review, {"letters": len(letters)})
     return len(letters)
+
+
+class CopyChanged(ValueError):
+    """The version changed between the IRO reading it and confirming it."""
+
+
+@transaction.atomic
+def confirm(copy: ParentCopy, *, by, read_hash: str) -> ParentCopyConfirmation:
+    """Record that `by` read this version (the one whose hash they were shown) and confirmed it
+    holds nothing that leads to the placement; then send what was held for it."""
+    if read_hash != copy.hash:
+        raise CopyChanged("The text changed while you were reading it. Read it again.")
+    if copy.recipient.person is None:
+        raise ValueError("Only a related person's version is confirmed")
+    confirmation = ParentCopyConfirmation.objects.create(
+        child=copy.child,
+        person=copy.recipient.person,
+        review=copy.review,
+        content_hash=copy.hash,
+        confirmed_by=by,
+        confirmed_at=timezone.now(),
+    )
+    audit.record_change(
+        by,
+        "documents.confirm_parent_copy",
+        confirmation,
+        {"person": copy.recipient.person.pk, "hash": copy.hash, "sections": len(copy.sections)},
+    )
+    if copy.review is not None:
+        send_held(copy.review, copy.recipient)
+    return confirmation
+
+
+def send_held(review: Review, recipient: Recipient) -> int:
+    """Send the emails held for `recipient`, now their version is released."""
+    sent = 0
+    for held in held_for(review, recipient):
+        try:
+            queue_document_email(review, held.kind, held.invitation, held.email)
+        except NotReleased:
+            continue
+        held.sent_at = timezone.now()
+        held.save(update_fields=["sent_at"])
+        sent += 1
+    return sent

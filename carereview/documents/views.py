@@ -16,10 +16,12 @@ from django.urls import reverse
 from carereview.core import access
 from carereview.core.calendar import today, working_calendar
 from carereview.core.forms import parse_id
-from carereview.documents import letters, records, selectors, services
+from carereview.documents import invitations as invitation_letters
+from carereview.documents import letters, records, release, selectors, services
 from carereview.documents.letters import draft_child_letter, suggest_child_wording
-from carereview.documents.records import recipient_for_invitation, recipients_for, record_version
-from carereview.documents.release import NotReleased, waiting_for_check
+from carereview.documents.records import recipient_for_invitation, recipients_for
+from carereview.documents.redaction import NotReleased
+from carereview.documents.release import record_version, waiting_for_check
 from carereview.reviews import forms
 from carereview.reviews import services as review_services
 from carereview.reviews.models import ConsultationForm
@@ -242,17 +244,17 @@ def document(request, review_id: int, kind: str, recipient: int | str):
         if not isinstance(recipient, int):
             raise Http404("No such letter")
         exclusion = get_object_or_404(review.exclusions, pk=recipient)
-        pdf, name = letters.render_exclusion_letter_pdf(exclusion), "reason-in-writing"
+        pdf, name = invitation_letters.render_exclusion_letter_pdf(exclusion), "reason-in-writing"
     elif kind == "invitation":
         if not isinstance(recipient, int):
             raise Http404("No such invitation")
         invitation = get_object_or_404(review.invitations, pk=recipient)
-        pdf, name = letters.render_invitation_pdf(review, invitation), "invitation"
+        pdf, name = invitation_letters.render_invitation_pdf(review, invitation), "invitation"
     elif kind in {"record", "decisions"}:
         match = [r for r in records.recipients_for(review) if r.key == recipient]
         if not match:
             raise Http404("No such recipient")
-        version = records.record_version(review, match[0])
+        version = release.record_version(review, match[0])
         if version is None:
             raise Http404("This person may not have a copy of the record")
         if kind == "decisions":

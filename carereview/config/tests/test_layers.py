@@ -96,3 +96,14 @@ def test_a_new_app_needs_a_layer(copy):
     assert run.returncode == 1
     assert "The following modules are not listed as layers" in run.stdout
     assert "- carereview.newapp" in run.stdout
+
+
+def test_documents_check_sits_above_the_copy_it_checks(copy):
+    # The record is built below the check (documents.release): reaching up to it is refused.
+    run = _broken_by(
+        copy,
+        "carereview/documents/records.py",
+        "def _gate():\n    from carereview.documents.release import released_to  # noqa\n",
+    )
+    assert run.returncode == 1
+    assert "carereview.documents.records -> carereview.documents.release" in run.stdout

@@ -14,7 +14,7 @@ from django.urls import reverse
 from carereview.children.models import Person, Relationship
 from carereview.core.models import AccessEvent
 from carereview.core.testing import make_child, make_review_objects
-from carereview.documents import selectors
+from carereview.documents import copies, selectors
 from carereview.documents import services as document_services
 from carereview.reviews import services
 from carereview.reviews.models import Decision, Dispatch, Review
@@ -221,7 +221,6 @@ def test_a_letter_waiting_for_the_iros_check_is_neither_opened_nor_posted_until_
     post wait for the IRO's check like her emails. Business support sees them waiting, cannot
     open them nor mark them posted (which would leave her with nothing once they are checked);
     once the IRO confirms her version, they are letters to print and post."""
-    from carereview.documents import release
     from carereview.documents.records import recipient_of_child
     from carereview.reviews.models import PostedLetter
 
@@ -260,8 +259,8 @@ def test_a_letter_waiting_for_the_iros_check_is_neither_opened_nor_posted_until_
 
     # The IRO checks their versions: now they are letters to print and post.
     for person in (mother, father):
-        copy = release.review_copy(review, recipient_of_child(review.child, person))
-        release.confirm(copy, by=service.iro, read_hash=copy.hash)
+        copy = copies.review_copy(review, recipient_of_child(review.child, person))
+        document_services.confirm(copy, by=service.iro, read_hash=copy.hash)
     assert row().waiting_letters == []
     page = client.get(reverse("reviews:detail", kwargs={"review_id": review.pk})).content.decode()
     for pk in hers.values_list("pk", flat=True):
@@ -348,7 +347,6 @@ def test_a_letter_waiting_for_the_iros_check_is_not_offered_to_print_until_confi
     IRO to read that parent's version. Business support is not offered it to open, print or mark
     posted (opening it would be refused), nor counted as a letter to post; they are told it waits
     for the IRO. Once the IRO confirms, it is a letter to print like any other."""
-    from carereview.documents import release
     from carereview.documents.records import recipient_for_person
 
     child = make_child(iro=service.iro, social_worker=service.social_worker, confidential=True)
@@ -386,8 +384,8 @@ def test_a_letter_waiting_for_the_iros_check_is_not_offered_to_print_until_confi
         document_services.mark_letters_posted(review, by=bs, dispatch_ids=[to_mother.pk])
 
     for person in (mother, review.exclusions.get().person):
-        copy = release.review_copy(review, recipient_for_person(review, person))
-        release.confirm(copy, by=service.iro, read_hash=copy.hash)
+        copy = copies.review_copy(review, recipient_for_person(review, person))
+        document_services.confirm(copy, by=service.iro, read_hash=copy.hash)
     row, detail = seen()
     assert "waiting for the IRO" not in row
     assert letter_url in detail and f'value="{to_mother.pk}"' in detail

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from carereview.documents import letters, records
+from carereview.documents import letters, records, release
 from carereview.documents import services as document_services
 from carereview.portal.testing import make_portal_user
 from carereview.reviews import services
@@ -33,7 +33,7 @@ def _word_all(case, skip=()):
 def _everything_the_child_reads(case) -> dict[str, str]:
     review = case.review
     child = records.recipient_for_invitation(review, case.invitations["child"])
-    version = records.record_version(review, child)
+    version = release.record_version(review, child)
     return {
         "draft letter": letters.draft_child_letter(review),
         "letter": letters.render_child_letter_html(review),

@@ -413,7 +413,8 @@ def test_observing_is_for_the_youngest_and_speaking_alone_for_the_rest(service, 
 def test_a_part_marked_hidden_from_a_parent_is_left_out_of_their_copy(
     client, service, child, review
 ):
-    from carereview.documents.records import Recipient, record_version, render_record_html
+    from carereview.documents.records import Recipient, render_record_html
+    from carereview.documents.release import record_version
 
     mother = child.relationships.get(kind="mother").person
     client.force_login(service.iro)
