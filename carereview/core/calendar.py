@@ -18,13 +18,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from carereview.core.authority import authority
 from carereview.core.models import BankHoliday, BankHolidayVersion
 from carereview.engine.calendar import WorkingCalendar
 
@@ -128,7 +128,7 @@ def after_bank_holiday_change() -> dict[str, int] | None:
     """Work stored dates out again after a change to the table: now, where there are no more
     records than `RECOMPUTE_IN_REQUEST_MAX_RECORDS` (the counts by kind), else in the
     background worker once the change is committed (None)."""
-    limit = settings.CAREREVIEW.get("RECOMPUTE_IN_REQUEST_MAX_RECORDS", 2000)
+    limit = authority().recompute_in_request_max_records
     if stored_date_records() <= limit:
         return recompute_stored_dates()
     from carereview.core.tasks import recompute_working_day_dates

@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
 from carereview.children import codes
 from carereview.children.models import Person, Relationship
+from carereview.core.authority import authority
 from carereview.documents.addresses import latest_episode
 from carereview.documents.headings import Heading, heading_about
 from carereview.documents.headings import heading as document_heading
@@ -131,7 +131,7 @@ def sees_confidential_address(kind: str) -> bool:
 
 
 def authority_name() -> str:
-    return settings.CAREREVIEW["AUTHORITY_NAME"]
+    return authority().authority_name
 
 
 # --- who receives the record ---------------------------------------------------------------------

@@ -45,6 +45,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from carereview.core.authority import authority
+
 from .backends import EMAIL, TEXT, Backend, backend_class, get_backend
 from .models import Attachment, Message
 
@@ -156,12 +158,12 @@ def notify(
 def stuck_after() -> int:
     """Attempts after which a message still not sent needs a person
     (CAREREVIEW["OUTBOX_STUCK_AFTER_ATTEMPTS"])."""
-    return int(settings.CAREREVIEW.get("OUTBOX_STUCK_AFTER_ATTEMPTS", 10))
+    return authority().outbox_stuck_after_attempts
 
 
 def backoff(attempts: int) -> timedelta:
     """After the n-th failed attempt: 2**(n-1) minutes, at most OUTBOX_MAX_BACKOFF_MINUTES."""
-    limit = settings.CAREREVIEW["OUTBOX_MAX_BACKOFF_MINUTES"]
+    limit = authority().outbox_max_backoff_minutes
     return timedelta(minutes=min(2 ** min(max(attempts - 1, 0), 30), limit))
 
 
