@@ -229,7 +229,7 @@ def tell_iro_service(child: Child, start: date, calendar: WorkingCalendar) -> IR
     )
     if not created:
         return notice
-    site = settings.NOTIFICATIONS.get("SITE_URL", "").rstrip("/")
+    site = settings.NOTIFICATIONS["SITE_URL"].rstrip("/")
     late = f" This is later than the {days} working days." if notice.late else ""
     # Those with somewhere to send it to; the notice is on the waiting page for all.
     managers = User.objects.filter(role=Role.IRO_MANAGER, is_active=True).exclude(

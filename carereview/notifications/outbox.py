@@ -59,10 +59,6 @@ INTERRUPTED = (
 )
 
 
-def _notifications(name: str, default=None):
-    return settings.NOTIFICATIONS.get(name, default)
-
-
 def choose_address(user, channels: frozenset[str]) -> tuple[str, str] | None:
     """(channel, address) for a user: their choice where they have both an email address and a
     mobile; otherwise whichever they have. A channel the backend cannot deliver comes second."""
@@ -188,7 +184,7 @@ def release_stale(now: datetime) -> int:
 def claim(now: datetime, limit: int, only: Sequence[int] | None = None) -> list[Message]:
     """Mark up to `limit` due messages (of the ids `only`, if given) "sending", committed, and
     return them."""
-    lease = now + timedelta(minutes=_notifications("SENDING_LEASE_MINUTES", 10))
+    lease = now + timedelta(minutes=settings.NOTIFICATIONS["SENDING_LEASE_MINUTES"])
     due = Q(status__in=CLAIMABLE) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     if only is not None:
         due &= Q(pk__in=list(only))

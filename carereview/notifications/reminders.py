@@ -56,7 +56,7 @@ def _child(child: Child) -> str:
 
 
 def link(route: str, **kwargs) -> str:
-    base = settings.NOTIFICATIONS.get("SITE_URL", "").rstrip("/")
+    base = settings.NOTIFICATIONS["SITE_URL"].rstrip("/")
     return base + reverse(route, kwargs=kwargs)
 
 
@@ -75,13 +75,13 @@ class Run:
 
     def reached(self, day: date) -> bool:
         """The reminder's day has come, and was missed by no more than the catch-up allowance."""
-        catch_up = settings.NOTIFICATIONS.get("CATCH_UP_WORKING_DAYS", 10)
+        catch_up = settings.NOTIFICATIONS["CATCH_UP_WORKING_DAYS"]
         return day <= self.as_at <= self.calendar.add_working_days(day, catch_up)
 
     def window(self, working_days: int) -> timedelta:
         """Calendar days surely covering `working_days` plus the catch-up (a cheap pre-filter;
         each reminder then checks its day exactly)."""
-        catch_up = settings.NOTIFICATIONS.get("CATCH_UP_WORKING_DAYS", 10)
+        catch_up = settings.NOTIFICATIONS["CATCH_UP_WORKING_DAYS"]
         return timedelta(days=2 * (working_days + catch_up) + 21)
 
 
