@@ -42,9 +42,10 @@ def sealed(env: Env, where: str) -> None:
                 lines.append(f"{name} is not set.")
             else:
                 lines.append(f"{name} {'; '.join(_words(m) for m in messages)}.")
+        it = "it" if len(lines) == 1 else "them"
         raise ImproperlyConfigured(
-            " ".join(lines) + f" {where} read it from the environment and will not start "
-            "without it."
+            " ".join(lines) + f" {where} read {it} from the environment and will not start "
+            f"without {it}."
         ) from problem
 
 

@@ -33,7 +33,7 @@ def test_every_missing_or_bad_variable_is_named_at_once(monkeypatch):
     assert "CR_TEST_HOSTS names no host" in message
     assert "CR_TEST_BLANK is empty." in message
     assert message.endswith(
-        "These settings read it from the environment and will not start without it."
+        "These settings read them from the environment and will not start without them."
     )
 
 
