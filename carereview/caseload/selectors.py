@@ -3,11 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Q, QuerySet
 
 from carereview.children import codes
+from carereview.core.authority import authority
 
 SORTS = {
     "due": [F("next_review_due").asc(nulls_last=True), "last_name", "first_name"],
@@ -108,7 +108,7 @@ def caseload(
             )
     orderings = SORTS[sort]
     qs = qs.order_by(*(_descending(orderings) if descending else orderings))
-    paginator = Paginator(qs, settings.CAREREVIEW["CASELOAD_PAGE_SIZE"])
+    paginator = Paginator(qs, authority().caseload_page_size)
     page = paginator.get_page(params.get("page"))
     if row_annotations:
         bottom = (page.number - 1) * paginator.per_page

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +16,7 @@ from django.utils import timezone
 from carereview.children.models import Child, Person
 from carereview.children.services import refresh_summary
 from carereview.core import audit
+from carereview.core.authority import authority
 from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine.timescales import ssda903_participation_code_allowed
 from carereview.reviews import selectors
@@ -60,10 +59,6 @@ class StaleRecord(Exception):
     def __init__(self, current: Review):
         super().__init__("The record was changed by someone else.")
         self.current = current
-
-
-def _cfg(name: str):
-    return settings.CAREREVIEW[name]
 
 
 # --- booking ---------------------------------------------------------------------------------
@@ -199,7 +194,7 @@ def request_meeting_change(
     meeting.approval = Meeting.Approval.PENDING
     meeting.save()
     audit.record_change(by, f"meeting.request_{change}", meeting, {"reason": reason})
-    if not _cfg("MEETING_CHANGE_NEEDS_APPROVAL"):
+    if not authority().meeting_change_needs_approval:
         decide_meeting_change(meeting, by=by, approve=True, note="No approval needed (setting)")
     return meeting
 
@@ -640,10 +635,7 @@ def review_dated_by() -> str:
     """rules.md §3 (ours): which meeting of a review held over several gives the review its date,
     `CAREREVIEW["REVIEW_DATED_BY_MEETING"]`: "last" (the meeting that completes it, the
     rulebook's default) or "first"."""
-    choice = settings.CAREREVIEW.get("REVIEW_DATED_BY_MEETING", "last")
-    if choice not in {"last", "first"}:
-        raise ImproperlyConfigured('CAREREVIEW["REVIEW_DATED_BY_MEETING"] is "last" or "first"')
-    return choice
+    return authority().review_dated_by_meeting
 
 
 def check_date_held(review: Review, held_on: date) -> None:
