@@ -3,6 +3,7 @@
 from django import forms
 
 from carereview.accounts import second_factor
+from carereview.core.govuk_forms import input_attrs
 
 
 class AppCodeForm(forms.Form):
@@ -63,6 +64,7 @@ class ResetSecondFactorForm(forms.Form):
     username = forms.CharField(
         label="Username of the member of staff",
         max_length=150,
+        widget=forms.TextInput(attrs=input_attrs(width=20, autocomplete="off", spellcheck=False)),
         error_messages={"required": "Enter the username of the member of staff"},
     )
 

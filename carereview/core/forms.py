@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
+from carereview.core.govuk_forms import input_attrs
 from carereview.core.models import BankHoliday
 
 #: The largest id a database key holds (a signed 64-bit integer).
@@ -47,6 +48,11 @@ class SignInForm(AuthenticationForm):
         # the attempt cannot hold it (a 500 on PostgreSQL). Refused here instead.
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length or 150))
+        # GOV.UK widths and autocomplete; no autofocus (it moves a screen reader past the page).
+        username.widget.attrs = input_attrs(width=20, autocomplete="username", spellcheck=False)
+        self.fields["password"].widget.attrs = input_attrs(
+            width=20, autocomplete="current-password"
+        )
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
@@ -251,6 +257,7 @@ class BankHolidayForm(forms.ModelForm):
         model = BankHoliday
         fields = ["date", "name"]
         field_classes = {"date": GovUKDateField}
+        widgets = {"name": forms.TextInput(attrs=input_attrs(width=20))}
         error_messages = {
             "date": {
                 "required": "Enter the date of the bank holiday",

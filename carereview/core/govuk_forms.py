@@ -34,6 +34,21 @@ class GovUKFormRenderer(TemplatesSetting):
         return super().get_template(template_name)
 
 
+def input_attrs(
+    *, width: int | None = None, autocomplete: str = "", spellcheck: bool | None = None
+) -> dict:
+    """A text input's attrs in GOV.UK terms: `width` in characters (govuk-input--width-N: 2,
+    3, 4, 5, 10, 20, 30), `autocomplete`, and `spellcheck=False` for names and codes."""
+    attrs: dict = {}
+    if width:
+        attrs["class"] = f"govuk-input--width-{width}"
+    if autocomplete:
+        attrs["autocomplete"] = autocomplete
+    if spellcheck is not None:
+        attrs["spellcheck"] = "true" if spellcheck else "false"
+    return attrs
+
+
 def _classes(*names: str | None) -> str:
     return " ".join(name for name in names if name)
 

@@ -146,8 +146,8 @@ class CafcassForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = date_field("From")
-    end = date_field("To")
+    start = date_field("From", subject="the start of the period")
+    end = date_field("To", subject="the end of the period")
 
     def clean(self):
         data = super().clean()

@@ -5,7 +5,7 @@ from datetime import date
 from django import forms
 
 from carereview.children import codes
-from carereview.core.forms import GovukDateInput
+from carereview.core.forms import GovUKDateField
 from carereview.reviews.models import (
     ChecklistEntry,
     Consultation,
@@ -20,13 +20,6 @@ from carereview.reviews.models import (
 TEXT_LIMIT = 5000
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
@@ -34,23 +27,25 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
-def date_field(label, required=True, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=DateInput(),
-        error_messages={"required": f"Enter {label.lower()}", "invalid": "Enter a real date"},
+def date_field(label, required=True, help_text="", subject=None):
+    """A date the IRO types: the GOV.UK date input ("Enter date of the meeting", "Date of the
+    meeting must include a month", "Date of the meeting must be a real date")."""
+    return GovUKDateField(
+        label=label, required=required, help_text=help_text, subject=subject or label.lower()
     )
 
 
-def text_field(label, required=False, help_text="", max_length=TEXT_LIMIT, textarea=True):
+def text_field(
+    label, required=False, help_text="", max_length=TEXT_LIMIT, textarea=True, rows=None
+):
     return forms.CharField(
         label=label,
         required=required,
         help_text=help_text,
         max_length=max_length,
-        widget=forms.Textarea if textarea else forms.TextInput,
+        widget=forms.Textarea(attrs={"rows": rows} if rows else None)
+        if textarea
+        else forms.TextInput,
         error_messages={
             "required": f"Enter {label.lower()}",
             "max_length": f"{label} must be {max_length} characters or fewer",
@@ -62,7 +57,7 @@ class BookMeetingForm(forms.Form):
     on = date_field("Date of the meeting")
     at = forms.TimeField(
         label="Time",
-        widget=TimeInput(),
+        widget=TimeInput(attrs={"class": "govuk-input--width-5"}),
         error_messages={"required": "Enter the time", "invalid": "Enter a real time"},
     )
     venue = text_field(
@@ -100,7 +95,7 @@ class MeetingChangeForm(forms.Form):
     new_at = forms.TimeField(
         label="New time (if postponing)",
         required=False,
-        widget=TimeInput(),
+        widget=TimeInput(attrs={"class": "govuk-input--width-5"}),
         error_messages={"invalid": "Enter a real time"},
     )
     confirm = forms.BooleanField(
@@ -190,8 +185,7 @@ class ChoicesForm(forms.ModelForm):
             "choices_cutoff": "In the portal. If you leave this empty, it is a few working days "
             "before the first meeting (a setting)."
         }
-        widgets = {"choices_cutoff": GovukDateInput}
-        error_messages = {"choices_cutoff": {"invalid": "Enter a real date"}}
+        field_classes = {"choices_cutoff": GovUKDateField}
 
     #: The choices' version when the form was opened (Review.choices_version).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -336,7 +330,7 @@ class RecordForm(forms.Form):
             for r in review.child.relationships.select_related("person")
         ]
         for key, label in MatterConsidered.Matter.choices:
-            self.fields[f"matter_{key}"] = text_field(label, help_text="The IRO's view")
+            self.fields[f"matter_{key}"] = text_field(label, help_text="The IRO's view", rows=3)
             self.initial.setdefault(f"matter_{key}", saved[key].iro_view if key in saved else "")
             # rules.md §7: a part of the record someone must not see is left out of their copy.
             self.fields[f"hide_{key}"] = forms.TypedMultipleChoiceField(
@@ -383,7 +377,7 @@ class RecordForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    text = text_field("Decision")
+    text = text_field("Decision", rows=2)
     owner = forms.TypedChoiceField(
         label="Who is responsible (a person)", coerce=int, required=False, empty_value=None
     )
@@ -440,7 +434,7 @@ class ChildWordingForm(forms.Form):
 
 
 class ChildLetterForm(forms.Form):
-    text = text_field("The letter", required=True, max_length=20000)
+    text = text_field("The letter", required=True, max_length=20000, rows=20)
 
 
 class CarePlanForm(forms.Form):
