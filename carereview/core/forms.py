@@ -253,15 +253,16 @@ class GovUKDateField(forms.Field):
 
 
 class BankHolidayForm(forms.ModelForm):
+    date = GovUKDateField(
+        label="Date",
+        subject="the date of the bank holiday",
+        error_messages={"unique": "That date is already a bank holiday"},
+    )
+
     class Meta:
         model = BankHoliday
         fields = ["date", "name"]
-        field_classes = {"date": GovUKDateField}
         widgets = {"name": forms.TextInput(attrs=input_attrs(width=20))}
         error_messages = {
-            "date": {
-                "required": "Enter the date of the bank holiday",
-                "unique": "That date is already a bank holiday",
-            },
             "name": {"required": "Enter the name of the bank holiday"},
         }

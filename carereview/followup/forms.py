@@ -55,6 +55,7 @@ class DecisionUpdateForm(forms.Form):
         "Date it was done",
         required=False,
         help_text="Only if it is done",
+        missing="Enter the date it was done",
     )
 
     def clean(self):
