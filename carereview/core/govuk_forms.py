@@ -49,6 +49,26 @@ def input_attrs(
     return attrs
 
 
+class SecurityCodeInput(widgets.TextInput):
+    """GOV.UK's security code input: a short box with spaced digits, the numbers keyboard, and
+    the code filled in by the phone when it can. What was typed is never put back: the code
+    changes every 30 seconds."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "class": "govuk-input--width-5 govuk-input--extra-letter-spacing",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                **(attrs or {}),
+            }
+        )
+
+    def format_value(self, value):
+        return None
+
+
 def _classes(*names: str | None) -> str:
     return " ".join(name for name in names if name)
 

@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator, RegexValidator
 
 from carereview.core.forms import GovUKDateField
-from carereview.core.govuk_forms import input_attrs
+from carereview.core.govuk_forms import SecurityCodeInput, input_attrs
 from carereview.core.images import ImageUpload, limits_in_words
 from carereview.reviews.models import Review
 
@@ -103,6 +103,7 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label="Code from the app",
         help_text="It is 6 numbers, like 123456.",
+        widget=SecurityCodeInput,
         error_messages={"required": "Enter the 6-number code from your app"},
     )
 
