@@ -187,6 +187,9 @@ class ChoicesForm(forms.ModelForm):
         }
         field_classes = {"choices_cutoff": GovUKDateField}
 
+    # Long texts have a limit, checked here and shown by the character count.
+    choice_who = text_field("Who the child wants to come")
+    choice_topics = text_field("What the child wants to talk about")
     #: The choices' version when the form was opened (Review.choices_version).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     choice_chairing = forms.ChoiceField(
@@ -271,7 +274,9 @@ class ExclusionOutcomeForm(forms.ModelForm):
         model = Exclusion
         fields = ["outcome", "outcome_note"]
         widgets = {"outcome": forms.RadioSelect}
-        labels = {"outcome": "The separate meeting", "outcome_note": "Note"}
+        labels = {"outcome": "The separate meeting"}
+
+    outcome_note = text_field("Note")
 
 
 class RecordForm(forms.Form):
