@@ -252,6 +252,15 @@ class GovUKDateField(forms.Field):
             raise forms.ValidationError(self._message(problem), code=problem.code) from None
 
 
+class ChoiceFilterForm(forms.Form):
+    """One select of a GET filter, as the page shows it (the view reads and checks the query
+    string): its id is its name, as the hand-written selects had it."""
+
+    def __init__(self, name: str, label: str, choices, chosen):
+        super().__init__(initial={name: chosen}, auto_id="%s")
+        self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
+
+
 class BankHolidayForm(forms.ModelForm):
     date = GovUKDateField(
         label="Date",

@@ -8,7 +8,7 @@ from carereview.accounts.models import Team, User
 from carereview.core import audit
 from carereview.core.calendar import recompute_pending
 from carereview.core.context_processors import NAVIGATION
-from carereview.core.forms import BankHolidayForm, SignInForm, parse_id
+from carereview.core.forms import BankHolidayForm, ChoiceFilterForm, SignInForm, parse_id
 from carereview.core.images import smaller_copy
 from carereview.core.models import BankHoliday
 from carereview.core.policy import allows
@@ -87,8 +87,10 @@ def bank_holidays(request):
         {
             "form": form,
             "holidays": holidays,
-            "years": years,
             "year": year,
+            "year_filter": ChoiceFilterForm(
+                "year", "Show year", [("", "All years"), *((str(y), y) for y in years)], year
+            ),
             "recomputing": recompute_pending(),
         },
     )

@@ -337,10 +337,6 @@ ALLOWED = {
     "the letter in its hint; the letters are objects on the page, not a form's choices",
     "representations/templates/representations/detail.html": "a non-field error shown where "
     "the extension button would be, with no field to attach it to",
-    "caseload/templates/caseload/caseload.html": "the caseload filters are a GET form read by "
-    "hand in caseload.views, not a Django form yet",
-    "core/templates/core/bank_holidays.html": "the year filter, a GET select read by hand",
-    "portal/templates/portal/after.html": "the choice of review, a GET select read by hand",
 }
 
 
