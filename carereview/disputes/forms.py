@@ -141,7 +141,7 @@ class ResolveForm(forms.Form):
 
 
 class CafcassForm(forms.Form):
-    referred_on = date_field("Date of the referral")
+    referred_on = date_field("Date of the referral", subject="the date of the referral")
     note = text_field("Note (optional)", help_text="Who you spoke to at Cafcass, and what next")
 
 

@@ -84,6 +84,7 @@ class MidwayForm(forms.Form):
         "Earlier review needed by",
         required=False,
         help_text="Only if an earlier review is needed",
+        missing="Enter the date the earlier review is needed by",
     )
 
     def clean(self):
@@ -117,7 +118,10 @@ class EventSeenForm(forms.Form):
         help_text="A change to the care plan must be considered at a review before it happens",
     )
     required_by = date_field(
-        "Earlier review needed by", required=False, help_text="Only if an earlier review is needed"
+        "Earlier review needed by",
+        required=False,
+        help_text="Only if an earlier review is needed",
+        missing="Enter the date the earlier review is needed by",
     )
 
     def clean(self):

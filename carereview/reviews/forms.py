@@ -54,7 +54,7 @@ def text_field(
 
 
 class BookMeetingForm(forms.Form):
-    on = date_field("Date of the meeting")
+    on = date_field("Date of the meeting", subject="the date of the meeting")
     at = forms.TimeField(
         label="Time",
         widget=TimeInput(attrs={"class": "govuk-input--width-5"}),
@@ -91,7 +91,7 @@ class MeetingChangeForm(forms.Form):
         error_messages={"required": "Choose postpone or cancel"},
     )
     reason = text_field("Reason", required=True)
-    new_on = date_field("New date (if postponing)", required=False)
+    new_on = date_field("New date (if postponing)", required=False, subject="the new date")
     new_at = forms.TimeField(
         label="New time (if postponing)",
         required=False,
@@ -133,12 +133,12 @@ class EarlierReviewForm(forms.Form):
         choices=EarlierReviewRequirement.Reason.choices,
         error_messages={"required": "Choose the reason"},
     )
-    required_by = date_field("Required by")
+    required_by = date_field("Required by", subject="the date it is required by")
     details = text_field("Details")
 
 
 class ChecklistForm(forms.Form):
-    done_on = date_field("Date done")
+    done_on = date_field("Date done", subject="the date it was done")
     outcome = forms.ChoiceField(
         label="What happened?",
         widget=forms.RadioSelect,
@@ -181,11 +181,14 @@ class ChoicesForm(forms.ModelForm):
             "choices_cutoff",
         ]
         labels = {"choice_chairing": "Who chairs the review?"}
-        help_texts = {
-            "choices_cutoff": "In the portal. If you leave this empty, it is a few working days "
-            "before the first meeting (a setting)."
-        }
-        field_classes = {"choices_cutoff": GovUKDateField}
+
+    choices_cutoff = GovUKDateField(
+        label="The child can change their choices until",
+        subject="the last day the child can change their choices",
+        required=False,
+        help_text="In the portal. If you leave this empty, it is a few working days before the "
+        "first meeting (a setting).",
+    )
 
     # Long texts have a limit, checked here and shown by the character count.
     choice_who = text_field("Who the child wants to come")
@@ -216,7 +219,7 @@ class SendConsultationForm(forms.Form):
 
 
 class AnswersForm(forms.Form):
-    returned_on = date_field("Date it came back")
+    returned_on = date_field("Date it came back", subject="the date it came back")
     share_with_social_worker = forms.BooleanField(
         label="The child agrees their social worker may read it", required=False
     )
@@ -262,7 +265,9 @@ class ExcludeForm(forms.Form):
         error_messages={"required": "Choose the parent"},
     )
     reason = text_field("The reason, as it will be written to them", required=True)
-    offered_on = date_field("Separate meeting with the IRO offered on")
+    offered_on = date_field(
+        "Separate meeting with the IRO offered on", subject="the date the meeting was offered on"
+    )
 
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
@@ -387,7 +392,7 @@ class DecisionForm(forms.Form):
         label="Who is responsible (a person)", coerce=int, required=False, empty_value=None
     )
     owner_description = text_field("or a role", max_length=200, textarea=False)
-    due_on = date_field("By when", required=False)
+    due_on = date_field("By when", required=False, subject="the date it is due")
 
     def __init__(self, *args, owners=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -443,8 +448,14 @@ class ChildLetterForm(forms.Form):
 
 
 class CarePlanForm(forms.Form):
-    explained_on = date_field("Updated care plan explained to the parents on", required=False)
-    copied_on = date_field("Copy given to the parents on", required=False)
+    explained_on = date_field(
+        "Updated care plan explained to the parents on",
+        required=False,
+        subject="the date it was explained",
+    )
+    copied_on = date_field(
+        "Copy given to the parents on", required=False, subject="the date the copy was given"
+    )
     for_parents = forms.CharField(
         label="The updated care plan, as given to the parents",
         help_text="Parents read this in the portal once a copy has been given. A confidential "
