@@ -33,8 +33,8 @@ _BY_COLOUR = {
         "Above",
         "Decisions overdue",
     ],
-    "orange": ["Done late", "Changed", "Completed late"],
-    "yellow": ["Waiting for a response", "Open", "Invited", "Does not count", "Proposed"],
+    "orange": ["Done late", "Changed", "Completed late", "Responded late", "Retrying"],
+    "yellow": ["Due soon", "Open", "Invited", "Does not count", "Proposed"],
     "green": [
         "Done",
         "Completed",
@@ -45,7 +45,8 @@ _BY_COLOUR = {
         "Told in time",
         "Referred",
         "On time",
-        "Approved",
+        "Responded",
+        "Sent",
     ],
     "blue": [
         "Incomplete",
@@ -55,6 +56,9 @@ _BY_COLOUR = {
         "Escalated",
         "Below",
         "Waiting",
+        "Waiting for a response",
+        "Approved",
+        "Sending",
         # How far a review has got (reviews.presenters.STAGES and "Not booked").
         "Not booked",
         "Booked",
@@ -68,12 +72,11 @@ _BY_COLOUR = {
         "To do",
         "Cannot start yet",
         "Not started",
-        "Responded",
         "Closed",
+        "Carried out",
+        "Queued",
         "Access ended",
         "Days left",
-        "Withdrawn",
-        "Rejected",
     ],
     "purple": ["Cafcass", "Profound disability", "Over a year after the matter"],
 }
@@ -84,9 +87,10 @@ STATUS_COLOURS: dict[str, str] = {
 
 
 def colour_of(status: str) -> str:
-    """The tag colour of `status` (case does not matter)."""
+    """The tag colour of `status`: case, and underscores for spaces (a model's stored value, say
+    "carried_out"), do not matter."""
     try:
-        return STATUS_COLOURS[str(status).casefold()]
+        return STATUS_COLOURS[str(status).replace("_", " ").casefold()]
     except KeyError:
         raise UnknownStatus(
             f"No tag colour for the status {status!r}: add it to "

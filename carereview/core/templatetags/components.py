@@ -6,8 +6,11 @@ markup. `{% load components %}`, then for example:
     {% summary_list %}
       {% summary_row "Name" href=change_url %}{{ child.full_name }}{% endsummary_row %}
     {% endsummary_list %}
-    {% table caption="Meetings" caption_size="s" %}
-      {% thead %}{% th %}When{% endth %}{% th numeric=True %}Days{% endth %}{% endthead %}
+    {% table classes="app-table--compact" %}
+      {% caption size="s" %}Meetings{% endcaption %}
+      {% thead %}{% tr %}
+        {% th %}When{% endth %}{% th numeric=True %}Days{% endth %}
+      {% endtr %}{% endthead %}
       {% tbody %}{% for m in meetings %}{% tr %}
         {% th row=True %}…{% endth %}{% td numeric=True %}…{% endtd %}
       {% endtr %}{% endfor %}{% endtbody %}
@@ -68,31 +71,38 @@ def tag_text(content, status, classes=""):
 
 
 @register.simple_block_tag(end_name="endtable")
-def table(content, caption="", caption_size="", caption_hidden=False, classes="", **attrs):
-    """A GOV.UK table; `caption_size` is s, m, l or xl; `caption_hidden` keeps it for screen
-    readers only."""
-    cap = ""
-    if caption:
-        cap_classes = "govuk-table__caption"
-        if caption_size:
-            cap_classes += f" govuk-table__caption--{caption_size}"
-        if caption_hidden:
-            cap_classes += " govuk-visually-hidden"
-        cap = format_html('<caption class="{}">{}</caption>', cap_classes, caption)
+def table(content, classes="", **attrs):
+    """A GOV.UK table: a `{% caption %}`, a `{% thead %}` and a `{% tbody %}`."""
     return format_html(
-        '<table class="{}"{}>{}{}</table>',
+        '<table class="{}"{}>{}</table>',
         _classes("govuk-table", classes),
         html_attrs(**attrs),
-        cap,
+        mark_safe(content),  # noqa: S308 - rendered template
+    )
+
+
+@register.simple_block_tag(end_name="endcaption")
+def caption(content, size="", hidden=False, classes=""):
+    """The table's caption; `size` is s, m, l or xl; `hidden` keeps it for screen readers only."""
+    names = ["govuk-table__caption"]
+    if size:
+        names.append(f"govuk-table__caption--{size}")
+    if hidden:
+        names.append("govuk-visually-hidden")
+    if classes:
+        names.append(classes)
+    return format_html(
+        '<caption class="{}">{}</caption>',
+        " ".join(names),
         mark_safe(content),  # noqa: S308 - rendered template
     )
 
 
 @register.simple_block_tag(end_name="endthead")
 def thead(content, classes="", **attrs):
-    """The table's head: one row of `{% th %}` cells."""
+    """The table's head: a `{% tr %}` of `{% th %}` cells."""
     return format_html(
-        '<thead class="{}"{}><tr class="govuk-table__row">{}</tr></thead>',
+        '<thead class="{}"{}>{}</thead>',
         _classes("govuk-table__head", classes),
         html_attrs(**attrs),
         mark_safe(content),  # noqa: S308 - rendered template
@@ -145,8 +155,8 @@ def td(content, numeric=False, classes="", **attrs):
 
 
 @register.simple_block_tag(end_name="endsummary_list")
-def summary_list(content, classes="", card_title="", no_border=False, **attrs):
-    """A GOV.UK summary list of `{% summary_row %}`s; with `card_title`, the summary card."""
+def summary_list(content, classes="", no_border=False, **attrs):
+    """A GOV.UK summary list of `{% summary_row %}`s."""
     if "govuk-summary-list__actions" in content:
         content = content.replace(_NO_ACTIONS, " govuk-summary-list__row--no-actions")
     else:
@@ -157,8 +167,23 @@ def summary_list(content, classes="", card_title="", no_border=False, **attrs):
             "classes": _classes("govuk-summary-list", classes, no_border=no_border),
             "attrs": html_attrs(**attrs),
             "rows": mark_safe(content),  # noqa: S308 - rendered template
-            "card_title": card_title,
         },
+    )
+
+
+@register.simple_block_tag(end_name="endsummary_card")
+def summary_card(content, title, heading_level=2, aside="", classes="", **attrs):
+    """The GOV.UK summary card: `title` (a heading of `heading_level`), `aside` beside it (a
+    status tag, say), and the block (a summary list, and whatever goes with it) as its content."""
+    return _block(
+        "govuk/summary_card.html",
+        content,
+        classes,
+        "govuk-summary-card",
+        title=title,
+        heading_level=int(heading_level),
+        aside=aside,
+        attrs=html_attrs(**attrs),
     )
 
 
@@ -277,13 +302,16 @@ def inset_text(content, classes="", **attrs):
 
 
 @register.simple_block_tag(end_name="endwarning_text")
-def warning_text(content, classes="", icon_fallback="Warning", **attrs):
+def warning_text(content, classes="", icon_fallback="Warning", has_list=False, **attrs):
+    """The GOV.UK warning text; `icon_fallback` is what a screen reader hears for the "!", and
+    `has_list` lets the block hold a list (its text is then a div, not a strong)."""
     return _block(
         "govuk/warning_text.html",
         content,
         classes,
         "govuk-warning-text",
         icon_fallback=icon_fallback,
+        element="div" if has_list else "strong",
         attrs=html_attrs(**attrs),
     )
 
@@ -310,14 +338,16 @@ def notification_banner(
 
 
 @register.simple_block_tag(end_name="endpanel")
-def panel(content, title, classes="", **attrs):
-    """The GOV.UK confirmation panel: `title`, and the block as its body."""
+def panel(content, title, heading_level=1, classes="", **attrs):
+    """The GOV.UK confirmation panel: `title` (a heading of `heading_level`), and the block as
+    its body."""
     return _block(
         "govuk/panel.html",
         content,
         classes,
         "govuk-panel",
         title=title,
+        heading_level=int(heading_level),
         attrs=html_attrs(**attrs),
     )
 
@@ -333,3 +363,11 @@ def details(content, summary, open=False, classes="", **attrs):
         open=open,
         attrs=html_attrs(**attrs),
     )
+
+
+@register.simple_block_tag(takes_context=True, end_name="endcapture")
+def capture(context, content, name):
+    """Keep the rendered block in the variable `name`, for a component's argument that has markup
+    or template logic in it (a panel's title, say); shows nothing where it stands."""
+    context[name] = mark_safe(content.strip())  # noqa: S308 - rendered template
+    return ""
