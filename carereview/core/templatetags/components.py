@@ -132,6 +132,8 @@ def tr(content, classes="", **attrs):
 @register.simple_block_tag(end_name="endth")
 def th(content, row=False, numeric=False, classes="", **attrs):
     """A header cell: a column's (scope="col") or, with `row=True`, a row's (scope="row")."""
+    if "scope" in attrs:
+        raise TypeError('th: the scope is the component\'s; say row=True for scope="row"')
     return format_html(
         '<th scope="{}" class="{}"{}>{}</th>',
         "row" if row else "col",

@@ -213,6 +213,11 @@ def test_a_tables_headers_have_their_scope_and_numbers_align():
     )
 
 
+def test_a_header_cell_takes_no_scope_of_its_own():
+    with pytest.raises(TypeError):
+        render('{% th scope="row" %}Due{% endth %}')
+
+
 def test_a_hidden_caption_stays_for_screen_readers():
     html = render("{% caption hidden=True %}Meetings{% endcaption %}")
     assert html == '<caption class="govuk-table__caption govuk-visually-hidden">Meetings</caption>'
