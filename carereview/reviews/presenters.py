@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from django.utils import formats
+
 from carereview.core.authority import authority
 from carereview.engine.calendar import WorkingCalendar
 from carereview.engine.timescales import (
@@ -34,10 +36,35 @@ class Stage:
 
 @dataclass
 class ChecklistRow:
+    """One task of the IRO's checklist, as the GOV.UK task list shows it (issue 13)."""
+
     item: str
     label: str
     entry: ChecklistEntry | None
     deadline: Deadline | None
+
+    @property
+    def status(self) -> str:
+        """Completed (late, if after its deadline); Late if its deadline has passed; else
+        Incomplete."""
+        if self.entry:
+            return "Completed late" if self.deadline and self.deadline.late else "Completed"
+        return "Late" if self.deadline and self.deadline.late else "Incomplete"
+
+    @property
+    def hint(self) -> list[str]:
+        """Lines: when it was done and by whom, the outcome and note; when it is due."""
+        parts = []
+        if self.entry:
+            e = self.entry
+            parts.append(f"{formats.date_format(e.done_on, 'j M Y')} by {e.recorded_by}")
+            if e.outcome != ChecklistEntry.Outcome.DONE:
+                parts.append(e.get_outcome_display())
+            if e.note:
+                parts.append(e.note)
+        if self.deadline:
+            parts.append(f"Due by {formats.date_format(self.deadline.due, 'j M Y')}")
+        return parts
 
 
 class ReviewPresenter:

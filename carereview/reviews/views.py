@@ -101,9 +101,25 @@ def detail(request, review_id: int):
     from carereview.documents.release import waiting_for_check
 
     context = {"review": review, "child": review.child, "p": p}
+    context["checklist"] = _checklist_tasks(request, review, p)
     context["copies_to_check"] = waiting_for_check(review)  # rules.md §7, ADR 0009
     context["unworded"] = len(services.child_wording_missing(review)) if review.held_on else 0
     return render(request, "reviews/detail.html", context)
+
+
+def _checklist_tasks(request, review, p: ReviewPresenter) -> list[dict]:
+    """The IRO's checklist as GOV.UK task list tasks; each links to where it is recorded for
+    those who prepare reviews."""
+    can_record = request.user.has_perm("carereview.prepare_review")
+    return [
+        {
+            "title": row.label,
+            "status": row.status,
+            "hint": row.hint,
+            "href": reverse("reviews:checklist", args=[review.pk, row.item]) if can_record else "",
+        }
+        for row in p.checklist
+    ]
 
 
 def _support_detail(request, review_id: int):

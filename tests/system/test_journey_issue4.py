@@ -105,8 +105,17 @@ def banner(page: Page):
 
 
 def checklist_row(page: Page, label: str):
-    table = page.locator("table", has=page.locator("caption", has_text="The IRO's checklist"))
-    return table.locator("tbody tr", has=page.get_by_role("cell", name=label, exact=True))
+    """The checklist's task (GOV.UK task list) whose link is `label`."""
+    tasks = page.locator(".govuk-task-list", has=page.locator(".govuk-task-list__link"))
+    return tasks.locator(
+        ".govuk-task-list__item", has=page.get_by_role("link", name=label, exact=True)
+    )
+
+
+def due_by(task) -> date:
+    """The date in a task's "Due by …" hint line."""
+    hint = task.locator(".govuk-task-list__hint").inner_text()
+    return shown(hint.split("Due by", 1)[1])
 
 
 def click_and_check(page: Page, locator) -> None:
@@ -206,8 +215,8 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
 
     # The papers are due 3 working days before today's meeting: already late, and on the caseload.
     care_plan = checklist_row(page, "Care plan received")
-    expect(care_plan.locator(".govuk-tag")).to_have_text("Late")
-    papers_by = shown(care_plan.locator("td").nth(2).inner_text().split("by", 1)[1])
+    expect(care_plan.locator(".govuk-task-list__status .govuk-tag--red")).to_have_text("Late")
+    papers_by = due_by(care_plan)
     assert papers_by < t
     row = caseload_row(page, child)
     assert "Booked" in row and "Late: Care plan received" in row, row
@@ -246,27 +255,29 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     assert entry.outcome == ChecklistEntry.Outcome.SPOKE_ALONE and entry.recorded_by == iro
 
     def tick(label: str, done_on: date) -> None:
-        click_and_check(page, page.get_by_role("link", name=f"Record {label.lower()}"))
+        click_and_check(page, page.get_by_role("link", name=label, exact=True))
         expect(page.get_by_role("heading", name=label, level=1)).to_be_visible()
         fill_date(page, "Date done", done_on)
         click_and_check(page, page.get_by_role("button", name="Save"))
         expect(banner(page)).to_contain_text(f"{label}: recorded.")
 
     contact = checklist_row(page, "In contact with the social worker")
-    contact_by = shown(contact.locator("td").nth(2).inner_text().split("by", 1)[1])
+    contact_by = due_by(contact)
     tick("In contact with the social worker", contact_by)
     tick("Care plan received", t)  # after the papers deadline shown: done late
     tick("Personal education plan received", papers_by)
     tick("Health plan received", papers_by - timedelta(days=1))
     tick("Reports read", t)
-    expect(
-        checklist_row(page, "In contact with the social worker").locator(".govuk-tag")
-    ).to_have_text("Done")
-    expect(checklist_row(page, "Care plan received").locator(".govuk-tag")).to_have_text(
-        "Done late"
+
+    def status(label: str):
+        return checklist_row(page, label).locator(".govuk-task-list__status")
+
+    expect(status("In contact with the social worker")).to_have_text("Completed")
+    expect(status("Care plan received").locator(".govuk-tag--orange")).to_have_text(
+        "Completed late"
     )
     for label in ("Personal education plan received", "Health plan received"):
-        expect(checklist_row(page, label).locator(".govuk-tag")).to_have_text("Done")
+        expect(status(label)).to_have_text("Completed")
     expect(checklist_row(page, "Reports read")).to_contain_text(f"{t.day} {t:%b %Y} by")
     expect(page.locator("main")).to_contain_text("Stage: Papers in")
     expect(page.locator("main .govuk-warning-text")).to_have_count(0)
