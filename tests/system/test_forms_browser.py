@@ -44,7 +44,7 @@ def test_a_date_with_errors_is_explained_and_the_page_passes_axe(page: Page, ser
     submit(page)
 
     summary = page.locator(".govuk-error-summary")
-    expect(summary).to_be_focused()  # govuk-frontend's ErrorSummary, started by init.mjs
+    expect(summary).to_be_focused()  # govuk-frontend's ErrorSummary, started by init.js
     message = "The date it happened must be a real date"
     expect(summary.get_by_role("link", name=message)).to_be_visible()
     expect(page.locator("#id_occurred_on-error")).to_have_text(f"Error: {message}")

@@ -295,7 +295,7 @@ def test_the_staff_site_has_the_menu_toggle_too(client, service):
 
 
 def test_the_front_end_starts_service_navigation():
-    init = (ROOT / "core" / "static" / "js" / "init.mjs").read_text()
+    init = (ROOT / "core" / "static" / "js" / "init.js").read_text()
     assert "initAll()" in init  # initAll starts every data-module, ServiceNavigation among them
 
 
