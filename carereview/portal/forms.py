@@ -10,6 +10,7 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 
 from carereview.core.forms import GovukDateInput
 from carereview.core.images import ImageUpload, limits_in_words
+from carereview.core.typing import choice_field
 from carereview.reviews.models import Review
 
 LONG = 3000
@@ -75,7 +76,8 @@ class SetUpForm(forms.Form):
         self.user_for_checks = user_for_checks
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords are not the same")
@@ -142,10 +144,11 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, people: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["who"].choices = people
+        choice_field(self, "who").choices = people
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         sent_to = data.get("sent_to", "").strip()
         channel = data.get("channel")
         if sent_to and channel == "email":
@@ -306,7 +309,8 @@ class ProfileForm(forms.Form):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("contact_by") == "text" and not data.get("mobile", "").strip():
             self.add_error("mobile", "Enter a mobile number, or choose email for reminders")
         if data.get("contact_by") == "email" and not data.get("email", "").strip():
