@@ -3,7 +3,9 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+from dj_database_url import DBConfig
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -11,7 +13,7 @@ PACKAGE_DIR = BASE_DIR / "carereview"
 VAR_DIR = BASE_DIR / "var"
 
 
-def database(config: dict) -> dict:
+def database(config: DBConfig) -> DBConfig:
     """A database's settings as the web app needs them. SQLite: every transaction takes the write
     lock when it begins (IMMEDIATE), so two requests writing at once wait their turn (up to 20 s)
     instead of one failing with "database is locked", and a lock taken to serialise a write (a
@@ -185,7 +187,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
 # --- The authority and the choices rules.md marks "(ours)" ---------------------------------
 # Each is a setting, never a constant in code.
-CAREREVIEW = {
+# Values of many kinds, read by name (str, int, bool, Decimal ...).
+CAREREVIEW: dict[str, Any] = {
     "AUTHORITY_NAME": "Northmoor Borough Council",
     "IRO_SERVICE_PHONE": "01632 960000",
     # rules.md §4: an IRO is appointed within 5 working days of the child becoming looked after.
@@ -212,7 +215,7 @@ CAREREVIEW = {
     "RECOMPUTE_IN_REQUEST_MAX_RECORDS": 2000,
 }
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
@@ -265,7 +268,9 @@ CAREREVIEW["IMAGE_UPLOAD_MAX_PIXELS"] = 40_000_000
 CAREREVIEW["IMAGE_STORED_MAX_SIDE"] = 600
 
 # Local and demo: messages are printed. Production configures its own mailer (issue 6).
-MAILERS = {"default": {"BACKEND": "carereview.core.mail.EmailBackend"}}  # printed decoded
+MAILERS: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "carereview.core.mail.EmailBackend"}  # printed decoded
+}
 DEFAULT_FROM_EMAIL = "iro-service@northmoor.example.org"
 
 # The portal's optional second step (issue 5): the authenticator app shows the authority's name.
@@ -362,7 +367,7 @@ CAREREVIEW.update(
 # Messages (issue 6): the notifications interface's backend. Locally they are printed; production
 # sets "notify" (GOV.UK Notify, NOTIFY_API_KEY and template ids) or "smtp" (EMAIL_HOST etc.).
 # Each template has the placeholders ((subject)) and ((body)) (email) or ((body)) (text).
-NOTIFICATIONS = {
+NOTIFICATIONS: dict[str, Any] = {
     "BACKEND": "console",  # "console", "locmem" (tests), "smtp" or "notify"
     "NOTIFY_API_KEY": "",
     "NOTIFY_BASE_URL": "",  # empty: the client's own default

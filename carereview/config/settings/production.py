@@ -48,15 +48,13 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # otherwise). Behind the proxy that SECURE_PROXY_SSL_HEADER trusts, the person's address for
 # django-axes is the one that proxy adds to X-Forwarded-For; TRUSTED_PROXY_COUNT=0 when nothing
 # stands in front of the application.
-CAREREVIEW = {
-    **CAREREVIEW,  # noqa: F405
+CAREREVIEW = CAREREVIEW | {  # noqa: F405
     "STAFF_SECOND_FACTOR": "required",
     "TRUSTED_PROXY_COUNT": int(os.environ.get("TRUSTED_PROXY_COUNT", "1")),
 }
 
 # Messages (issue 6): GOV.UK Notify or SMTP, configured from the environment.
-NOTIFICATIONS = {
-    **NOTIFICATIONS,  # noqa: F405
+NOTIFICATIONS = NOTIFICATIONS | {  # noqa: F405
     "BACKEND": os.environ.get("NOTIFICATIONS_BACKEND", "notify"),
     "NOTIFY_API_KEY": os.environ.get("NOTIFY_API_KEY", ""),
     "NOTIFY_EMAIL_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", ""),

@@ -24,8 +24,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-NOTIFICATIONS = {**NOTIFICATIONS, "BACKEND": "locmem"}  # noqa: F405
+NOTIFICATIONS = NOTIFICATIONS | {"BACKEND": "locmem"}  # noqa: F405
 
 # Issue 7. The suite signs staff in with force_login; the second step's own tests set "required".
 # django-axes and the Content Security Policy stay on, as in production.
-CAREREVIEW = {**CAREREVIEW, "STAFF_SECOND_FACTOR": "relaxed"}  # noqa: F405
+CAREREVIEW = CAREREVIEW | {"STAFF_SECOND_FACTOR": "relaxed"}  # noqa: F405
