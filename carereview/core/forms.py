@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
 from carereview.core.models import BankHoliday
+from carereview.core.typing import form_field
 
 #: The largest id a database key holds (a signed 64-bit integer).
 LARGEST_ID = 2**63 - 1
@@ -41,7 +42,7 @@ class SignInForm(AuthenticationForm):
         # AuthenticationForm sets the username's max_length after making the field, so nothing
         # enforces it: a longer name reached authenticate() and django-axes, whose record of
         # the attempt cannot hold it (a 500 on PostgreSQL). Refused here instead.
-        username = self.fields["username"]
+        username = form_field(self, "username", forms.CharField)
         username.validators.append(MaxLengthValidator(username.max_length or 150))
 
     def confirm_login_allowed(self, user):

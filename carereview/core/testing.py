@@ -3,6 +3,7 @@
 Used by the unit tests and the browser tests alike. Only synthetic people.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -130,7 +131,7 @@ def make_child(
     iro: User | None = None,
     social_worker: User | None = None,
     start: date | None = None,
-    reviews: list[date] = (),
+    reviews: Sequence[date] = (),
     first_name: str = "Robin",
     last_name: str | None = None,
     dob: date = date(2014, 5, 14),

@@ -177,6 +177,8 @@ SECURE_CSP = {
 # The lockout page is accounts.views.locked_out; administrators unlock at accounts:locked.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = 5
+# django-axes' default, named here because the sign-in views build its credentials with it.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_HANDLER = "carereview.accounts.middleware.SignInThrottle"
 AXES_LOCKOUT_CALLABLE = "carereview.accounts.views.locked_out"
