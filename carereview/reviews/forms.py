@@ -1,6 +1,7 @@
 """Forms for each step of a review, one per journey step (NHS manage-breast-screening style)."""
 
 from datetime import date
+from typing import cast
 
 from django import forms
 
@@ -165,7 +166,7 @@ class ChecklistForm(forms.Form):
         # Under 4 or with a profound disability the IRO observes; otherwise they speak alone.
         hidden = ChecklistEntry.Outcome.SPOKE_ALONE if observe else ChecklistEntry.Outcome.OBSERVED
         choice_field(self, "outcome").choices = [
-            (k, v) for k, v in choice_field(self, "outcome").choices if k != hidden
+            (k, v) for k, v in ChecklistEntry.Outcome.choices if k not in ("done", hidden)
         ]
 
     def clean(self):
@@ -420,7 +421,11 @@ class DecisionFormSetBase(forms.BaseFormSet):
         ]
 
 
-DecisionFormSet = forms.formset_factory(DecisionForm, formset=DecisionFormSetBase, extra=2)
+# formset_factory makes a subclass of the formset it is given (typed as the plain BaseFormSet).
+DecisionFormSet = cast(
+    type[DecisionFormSetBase],
+    forms.formset_factory(DecisionForm, formset=DecisionFormSetBase, extra=2),
+)
 
 
 class ChildWordingForm(forms.Form):

@@ -375,7 +375,9 @@ class Invitation(models.Model):
         """Where an emailed copy goes: the child's, the person's or the staff member's address."""
         if self.for_child:
             return self.review.child.email
-        return (self.person or self.staff).email
+        who = self.person or self.staff
+        assert who is not None, "an invitation is for the child, a person or a member of staff"
+        return who.email
 
 
 class Exclusion(models.Model):
