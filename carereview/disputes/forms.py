@@ -3,7 +3,7 @@
 from django import forms
 
 from carereview.core.calendar import due_words
-from carereview.core.typing import choice_field
+from carereview.core.typing import choice_field, form_field
 from carereview.disputes.models import Theme
 from carereview.disputes.services import SUMMARY_LIMIT
 from carereview.reviews.forms import date_field, text_field
@@ -85,8 +85,9 @@ class RaiseForm(forms.Form):
 
     def __init__(self, *args, decisions, stages, preview, on, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].queryset = decisions
-        self.fields["decision"].on = on
+        decision = form_field(self, "decision", DecisionChoice)
+        decision.queryset = decisions
+        decision.on = on
         self.stages = stages
         choice_field(self, "start_stage").choices = [
             (s.code, stage_label(s, preview)) for s in stages

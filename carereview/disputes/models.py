@@ -92,6 +92,12 @@ class DisputeStep(models.Model):
 
     objects = StepScoped.as_manager()
 
+    # For display, set by disputes.selectors.decorate (not stored).
+    stage_label: str
+    waiting: bool
+    overdue: bool
+    skipped_labels: list[str]
+
     class Meta:
         ordering = ["dispute", "opened_on", "id"]
         indexes = [models.Index(fields=["addressee", "responded_on"])]
