@@ -179,7 +179,8 @@ def recipient_for_invitation(review: Review, invitation: Invitation) -> Recipien
     if invitation.for_child:
         return Recipient("child", review.child.full_name)
     if invitation.person_id:
-        kind, person = _person_kinds(review).get(invitation.person_id, ("other", invitation.person))
+        unrelated: tuple[RecipientKind, Person | None] = ("other", invitation.person)
+        kind, person = _person_kinds(review).get(invitation.person_id, unrelated)
         return Recipient(kind, str(person), person=person)
     return Recipient("full", invitation.name, staff=invitation.staff)
 
@@ -292,7 +293,12 @@ def build_record_version(review: Review, recipient: Recipient) -> RecordVersion 
     episode = latest_episode(child)
     placement = episode.placement_label if episode else ""
     address: str | None = (episode.placement_address.strip() or None) if episode else None
-    if address and episode.address_confidential and not sees_confidential_address(recipient.kind):
+    if (
+        address
+        and episode
+        and episode.address_confidential
+        and not sees_confidential_address(recipient.kind)
+    ):
         address = None
         omitted.append("Placement address (confidential from parents)")
 

@@ -35,7 +35,7 @@ KINDS = {
     "dispute-due": "Dispute response due",
     "dispute-overdue": "Dispute response overdue",
 }
-TAGS = {
+TAGS: dict[str, str] = {
     Message.Status.QUEUED: "grey",
     Message.Status.SENDING: "blue",
     Message.Status.SENT: "green",

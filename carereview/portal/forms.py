@@ -10,7 +10,7 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 
 from carereview.core.forms import GovukDateInput
 from carereview.core.images import ImageUpload, limits_in_words
-from carereview.core.typing import choice_field
+from carereview.core.typing import choice_field, form_field
 from carereview.reviews.models import Review
 
 LONG = 3000
@@ -27,7 +27,7 @@ class PortalSignInForm(AuthenticationForm):
         # AuthenticationForm sets the username's max_length after making the field, so nothing
         # enforces it: a longer name reached authenticate() and django-axes, whose record of
         # the attempt cannot hold it (a 500 on PostgreSQL). Refused here instead.
-        username = self.fields["username"]
+        username = form_field(self, "username", forms.CharField)
         username.validators.append(MaxLengthValidator(username.max_length or 150))
 
     def confirm_login_allowed(self, user):

@@ -86,7 +86,7 @@ class PortalAccess(models.Model):
 
     @property
     def first_name(self) -> str:
-        if self.person_id is None:
+        if self.person is None:
             return self.child.preferred_name or self.child.first_name
         return self.person.first_name
 
