@@ -61,6 +61,10 @@ class PortalAccess(models.Model):
 
     objects = PortalAccessQuerySet.as_manager()
 
+    # For display on the staff's portal page, set by portal.views.access (not stored).
+    second_step_on: bool
+    removal_waiting: "SecondStepRemoval | None"
+
     class Meta:
         ordering = ["child", "granted_at"]
         constraints = [
@@ -217,6 +221,9 @@ class VisitRequest(models.Model):
     visit_on = models.DateField("visit arranged for", null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+
+    # The answer as this person may read it, set by portal.views.pages (not stored).
+    answer_for_them: str
 
     class Meta:
         ordering = ["-asked_at"]

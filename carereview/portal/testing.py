@@ -48,7 +48,9 @@ def make_portal_objects(child: Child, service) -> PortalObjects:
     from carereview.portal.models import VisitRequest
     from carereview.representations.models import AdvocacyRequest, Representation
 
-    mother = child.relationships.filter(kind="mother").first().person
+    mother_relationship = child.relationships.filter(kind="mother").first()
+    assert mother_relationship is not None, "the portal objects are made for a child with a mother"
+    mother = mother_relationship.person
     access, user = make_portal_user(child, by=service.iro, person=mother)
     visit = VisitRequest.objects.create(
         child=child, access=access, iro=child.current_iro, why="To talk about contact"

@@ -405,6 +405,9 @@ class Exclusion(models.Model):
 
     objects = ReviewScopedQuerySet.as_manager()
 
+    # For display in the portal, set by portal.views.pages (not stored).
+    reason_for_parent: str
+
     class Meta:
         ordering = ["review", "id"]
         constraints = [
