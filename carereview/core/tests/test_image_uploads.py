@@ -40,7 +40,9 @@ def png_header_only(width: int, height: int) -> bytes:
 
 def peak_rss_mb() -> int:
     with open("/proc/self/status") as status:
-        return int(re.search(r"VmHWM:\s+(\d+)", status.read()).group(1)) // 1024
+        found = re.search(r"VmHWM:\s+(\d+)", status.read())
+        assert found is not None
+        return int(found.group(1)) // 1024
 
 
 def reset_peak_rss() -> None:

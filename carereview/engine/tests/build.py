@@ -21,6 +21,7 @@ def ep(
 ) -> Episode:
     """An episode; REC defaults to E13 where the episode has ended."""
     ended = dec is not None
+    assert ended is not None
     return Episode(
         d(decom), d(dec) if ended else None, rne, ls, place, rec or ("E13" if ended else None)
     )

@@ -63,6 +63,7 @@ def test_the_owner_records_progress_then_done_and_the_history_keeps_both(service
     ]
     # The audit trail says what changed, never what was written.
     event = AuditEvent.objects.filter(operation="decision.update").first()
+    assert event is not None
     assert event.snapshot["status"] == "done" and event.snapshot["note_length"] == 14
     assert "Seen on Monday" not in str(event.snapshot)
     # Reopened: the date done goes.
@@ -304,6 +305,7 @@ def test_recording_the_check_and_an_earlier_review(service):
     child.refresh_from_db()
     assert (check.outcome, check.done_on, check.done_by) == ("earlier_review", TODAY, service.iro)
     requirement = check.earlier_review
+    assert requirement is not None
     assert (requirement.reason, requirement.required_by) == ("iro_request", required)
     assert child.next_review_due == required < due
     with pytest.raises(FollowupRefused, match="already recorded"):

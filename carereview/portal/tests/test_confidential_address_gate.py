@@ -116,6 +116,7 @@ class Family:
         except PermissionDenied:
             pass
         version = record_version(self.held, recipient_for_person(self.held, self.mother))
+        assert version is not None
         try:
             out.append(render_record_html(version))
         except PermissionDenied:
@@ -288,6 +289,7 @@ def test_the_carers_name_is_a_setting(client, service, settings):
     family = Family(service, "109 Pretend Row")
     family.iro_confirms(client, family.held)
     version = record_version(family.held, recipient_for_person(family.held, family.mother))
+    assert version is not None
     assert CARER in render_record_html(version)
 
 

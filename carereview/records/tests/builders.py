@@ -81,6 +81,7 @@ def full_record(service, *, dob: date = date(1948, 2, 29), died: date | None = N
         )
 
     held = child.reviews.order_by("held_on").last()
+    assert held is not None
     objects = make_review_objects(child, by=service.iro)
     decision = Decision.objects.create(
         review=held,
