@@ -146,7 +146,11 @@ def test_every_uploaded_file_field_in_every_form_is_an_image_upload():
         except ModuleNotFoundError:
             continue
         for _, form in inspect.getmembers(module, inspect.isclass):
-            if not issubclass(form, forms.BaseForm) or form.__module__ != module.__name__:
+            # Form and ModelForm: the classes with declared fields (base_fields)
+            if (
+                not issubclass(form, (forms.Form, forms.ModelForm))
+                or form.__module__ != module.__name__
+            ):
                 continue
             for name, field in form.base_fields.items():
                 if isinstance(field, forms.FileField):
