@@ -372,7 +372,6 @@ def test_a_letter_waiting_for_the_iros_check_is_not_offered_to_print_until_confi
     assert {x.dispatch.pk for x in letters if not x.waiting} == {to_child.pk}
     waiting = {(x.dispatch.kind, x.dispatch.person_id) for x in letters if x.waiting}
     father = review.exclusions.get().person_id
-    assert father is not None
     assert waiting == {("invitation", mother.pk), ("exclusion_letter", father)}
     assert "1 letter to print and post" in row
     assert "2 letters waiting for the IRO to check what the parents read" in row
