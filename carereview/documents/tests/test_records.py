@@ -88,7 +88,7 @@ def test_a_parent_never_sees_the_confidential_address_nor_a_matter_hidden_from_t
 def test_a_parent_sees_an_address_that_is_not_confidential(case):
     case.child.episodes.update(address_confidential=False)
     version = record_version(case.review, _recipient(case, case.mother))
-    assert version is not None
+    assert version is not None and version.placement_address is not None
     assert version.placement_address.startswith(ADDRESS_LINE)
     assert ADDRESS_LINE in unescape(render_record_html(version))
     assert version.omitted == ["Matter not shared with this person: Contact and family time"]

@@ -1,6 +1,7 @@
 """Issue 6, items 1-3: decisions tracked, the midway check, significant events (services)."""
 
 from datetime import date, time, timedelta
+from typing import Any
 
 import pytest
 
@@ -338,7 +339,12 @@ def test_recording_the_check_and_an_earlier_review(service):
 def test_the_midway_check_is_refused_with_reasons(service, changes, message):
     child = held_child(service, held_ago=30)
     check = MidwayCheck.objects.get(child=child)
-    args = {"outcome": "on_track", "progress_note": "Fine", "done_on": TODAY, "by": "iro"}
+    args: dict[str, Any] = {
+        "outcome": "on_track",
+        "progress_note": "Fine",
+        "done_on": TODAY,
+        "by": "iro",
+    }
     args |= changes
     args["by"] = getattr(service, args["by"])
     with pytest.raises(FollowupRefused, match=message):
