@@ -48,6 +48,9 @@ class Dispute(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    # For display: its open stage, set by disputes.selectors (not stored).
+    current: "DisputeStep | None"
+
     class Meta:
         ordering = ["-raised_on", "-id"]
         indexes = [models.Index(fields=["status", "raised_on"])]

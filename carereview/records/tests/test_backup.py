@@ -64,7 +64,9 @@ def _scramble():
     Message.objects.all().delete()
     AccessEvent.objects.all().delete()
     Dispute.objects.all().delete()
-    Review.objects.filter(pk=Review.objects.order_by("pk").first().pk).delete()
+    first_review = Review.objects.order_by("pk").first()
+    assert first_review is not None
+    Review.objects.filter(pk=first_review.pk).delete()
     PortalAccess.objects.update(revoke_reason="scrambled")
     User.objects.filter(role=Role.IRO).update(email="changed@example.org")
     make_child(first_name="Newcomer")
@@ -216,6 +218,9 @@ def test_restore_refuses_a_backup_of_another_application(tmp_path):
 
 def _foreign_postgresql_dump(path: Path) -> None:
     """A pg_dump of another application's database, made on the same server."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    assert isinstance(connection, DatabaseWrapper)
     name = f"{connection.settings_dict['NAME']}_foreign"
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
