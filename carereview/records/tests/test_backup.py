@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, connections
 
 from carereview.accounts.models import Role, User
 from carereview.children.models import Child
@@ -220,7 +220,8 @@ def _foreign_postgresql_dump(path: Path) -> None:
     """A pg_dump of another application's database, made on the same server."""
     from django.db.backends.postgresql.base import DatabaseWrapper
 
-    assert isinstance(connection, DatabaseWrapper)
+    server = connections["default"]  # `connection` is a proxy to it
+    assert isinstance(server, DatabaseWrapper)
     name = f"{connection.settings_dict['NAME']}_foreign"
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -228,14 +229,14 @@ def _foreign_postgresql_dump(path: Path) -> None:
     try:
         other = backup.Target("default", "postgresql", {**connection.settings_dict, "NAME": name})
         env = backup._pg_env(other)
-        psql = backup.find_pg_tool("psql", connection.pg_version // 10000)
+        psql = backup.find_pg_tool("psql", server.pg_version // 10000)
         subprocess.run(  # noqa: S603
             [str(psql), "--no-password", "-c", "CREATE TABLE shop (id integer)"],
             env=env,
             check=True,
             capture_output=True,
         )
-        pg_dump = backup.find_pg_tool("pg_dump", connection.pg_version // 10000)
+        pg_dump = backup.find_pg_tool("pg_dump", server.pg_version // 10000)
         subprocess.run(  # noqa: S603
             [str(pg_dump), "--format=custom", "--no-password", f"--file={path}"],
             env=env,
