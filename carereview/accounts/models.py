@@ -11,37 +11,9 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-
-class Role(models.TextChoices):
-    IRO = "iro", "Independent reviewing officer"
-    IRO_MANAGER = "iro_manager", "IRO manager"
-    SOCIAL_WORKER = "social_worker", "Social worker"
-    TEAM_MANAGER = "team_manager", "Team manager"
-    # Service managers, heads of service and the director: the upper rungs of the dispute
-    # resolution ladder (rules.md §5), reached through line management.
-    SENIOR_MANAGER = "senior_manager", "Senior manager"
-    BUSINESS_SUPPORT = "business_support", "Business support"
-    COMPLAINTS_MANAGER = "complaints_manager", "Complaints manager"
-    ADMINISTRATOR = "administrator", "Administrator"
-    # Portal roles: reserved for the portal of a later issue.
-    CHILD = "child", "Child or young person"
-    PARENT = "parent", "Parent"
-    CARER = "carer", "Carer"
-
-
-STAFF_ROLES = frozenset(
-    {
-        Role.IRO,
-        Role.IRO_MANAGER,
-        Role.SOCIAL_WORKER,
-        Role.TEAM_MANAGER,
-        Role.SENIOR_MANAGER,
-        Role.BUSINESS_SUPPORT,
-        Role.COMPLAINTS_MANAGER,
-        Role.ADMINISTRATOR,
-    }
-)
-PORTAL_ROLES = frozenset({Role.CHILD, Role.PARENT, Role.CARER})
+# The roles are the access policy's vocabulary, so they live in core (ADR 0013); the names stay
+# importable from here.
+from carereview.core.roles import PORTAL_ROLES, STAFF_ROLES, Role  # noqa: F401
 
 
 class Team(models.Model):

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from carereview.portal import second_factor as app
+from carereview.core import second_factor as app
 
 RECOVERY_CODES = 10
 RECOVERY_DEVICE_NAME = "Recovery codes"

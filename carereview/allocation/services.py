@@ -1,5 +1,6 @@
 """Appointing IROs and social workers (rules.md §4). Views call these; nothing else writes."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +17,7 @@ from carereview.allocation.independence import (
 from carereview.allocation.models import IROAllocation, IROServiceNotice, SocialWorkerAllocation
 from carereview.children.models import Child
 from carereview.core import audit
+from carereview.core.authority import authority
 from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine.calendar import WorkingCalendar
 from carereview.engine.timescales import first_iro_appointments, iro_service_told_by
@@ -163,7 +165,7 @@ def mark_appointments(child: Child, periods, calendar: WorkingCalendar) -> None:
         [(p.start, p.end) for p in periods],
         [(a.pk, a.started_on, a.ended_on) for a in allocations],
         calendar,
-        settings.CAREREVIEW["IRO_APPOINTMENT_WORKING_DAYS"],
+        authority().iro_appointment_working_days,
     )
     changed = []
     for a in allocations:
@@ -199,16 +201,27 @@ def notice_counts(start: date, end: date) -> AppointmentCounts:
     return AppointmentCounts(rows.count(), rows.filter(told_on__gt=F("told_by")).count())
 
 
+def after_refresh(refreshed) -> None:
+    """Allocation's step after `children.services.refresh_summary` (added in
+    AllocationConfig.ready; ADR 0013)."""
+    after_periods_changed(
+        refreshed.child,
+        refreshed.periods,
+        previous_start=refreshed.previous_start,
+        calendar=refreshed.calendar,
+    )
+
+
 def after_periods_changed(
     child: Child, periods, *, previous_start: date | None, calendar: WorkingCalendar
 ) -> None:
-    """Called by children.services.refresh_summary, whatever changed the child's episodes: tell
+    """Run after children.services.refresh_summary, whatever changed the child's episodes: tell
     the IRO service when the child has become looked after (a new open period of care), keep
     the notices' deadlines and the IRO appointments' timeliness in step with the calendar."""
     start = child.looked_after_since
     if child.in_care and start is not None and start != previous_start:
         tell_iro_service(child, start, calendar)
-    days = settings.CAREREVIEW["IRO_TOLD_WORKING_DAYS"]
+    days = authority().iro_told_working_days
     for notice in child.iro_service_notices.all():
         by = iro_service_told_by(notice.looked_after_from, calendar, days)
         if notice.told_by != by:
@@ -221,7 +234,7 @@ def tell_iro_service(child: Child, start: date, calendar: WorkingCalendar) -> IR
     """rules.md §4 "IRO told": the notice to the IRO service that `child` became looked after on
     `start`, told today, against IRO_TOLD_WORKING_DAYS; each active IRO manager gets it through
     the outbox. Once for each period of care."""
-    days = settings.CAREREVIEW["IRO_TOLD_WORKING_DAYS"]
+    days = authority().iro_told_working_days
     notice, created = IROServiceNotice.objects.get_or_create(
         child=child,
         looked_after_from=start,
@@ -229,7 +242,7 @@ def tell_iro_service(child: Child, start: date, calendar: WorkingCalendar) -> IR
     )
     if not created:
         return notice
-    site = settings.NOTIFICATIONS.get("SITE_URL", "").rstrip("/")
+    site = settings.NOTIFICATIONS["SITE_URL"].rstrip("/")
     late = f" This is later than the {days} working days." if notice.late else ""
     # Those with somewhere to send it to; the notice is on the waiting page for all.
     managers = User.objects.filter(role=Role.IRO_MANAGER, is_active=True).exclude(
@@ -288,6 +301,19 @@ def link_looked_after_parent(child: Child, parent: Child, *, by) -> list[str]:
     ]
 
 
+# What else a change of social worker records (ADR 0013): followup adds its step from its
+# AppConfig.ready (`followup.services.record_social_worker_change`: a significant event, issue 6);
+# nothing here imports it.
+_AFTER_SOCIAL_WORKER_CHANGE: list[Callable[..., object]] = []
+
+
+def after_social_worker_change(step: Callable[..., object]) -> None:
+    """Declare a step run, in the same transaction, after `allocate_social_worker`, with
+    `(child, allocation, *, previous_id, by)`."""
+    if step not in _AFTER_SOCIAL_WORKER_CHANGE:
+        _AFTER_SOCIAL_WORKER_CHANGE.append(step)
+
+
 @transaction.atomic
 def allocate_social_worker(child: Child, worker, *, by, reason: str = "", on: date | None = None):
     """Allocate `worker`; refused where it would leave the child's IRO without independence."""
@@ -296,11 +322,10 @@ def allocate_social_worker(child: Child, worker, *, by, reason: str = "", on: da
         raise AllocationRefused(
             [f"The child's IRO would no longer be independent: {c}" for c in conflicts]
         )
-    from carereview.followup.services import record_social_worker_change  # issue 6
-
     previous_id = child.current_social_worker_id
     allocation = _allocate(SOCIAL_WORKER, child, worker, by=by, reason=reason, on=on)
-    record_social_worker_change(child, allocation, previous_id=previous_id, by=by)
+    for step in _AFTER_SOCIAL_WORKER_CHANGE:
+        step(child, allocation, previous_id=previous_id, by=by)
     return allocation
 
 

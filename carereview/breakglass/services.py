@@ -10,10 +10,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from carereview.breakglass.models import BreakGlassGrant
+from carereview.breakglass.models import BREAK_GLASS_MARK, BreakGlassGrant
 from carereview.children.models import Child
 from carereview.core import audit
 from carereview.core.policy import child_scope
+from carereview.core.roles import Role
 
 
 class BreakGlassRefused(Exception):
@@ -110,3 +111,13 @@ def child_for_break_glass(pk: int) -> Child | None:
     """The child with this key, outside any scope, for the break-glass page only (which shows
     nothing of it but its identifier until a grant is opened)."""
     return Child.objects.filter(pk=pk).only("pk", "la_child_id").first()
+
+
+def mark_read(user, child) -> str:
+    """core.audit's mark for a read (core.audit.add_read_mark): a read by an IRO manager that only
+    a live grant allows is counted on the grant and marked as a break-glass read; "" otherwise.
+    (Moved from core.audit.record_access; ADR 0013.)"""
+    if getattr(user, "role", None) == Role.IRO_MANAGER:
+        if count_read(user, child):
+            return BREAK_GLASS_MARK
+    return ""

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OrderBy, Q, QuerySet
 
 from carereview.children import codes
+from carereview.core.authority import authority
 
 if TYPE_CHECKING:
     from carereview.children.models import Child
@@ -114,7 +114,7 @@ def caseload(
             )
     orderings = SORTS[sort]
     qs = qs.order_by(*(_descending(orderings) if descending else orderings))
-    paginator = Paginator(qs, settings.CAREREVIEW["CASELOAD_PAGE_SIZE"])
+    paginator = Paginator(qs, authority().caseload_page_size)
     page = paginator.get_page(params.get("page"))
     if row_annotations:
         bottom = (page.number - 1) * paginator.per_page

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import child_page, views
 
 app_name = "caseload"
 urlpatterns = [
@@ -10,3 +10,6 @@ urlpatterns = [
     path("my-children/", views.social_worker, name="social-worker"),
     path("reviews-to-book/", views.scheduling, name="scheduling"),
 ]
+
+# The child's page keeps its "children" namespace (config.urls mounts it under children/).
+children_patterns = ([path("<int:pk>/", child_page.detail, name="detail")], "children")

@@ -7,8 +7,10 @@ class ChildrenConfig(AppConfig):
 
     def ready(self):
         # URL keywords and the child they lead to (core.access; issue 12, item 3).
-        from carereview.core.access import child_kwarg
+        from carereview.children.models import Child
+        from carereview.core.access import child_kwarg, declare_child_model
 
+        declare_child_model(Child)  # the child that every scoped lookup reaches (ADR 0013)
         child_kwarg("pk", "children.Child")  # a child's pk, on every staff route that names one
         child_kwarg("child_id", "children.Child")
 

@@ -5,16 +5,45 @@ says: each review's due date and timeliness, and the child's next review due. Ev
 changes episodes, reviews or earlier-review requirements calls it in the same transaction.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 
 from carereview.children.models import Child, Episode
+from carereview.core.authority import authority
 from carereview.core.calendar import today, working_calendar
 from carereview.engine import periods as engine_periods
 from carereview.engine import schedule as engine_schedule
 from carereview.engine.calendar import WorkingCalendar
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """What `refresh_summary` has just read and stored, for the steps that follow it."""
+
+    child: Child
+    periods: list
+    previous_start: date | None  # looked after since, before this refresh
+    as_at: date
+    calendar: WorkingCalendar
+    episodes: list
+    reviews: list
+
+
+# What else a refresh keeps in step, whatever changed the child's episodes or reviews (ADR 0013):
+# an app above the case record adds its step from its AppConfig.ready, as it declares its URL
+# keywords; the steps run in the order added (INSTALLED_APPS order): allocation's (the IRO
+# service's notices and the IRO appointments' timeliness, issue 12), then followup's (the midway
+# check and placement-change events, issue 6). Nothing here imports them.
+_AFTER_REFRESH: list[Callable[[Refreshed], None]] = []
+
+
+def after_refresh(step: Callable[[Refreshed], None]) -> None:
+    """Declare a step that runs at the end of every `refresh_summary`, in its transaction."""
+    if step not in _AFTER_REFRESH:
+        _AFTER_REFRESH.append(step)
 
 
 def as_engine_episode(episode: Episode) -> engine_periods.Episode:
@@ -30,14 +59,14 @@ def as_engine_episode(episode: Episode) -> engine_periods.Episode:
 
 def short_break_window_months() -> int:
     """rules.md §2 **(ours)**: the authority's short-breaks window, in months."""
-    return int(settings.CAREREVIEW["SHORT_BREAK_WINDOW_MONTHS"])
+    return authority().short_break_window_months
 
 
 def adoption_ended_resumes() -> bool:
     """rules.md §3 **(ours)**: when an adoption placement ends and the child stays looked after,
     the standard regime resumes from the previous review held (True, the rulebook's) or starts
     afresh, 20 working days after the change (False)."""
-    return bool(settings.CAREREVIEW.get("ADOPTION_ENDED_RESUMES_FROM_LAST_REVIEW", True))
+    return authority().adoption_ended_resumes_from_last_review
 
 
 def periods_of_care(
@@ -128,14 +157,9 @@ def refresh_summary(
             "next_review_due",
         ]
     )
-    from carereview.allocation.services import after_periods_changed  # issue 12 (no cycle)
-    from carereview.followup.services import refresh_between_reviews  # issue 6 (no cycle)
-
-    after_periods_changed(child, periods, previous_start=previous_start, calendar=calendar)
-
-    refresh_between_reviews(
-        child, as_at=as_at, calendar=calendar, episodes=episodes, reviews=reviews
-    )
+    refreshed = Refreshed(child, periods, previous_start, as_at, calendar, episodes, reviews)
+    for step in _AFTER_REFRESH:
+        step(refreshed)
     return result
 
 

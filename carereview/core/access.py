@@ -47,6 +47,7 @@ class ChildKwarg:
 
 _CHILD_KWARGS: dict[str, ChildKwarg] = {}
 _NOT_CHILD_DATA: dict[str, str] = {}
+_CHILD_MODEL: dict[str, type] = {}
 
 
 def child_kwarg(name: str, model: str, lookup: Lookup | None = None) -> None:
@@ -64,6 +65,22 @@ def not_child_data(name: str, why: str) -> None:
     _NOT_CHILD_DATA[name] = why
 
 
+def declare_child_model(model: type) -> None:
+    """Declare the model that is the child (children's AppConfig.ready): core names no app
+    (ADR 0013)."""
+    held = _CHILD_MODEL.get("child")
+    if held is not None and held is not model:
+        raise ImproperlyConfigured(f"The child model is already declared as {held!r}")
+    _CHILD_MODEL["child"] = model
+
+
+def the_child_model() -> Any:  # the model an app declared (children.Child), unknown to core
+    try:
+        return _CHILD_MODEL["child"]
+    except KeyError:
+        raise ImproperlyConfigured("No app declared the child model (core.access)") from None
+
+
 def child_kwargs() -> dict[str, ChildKwarg]:
     return dict(_CHILD_KWARGS)
 
@@ -78,9 +95,8 @@ def carries_child(kwargs) -> bool:
 
 def scoped_child(user, purpose: str, model: str, value) -> Model | None:
     """The child that `model` row `value` belongs to, looked up through `visible_to`; or None."""
-    from carereview.children.models import Child
-
-    Model = apps.get_model(model)
+    Child = the_child_model()
+    Model = apps.get_model(model)  # noqa: TID251 (the label an app declared, not a literal)
     children = Child.objects.visible_to(user, purpose)
     if Model is Child:
         return children.filter(pk=value).first()

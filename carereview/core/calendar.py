@@ -8,9 +8,10 @@ all of them at once, with no cache to clear (issue 12 item 9).
 Every date stored after being worked out in working days is worked out again after a change
 (issue 12 item 10): each app that stores such dates registers them (`register_stored_dates`, in
 its AppConfig.ready), so core knows no domain app and a new app cannot be forgotten by a list
-kept here. `after_bank_holiday_change` does it in the request for a small authority and hands it
-to the background worker above `CAREREVIEW["RECOMPUTE_IN_REQUEST_MAX_RECORDS"]`;
-`recompute_pending` says whether that is still under way.
+kept here. `core.services.after_bank_holiday_change` does it in the request for a small
+authority and hands it to the background worker above
+`CAREREVIEW["RECOMPUTE_IN_REQUEST_MAX_RECORDS"]`; `recompute_pending` says whether that is still
+under way.
 """
 
 import threading
@@ -18,8 +19,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -122,19 +121,6 @@ def recompute_pending() -> bool:
     row = BankHolidayVersion.objects.filter(pk=_VERSION_ROW).values("token", "recomputed_token")
     found = row.first()
     return found is not None and found["token"] != found["recomputed_token"]
-
-
-def after_bank_holiday_change() -> dict[str, int] | None:
-    """Work stored dates out again after a change to the table: now, where there are no more
-    records than `RECOMPUTE_IN_REQUEST_MAX_RECORDS` (the counts by kind), else in the
-    background worker once the change is committed (None)."""
-    limit = settings.CAREREVIEW.get("RECOMPUTE_IN_REQUEST_MAX_RECORDS", 2000)
-    if stored_date_records() <= limit:
-        return recompute_stored_dates()
-    from carereview.core.tasks import recompute_working_day_dates
-
-    transaction.on_commit(recompute_working_day_dates.enqueue)
-    return None
 
 
 def today() -> date:

@@ -8,7 +8,10 @@ from django.conf import settings
 
 SOURCE = Path(settings.PACKAGE_DIR) / "core" / "frontend" / "app.scss"
 BUILT = Path(settings.PACKAGE_DIR) / "core" / "static" / "build" / "app.css"
+# GOV.UK Frontend's script, copied beside the stylesheet by the same `npm run build`.
+SCRIPT = BUILT.parent / "govuk-frontend.min.js"
 PACKAGE = Path(settings.BASE_DIR) / "node_modules" / "govuk-frontend" / "package.json"
+LOCK = Path(settings.BASE_DIR) / "package-lock.json"
 
 
 class FrontendUnavailable(RuntimeError):
@@ -32,8 +35,9 @@ def _npm(*args: str) -> None:
 def ensure_frontend(log=print) -> None:
     if not PACKAGE.exists():
         log("Installing the GOV.UK Frontend package with npm…")
-        _npm("install", "--no-audit", "--no-fund")
-    if not BUILT.exists() or BUILT.stat().st_mtime < SOURCE.stat().st_mtime:
+        # `npm ci`: exactly the versions in package-lock.json, which it never changes.
+        _npm("ci" if LOCK.exists() else "install", "--no-audit", "--no-fund")
+    if not BUILT.exists() or not SCRIPT.exists() or BUILT.stat().st_mtime < SOURCE.stat().st_mtime:
         log("Building the stylesheet…")
         BUILT.parent.mkdir(parents=True, exist_ok=True)
         _npm("run", "build")

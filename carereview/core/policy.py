@@ -14,15 +14,17 @@ Two halves, both declared here and nowhere else:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import rules
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect
 
-from carereview.accounts.models import PORTAL_ROLES, STAFF_ROLES, Role
 from carereview.core import access
+from carereview.core.roles import PORTAL_ROLES, STAFF_ROLES, Role
 
 PUBLIC = "public"
 STAFF = "staff"
@@ -118,6 +120,9 @@ ROUTES: dict[str, str] = {
     "sign-out": STAFF,
     "home": STAFF,
     "accessibility": PUBLIC,
+    # Liveness and readiness (core/health.py): for the load balancer, no person's data.
+    "healthz-live": PUBLIC,
+    "healthz-ready": PUBLIC,
     "children:detail": "view_child",
     "caseload:mine": "view_own_caseload",
     "caseload:iro": "view_iro_caseload",
@@ -262,6 +267,28 @@ def allows(user, route_name: str) -> bool:
     return user.has_perm(f"carereview.{need}")
 
 
+# Each app's own part of the scope (ADR 0013): core names no app. An app adds its part from its
+# AppConfig.ready, as it declares its URL keywords (core.access): "portal" (the children a portal
+# user holds an active access for), "representations" (the children with a representation or an
+# advocacy request, for the complaints manager), "disputes" (the children of the dispute steps
+# addressed to the user) and "breakglass" (the children an IRO manager opened with a reason,
+# while the grant lasts). A part no app added is nothing.
+_APP_SCOPES: dict[str, Callable[[object], Q]] = {}
+
+
+def add_scope(name: str, rule: Callable[[object], Q]) -> None:
+    """Declare an app's part of the child scope: `rule(user)` is a filter on Child."""
+    held = _APP_SCOPES.get(name)
+    if held is not None and held is not rule:
+        raise ImproperlyConfigured(f"The scope {name!r} is already declared by {held!r}")
+    _APP_SCOPES[name] = rule
+
+
+def app_scope(name: str, user) -> Q:
+    rule = _APP_SCOPES.get(name)
+    return rule(user) if rule is not None else Q(pk__in=[])
+
+
 def child_scope(user, purpose: str = "case") -> Q:
     """The filter on Child for what `user` may see. `purpose` is "case" or "scheduling"."""
     nothing = Q(pk__in=[])
@@ -272,29 +299,17 @@ def child_scope(user, purpose: str = "case") -> Q:
         # A portal user: the children they hold an active access for, and nothing once revoked.
         if role not in PORTAL_ROLES or not user.is_active:
             return nothing
-        from carereview.portal.models import PortalAccess
-
-        live = PortalAccess.objects.filter(
-            user=user, activated_at__isnull=False, revoked_at__isnull=True
-        )
-        return Q(pk__in=live.values("child_id"))
+        return app_scope("portal", user)
     if role in PORTAL_ROLES:
         return nothing
     if purpose == "representations":
         # The complaints manager: children with a representation or an advocacy request.
         if role == Role.COMPLAINTS_MANAGER:
-            from carereview.representations.models import AdvocacyRequest, Representation
-
-            return Q(pk__in=Representation.objects.values("child_id")) | Q(
-                pk__in=AdvocacyRequest.objects.values("child_id")
-            )
+            return app_scope("representations", user)
         return nothing
     if purpose == "disputes":
         # Everyone a dispute step is addressed to, as well as those who see the case.
-        from carereview.disputes.models import DisputeStep
-
-        addressed = Q(pk__in=DisputeStep.objects.filter(addressee=user).values("dispute__child"))
-        return addressed | child_scope(user, "case")
+        return app_scope("disputes", user) | child_scope(user, "case")
     if purpose == "scheduling" and role == Role.BUSINESS_SUPPORT:
         return Q()
     if purpose == "breakglass" and role in {Role.IRO_MANAGER, Role.ADMINISTRATOR}:
@@ -318,10 +333,7 @@ def child_scope(user, purpose: str = "case") -> Q:
         if purpose == "own":  # without break-glass (core.audit marks reads beyond it)
             return own
         # Break-glass (issue 7): a child the manager opened with a reason, while the grant lasts.
-        from carereview.breakglass.models import BreakGlassGrant
-
-        granted = BreakGlassGrant.objects.live().filter(user=user).values("child_id")
-        return own | Q(pk__in=granted)
+        return own | app_scope("breakglass", user)
     return nothing
 
 
@@ -362,7 +374,7 @@ class PolicyMiddleware:
 
 def _second_step_done(request) -> bool:
     """A portal user who turned on the second step (issue 5) has used it in this session."""
-    from carereview.portal.second_factor import has_second_factor
+    from carereview.core.second_factor import has_second_factor
 
     verified = getattr(request.user, "is_verified", None)
     return not has_second_factor(request.user) or bool(verified and verified())

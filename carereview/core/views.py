@@ -1,37 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from carereview.accounts.models import Team, User
-from carereview.core import audit
 from carereview.core.calendar import recompute_pending
 from carereview.core.context_processors import NAVIGATION
-from carereview.core.forms import BankHolidayForm, SignInForm, parse_id
-from carereview.core.images import smaller_copy
+from carereview.core.forms import BankHolidayForm, parse_id
 from carereview.core.models import BankHoliday
 from carereview.core.policy import allows
 from carereview.core.services import add_bank_holiday, remove_bank_holiday
-
-
-class SignInView(auth_views.LoginView):
-    """Staff sign in with their password; then, if they have set up the app, with its code
-    (accounts.views.two_factor_verify). Failed passwords are counted by django-axes, which the
-    form's authenticate() call reaches with the request."""
-
-    template_name = "registration/sign_in.html"
-    authentication_form = SignInForm
-    redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        from carereview.accounts import second_factor
-        from carereview.accounts.views import begin_second_step
-
-        user = form.get_user()
-        if second_factor.has_app(user):
-            return begin_second_step(self.request, user, self.get_redirect_url())
-        return super().form_valid(form)
 
 
 class SignOutView(auth_views.LogoutView):
@@ -48,14 +25,6 @@ def home(request):
 
 def accessibility(request):
     return render(request, "core/accessibility.html")
-
-
-def staff(request):
-    teams = Team.objects.select_related("manager").prefetch_related("members").order_by("name")
-    unteamed = User.objects.filter(team__isnull=True, is_active=True).exclude(
-        role__in=["child", "parent", "carer"]
-    )
-    return render(request, "core/staff.html", {"teams": teams, "unteamed": unteamed})
 
 
 def _recomputed(done: dict[str, int] | None) -> str:
@@ -101,38 +70,3 @@ def bank_holiday_delete(request, holiday_id: int):
         messages.success(request, f"{holiday} removed. {_recomputed(done)}")
         return redirect(reverse("core:bank-holidays"))
     return render(request, "core/bank_holiday_delete.html", {"holiday": holiday})
-
-
-def profile(request):
-    """A member of staff's contact details and photo, as children and families see them."""
-    from carereview.portal.forms import ProfileForm
-
-    user = request.user
-    form = ProfileForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={
-            "phone": user.phone,
-            "mobile": user.mobile,
-            "email": user.email,
-            "contact_by": user.contact_by,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with transaction.atomic():
-            user.phone, user.mobile, user.email = data["phone"], data["mobile"], data["email"]
-            user.contact_by = data["contact_by"]
-            if data["remove_photo"] and user.photo:
-                user.photo.delete(save=False)
-                user.photo = ""
-            elif data["photo"]:
-                if user.photo:
-                    user.photo.delete(save=False)
-                content, extension = smaller_copy(data["photo"])
-                user.photo.save(f"{user.pk}.{extension}", content, save=False)
-            user.save(update_fields=["phone", "mobile", "email", "photo", "contact_by"])
-            audit.record_change(user, "profile.update", user, {"photo": bool(user.photo)})
-        messages.success(request, "Your details are saved.")
-        return redirect("core:profile")
-    return render(request, "core/profile.html", {"form": form})

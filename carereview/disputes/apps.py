@@ -21,3 +21,9 @@ class DisputesConfig(AppConfig):
             count="carereview.disputes.services.response_date_records",
             recompute="carereview.disputes.services.recompute_response_dates",
         )
+
+        # This app's part of the child scope (core.policy.add_scope; ADR 0013).
+        from carereview.core.policy import add_scope
+        from carereview.disputes.models import addressed_scope
+
+        add_scope("disputes", addressed_scope)

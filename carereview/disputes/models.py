@@ -8,6 +8,7 @@ reason. A Cafcass referral (s25B(3)) may be recorded at any stage.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from carereview.reviews.models import ScopedQuerySet
 
@@ -107,3 +108,9 @@ class DisputeStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage} stage opened {self.opened_on:%d/%m/%Y}"
+
+
+def addressed_scope(user) -> Q:
+    """core.policy's "disputes" scope: the children of the dispute steps addressed to `user`
+    (moved from core.policy.child_scope; ADR 0013)."""
+    return Q(pk__in=DisputeStep.objects.filter(addressee=user).values("dispute__child"))

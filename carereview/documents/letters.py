@@ -12,16 +12,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, time
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as format_date
 
+from carereview.core.authority import authority
 from carereview.core.calendar import due_words
 from carereview.documents.addresses import ConfidentialAddressMatcher
 from carereview.documents.headings import Heading
 from carereview.documents.headings import heading_about as document_heading
 from carereview.documents.pdf import html_to_pdf
-from carereview.documents.records import (
+from carereview.documents.recipients import (
     MATTER_ORDER,
     authority_name,
     is_excluded,
@@ -103,7 +103,7 @@ def draft_child_letter(review: Review) -> str:
     child = review.child
     name = child.preferred_name or child.first_name
     iro = _iro(review)
-    service_phone = settings.CAREREVIEW["IRO_SERVICE_PHONE"]
+    service_phone = authority().iro_service_phone
     parts: list[str] = [f"Dear {name},"]
 
     if review.held_on:
@@ -315,7 +315,7 @@ def render_invitation_html(review: Review, invitation: Invitation) -> str:
                 matcher=release.matcher_for(child, recipient),
             ),
             "iro": _iro(review),
-            "service_phone": settings.CAREREVIEW["IRO_SERVICE_PHONE"],
+            "service_phone": authority().iro_service_phone,
         },
     )
 
@@ -354,7 +354,7 @@ def render_exclusion_letter_html(exclusion: Exclusion) -> str:
             "offered_on": long_date(exclusion.separate_meeting_offered_on),
             "signed_by": exclusion.decided_by,
             "iro": _iro(review) or exclusion.decided_by,
-            "service_phone": settings.CAREREVIEW["IRO_SERVICE_PHONE"],
+            "service_phone": authority().iro_service_phone,
         },
     )
 

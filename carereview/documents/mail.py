@@ -11,8 +11,7 @@ the same person.
 
 from __future__ import annotations
 
-from django.conf import settings
-
+from carereview.core.authority import authority
 from carereview.documents.letters import render_child_letter_pdf, render_invitation_pdf
 from carereview.documents.records import (
     recipient_for_invitation,
@@ -107,8 +106,8 @@ def queue_document_email(
         f"Dear {greeting},\n\n"
         f"Here is {_what(Dispatch.Kind(kind), for_child)}.\n\n"
         f"If you have any questions, contact {contact}the IRO Service on "
-        f"{settings.CAREREVIEW['IRO_SERVICE_PHONE']}.\n\n"
-        f"{settings.CAREREVIEW['AUTHORITY_NAME']}\n"
+        f"{authority().iro_service_phone}.\n\n"
+        f"{authority().authority_name}\n"
     )
     filename = (
         "letter-about-your-review.pdf"
@@ -152,9 +151,8 @@ def queue_consultation_email(consultation) -> Message | None:
             "\n".join(questions),
             "Reply to this email with your answers, or ask us for the form on paper. If you use "
             "the portal, you can answer there instead.",
-            f"If you have any questions, call the IRO Service on "
-            f"{settings.CAREREVIEW['IRO_SERVICE_PHONE']}.",
-            settings.CAREREVIEW["AUTHORITY_NAME"],
+            f"If you have any questions, call the IRO Service on {authority().iro_service_phone}.",
+            authority().authority_name,
         ]
     )
     subject = (

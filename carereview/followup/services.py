@@ -10,8 +10,9 @@ the record itself.
   child's midway check in step with their latest review (`refresh_midway`) and turns recent
   changes of placement in the episodes into significant events (`record_episode_events`).
 - `record_midway_check`: the IRO's outcome; "an earlier review is needed" records one.
-- `report_event`, plus `record_social_worker_change` and `record_complaint` (called by the
-  allocation and representation services): what the IRO must be told of (rules.md §4).
+- `report_event`, plus `record_social_worker_change` (a step after the allocation service's
+  change, added in FollowupConfig.ready) and `record_complaint` (called by the representation
+  service): what the IRO must be told of (rules.md §4).
 - `mark_event_seen`: the IRO reads an event, notes it, and may require an earlier review.
 """
 
@@ -19,12 +20,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from carereview.core import audit
+from carereview.core.authority import authority
 from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine.calendar import WorkingCalendar
 from carereview.engine.midway import midway_check_due
@@ -169,7 +170,7 @@ def update_decision(
 
 
 def _fraction():
-    return settings.CAREREVIEW.get("MIDWAY_FRACTION", 0.5)
+    return authority().midway_fraction
 
 
 def refresh_midway(
@@ -379,6 +380,18 @@ def record_episode_events(
     return made
 
 
+def after_refresh(refreshed) -> None:
+    """Between reviews' step after `children.services.refresh_summary` (added in
+    FollowupConfig.ready; ADR 0013)."""
+    refresh_between_reviews(
+        refreshed.child,
+        as_at=refreshed.as_at,
+        calendar=refreshed.calendar,
+        episodes=refreshed.episodes,
+        reviews=refreshed.reviews,
+    )
+
+
 def refresh_between_reviews(
     child,
     *,
@@ -387,7 +400,7 @@ def refresh_between_reviews(
     episodes: list | None = None,
     reviews: list | None = None,
 ) -> None:
-    """Called at the end of `children.services.refresh_summary`, with what it already read."""
+    """Run at the end of `children.services.refresh_summary`, with what it already read."""
     as_at = as_at or today()
     refresh_midway(child, as_at, calendar=calendar, reviews=reviews)
     record_episode_events(child, as_at, episodes=episodes, reviews=reviews)
@@ -428,7 +441,7 @@ def report_event(child, *, by, kind: str, occurred_on: date | None, details: str
 
 
 def record_social_worker_change(child, allocation, *, previous_id, by) -> SignificantEvent | None:
-    """A change of social worker (from `allocation.services.allocate_social_worker`): an event
+    """A change of social worker (after `allocation.services.allocate_social_worker`): an event
     only where the child had a social worker before."""
     if previous_id is None:
         return None

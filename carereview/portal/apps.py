@@ -14,3 +14,9 @@ class PortalConfig(AppConfig):
         child_kwarg("visit_id", "portal.VisitRequest")
         not_child_data("token", "a single-use sign-in link, before anyone is signed in")
         not_child_data("position", "a question's number, on a child's form")
+
+        # This app's part of the child scope (core.policy.add_scope; ADR 0013).
+        from carereview.core.policy import add_scope
+        from carereview.portal.models import portal_scope
+
+        add_scope("portal", portal_scope)

@@ -8,6 +8,7 @@ counts accesses that are active, and a user left with none is deactivated.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from carereview.accounts.models import Role
 from carereview.reviews.models import ScopedQuerySet
@@ -230,3 +231,12 @@ class VisitRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Visit asked for by {self.access.name}"
+
+
+def portal_scope(user) -> Q:
+    """core.policy's "portal" scope: the children `user` holds an active access for, and nothing
+    once revoked (moved from core.policy.child_scope; ADR 0013)."""
+    live = PortalAccess.objects.filter(
+        user=user, activated_at__isnull=False, revoked_at__isnull=True
+    )
+    return Q(pk__in=live.values("child_id"))

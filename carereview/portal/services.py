@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,6 +27,7 @@ from django.utils import timezone
 from carereview.accounts.models import Role, User
 from carereview.children.models import Child, Person, Relationship
 from carereview.core import audit
+from carereview.core.authority import authority
 from carereview.engine.calendar import add_months
 from carereview.notifications import notify
 from carereview.portal.models import (
@@ -40,10 +40,6 @@ from carereview.portal.models import (
 
 class PortalRefused(Exception):
     """A step the rules do not allow, with the reason in words for the person."""
-
-
-def _cfg(name: str):
-    return settings.CAREREVIEW[name]
 
 
 def hash_token(token: str) -> str:
@@ -98,13 +94,13 @@ def _link(token: str, base_url: str) -> str:
 
 
 def _message(access: PortalAccess, link: str, expires: date) -> str:
-    authority = _cfg("AUTHORITY_NAME")
+    name = authority().authority_name
     who = access.first_name
     return (
-        f"Hello {who}. {authority} has set up a place online where you can see who your IRO is, "
+        f"Hello {who}. {name} has set up a place online where you can see who your IRO is, "
         f"when your next review is and tell us what you think. Open this link to choose a "
         f"password: {link}\nThe link works once, until {expires:%-d %B %Y}. If you did not expect "
-        f"this, call the IRO service on {_cfg('IRO_SERVICE_PHONE')}."
+        f"this, call the IRO service on {authority().iro_service_phone}."
     )
 
 
@@ -127,7 +123,7 @@ def grant_and_invite(
     if not sent_to:
         raise PortalRefused("Enter where to send the link")
     if role == Role.CHILD:
-        min_age = _cfg("PORTAL_CHILD_MIN_AGE")
+        min_age = authority().portal_child_min_age
         if age_on(child, timezone.localdate()) < min_age and not with_help_from.strip():
             raise PortalRefused(
                 f"{child.first_name} is under {min_age}: say which adult will help them use it"
@@ -157,7 +153,7 @@ def grant_and_invite(
         cancelled_at=now
     )
     token = secrets.token_urlsafe(32)
-    expires_at = now + timedelta(days=_cfg("PORTAL_INVITATION_DAYS"))
+    expires_at = now + timedelta(days=authority().portal_invitation_days)
     invitation = PortalInvitation.objects.create(
         access=access,
         channel=channel,
@@ -170,7 +166,7 @@ def grant_and_invite(
     body = _message(access, link, timezone.localdate(expires_at))
     _send(
         invitation,
-        f"Your IRO and your reviews: set up your sign-in ({_cfg('AUTHORITY_NAME')})",
+        f"Your IRO and your reviews: set up your sign-in ({authority().authority_name})",
         body,
         link,
     )
@@ -195,13 +191,13 @@ def _tell_sent_elsewhere(
     return tell(
         access,
         key=f"{key}.{invitation.pk}",
-        subject=f"A sign-in link was sent to a new {where} ({_cfg('AUTHORITY_NAME')})",
+        subject=f"A sign-in link was sent to a new {where} ({authority().authority_name})",
         body=(
             f"Hello {access.first_name}. On {timezone.localdate(invitation.sent_at):%-d %B %Y} "
-            f"{_cfg('AUTHORITY_NAME')} sent {what} for the portal to a new {where}, not this "
+            f"{authority().authority_name} sent {what} for the portal to a new {where}, not this "
             f"one. The link lets whoever has it choose a password and sign in as you. If you "
             f"asked for it, there is nothing to do. If it was not you, call the IRO service on "
-            f"{_cfg('IRO_SERVICE_PHONE')} straight away."
+            f"{authority().iro_service_phone} straight away."
         ),
         besides=[(channel, invitation.sent_to)],
     )
@@ -231,7 +227,7 @@ def send_new_sign_in_link(
         cancelled_at=now
     )
     token = secrets.token_urlsafe(32)
-    expires_at = now + timedelta(days=_cfg("PORTAL_INVITATION_DAYS"))
+    expires_at = now + timedelta(days=authority().portal_invitation_days)
     invitation = PortalInvitation.objects.create(
         access=access,
         channel=channel,
@@ -245,11 +241,11 @@ def send_new_sign_in_link(
     link = _link(token, base_url)
     body = (
         f"Hello {access.first_name}. Here is a link to choose a new password for the "
-        f"{_cfg('AUTHORITY_NAME')} portal: {link}\nIt works once, until "
+        f"{authority().authority_name} portal: {link}\nIt works once, until "
         f"{timezone.localdate(expires_at):%-d %B %Y}. If you did not ask for it, call the IRO "
-        f"service on {_cfg('IRO_SERVICE_PHONE')}."
+        f"service on {authority().iro_service_phone}."
     )
-    _send(invitation, f"A new sign-in link ({_cfg('AUTHORITY_NAME')})", body, link)
+    _send(invitation, f"A new sign-in link ({authority().authority_name})", body, link)
     if is_new:
         _tell_sent_elsewhere(access, invitation, "portal.new-link-elsewhere", "a new sign-in link")
     audit.record_change(
@@ -339,7 +335,7 @@ def reset_password(invitation: PortalInvitation, *, password: str, code: str = "
     give its code as well, and it stays on. Returns (user, the device the code was checked on or
     None). The code is checked outside the transaction, so a wrong one is counted (throttling)
     even though nothing else is saved."""
-    from carereview.portal import second_factor as factor
+    from carereview.core import second_factor as factor
 
     user = invitation.access.user
     assert user is not None  # a new-sign-in link is for someone who has a sign-in
@@ -370,7 +366,7 @@ def request_second_step_removal(
 ) -> SecondStepRemoval:
     """Ask for a person's second step to be turned off (they lost their phone). Nothing is
     removed until a different member of staff approves (`decide_second_step_removal`)."""
-    from carereview.portal.second_factor import has_second_factor
+    from carereview.core.second_factor import has_second_factor
 
     reason = reason.strip()
     if not reason:
@@ -407,7 +403,7 @@ def decide_second_step_removal(
     """Approve (the second step is removed, the person's sessions end and they are told) or
     refuse a request. Never by the member of staff who asked."""
     from carereview.accounts.second_factor import end_sessions
-    from carereview.portal.second_factor import remove_devices
+    from carereview.core.second_factor import remove_devices
 
     removal = (
         SecondStepRemoval.objects.select_for_update(of=("self",))
@@ -432,12 +428,12 @@ def decide_second_step_removal(
         tell(
             access,
             key=f"portal.second-step-off.{removal.pk}",
-            subject=f"The code from your phone is turned off ({_cfg('AUTHORITY_NAME')})",
+            subject=f"The code from your phone is turned off ({authority().authority_name})",
             body=(
                 f"Hello {access.first_name}. As asked, you no longer need the code from your "
-                f"phone to sign in to the {_cfg('AUTHORITY_NAME')} portal: your password is "
+                f"phone to sign in to the {authority().authority_name} portal: your password is "
                 f"enough. You can turn the code on again under 'Keep your sign-in safe'. If you "
-                f"did not ask for this, call the IRO service on {_cfg('IRO_SERVICE_PHONE')} "
+                f"did not ask for this, call the IRO service on {authority().iro_service_phone} "
                 "straight away."
             ),
         )

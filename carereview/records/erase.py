@@ -46,6 +46,10 @@ from django.contrib.auth import get_user_model
 from django.db import connections, models, transaction
 from django.db.models import Q, deletion
 
+from carereview.children.models import Child, Person
+from carereview.core.models import AuditEvent
+from carereview.notifications.models import Message
+
 log = logging.getLogger(__name__)
 
 CHUNK = 500
@@ -213,11 +217,11 @@ class _Planner:
         self.plan = Plan(child_pks=set(child_pks))
         self.queue: list[tuple[type[models.Model], set]] = []
         self.audited: dict[type[models.Model], set] = {}
-        self.Child = apps.get_model("children", "Child")
-        self.Person = apps.get_model("children", "Person")
+        self.Child = Child
+        self.Person = Person
         self.User = get_user_model()
-        self.AuditEvent = apps.get_model("core", "AuditEvent")
-        self.Message = apps.get_model("notifications", "Message")
+        self.AuditEvent = AuditEvent
+        self.Message = Message
 
     def add(self, model, pks: Iterable) -> bool:
         model = model._meta.concrete_model
@@ -361,7 +365,8 @@ class _Planner:
                 _manager(self.Message, self.using).filter(mentions).values_list("pk", flat=True)
             )
         for prefix, label in MESSAGE_KEYS.items():
-            pks = self.plan.rows.get(apps.get_model(label)._meta.concrete_model, set())
+            model = apps.get_model(label)  # noqa: TID251 (labels of a table, not one literal)
+            pks = self.plan.rows.get(model._meta.concrete_model, set())
             for chunk in _chunks(sorted(pks), 100):
                 about = Q()
                 for pk in chunk:
@@ -453,7 +458,6 @@ def erase_children(child_pks: Iterable, *, using: str = "default") -> Erased:
 
     Raises EraseRefused (or the database's IntegrityError) with nothing deleted."""
     connection = connections[using]
-    Child = apps.get_model("children", "Child")
     with transaction.atomic(using=using):
         locked = set(
             _manager(Child, using)

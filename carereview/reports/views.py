@@ -6,13 +6,13 @@ import csv
 from datetime import date
 
 from django import forms
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from carereview.children.models import Child
+from carereview.core.authority import authority
 from carereview.core.calendar import today
 from carereview.core.forms import GovukDateInput
 from carereview.core.typing import choice_field
@@ -26,11 +26,11 @@ CSV_HEADER = ["IRO", "Reviews due", "On time", "Late", "Missing", "Timeliness (%
 
 
 def fresh_minutes() -> int:
-    return int(settings.CAREREVIEW.get("REPORT_FRESH_MINUTES", 10))
+    return authority().report_fresh_minutes
 
 
 def page_size() -> int:
-    return int(settings.CAREREVIEW.get("REPORT_PAGE_SIZE", 50))
+    return authority().report_page_size
 
 
 class ReportForm(forms.Form):

@@ -21,3 +21,9 @@ class RepresentationsConfig(AppConfig):
             count="carereview.representations.services.stage_date_records",
             recompute="carereview.representations.services.recompute_stage_dates",
         )
+
+        # This app's part of the child scope (core.policy.add_scope; ADR 0013).
+        from carereview.core.policy import add_scope
+        from carereview.representations.models import complaints_scope
+
+        add_scope("representations", complaints_scope)

@@ -4,8 +4,8 @@ and the complaints manager's. Every field has a limit and a message that says wh
 from datetime import date
 
 from django import forms
-from django.conf import settings
 
+from carereview.core.authority import authority
 from carereview.core.calendar import today
 from carereview.core.typing import choice_field
 from carereview.representations import services
@@ -189,7 +189,7 @@ class ReferralForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
             "initial",
-            {"referred_on": today(), "referred_to": settings.CAREREVIEW["ADVOCACY_SERVICE_NAME"]},
+            {"referred_on": today(), "referred_to": authority().advocacy_service_name},
         )
         super().__init__(*args, **kwargs)
 

@@ -7,6 +7,7 @@ Children Act 1989 Representations Procedure (England) Regulations 2006.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from carereview.reviews.models import ScopedQuerySet
 
@@ -98,3 +99,11 @@ class AdvocacyRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Advocate asked for by {self.requested_by_name}, {self.requested_on:%d/%m/%Y}"
+
+
+def complaints_scope(user) -> Q:
+    """core.policy's "representations" scope (the complaints manager's): children with a
+    representation or an advocacy request (moved from core.policy.child_scope; ADR 0013)."""
+    return Q(pk__in=Representation.objects.values("child_id")) | Q(
+        pk__in=AdvocacyRequest.objects.values("child_id")
+    )

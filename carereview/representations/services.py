@@ -15,17 +15,20 @@ wrote, which stays in the record itself.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from carereview.core import audit
+from carereview.core.authority import authority
 from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine import representations as rules
 from carereview.notifications import notify
-from carereview.portal.models import PortalAccess
 from carereview.representations.models import AdvocacyRequest, Representation
+
+if TYPE_CHECKING:  # a portal access is handed in by the portal's views (ADR 0013)
+    from carereview.portal.models import PortalAccess
 
 #: Longest free text a person may send in one box (the forms say so before this refuses).
 TEXT_LIMIT = 5000
@@ -33,8 +36,6 @@ TEXT_LIMIT = 5000
 CONTACT_LIMIT = 300
 #: Longest name of the advocacy service a request is passed to (the model's column).
 REFERRED_TO_LIMIT = 200
-#: Working days to pass a request for an advocate on, unless the setting says otherwise (ours).
-DEFAULT_ADVOCACY_REFERRAL_WORKING_DAYS = 2
 
 
 class RepresentationRefused(Exception):
@@ -45,15 +46,9 @@ class RepresentationRefused(Exception):
         self.reasons = list(reasons)
 
 
-def _cfg(name: str):
-    return settings.CAREREVIEW[name]
-
-
 def advocacy_referral_working_days() -> int:
     """Working days within which a request for an advocate is passed on (ours, a setting)."""
-    return settings.CAREREVIEW.get(
-        "ADVOCACY_REFERRAL_WORKING_DAYS", DEFAULT_ADVOCACY_REFERRAL_WORKING_DAYS
-    )
+    return authority().advocacy_referral_working_days
 
 
 def due_on(representation: Representation) -> date:
@@ -107,7 +102,7 @@ def _send(key: str, subject: str, body: str, to: str) -> bool:
 def _notify_team(key: str, subject: str, lines: list[str]) -> None:
     """Tell the complaints and representations team something has arrived: dates and
     references only, no names nor what was written (they read that in the system)."""
-    address = _cfg("COMPLAINTS_EMAIL")
+    address = authority().complaints_email
     if address:
         _send(key, subject, "\n".join(lines), address)
 
@@ -137,10 +132,10 @@ def _acknowledgement(representation: Representation, access: PortalAccess) -> st
             "",
         ]
     lines += [
-        f"Questions? Call the complaints team on {_cfg('COMPLAINTS_PHONE')} or email "
-        f"{_cfg('COMPLAINTS_EMAIL')}, and give your reference.",
+        f"Questions? Call the complaints team on {authority().complaints_phone} or email "
+        f"{authority().complaints_email}, and give your reference.",
         "",
-        _cfg("AUTHORITY_NAME"),
+        authority().authority_name,
     ]
     return "\n".join(lines)
 
@@ -428,9 +423,9 @@ def extend_stage1(representation: Representation, *, by, reason: str) -> Represe
                     f"{representation.reference}).",
                     f"We will now reply by {due_words(representation.extended_to)}.",
                     "",
-                    f"Questions? Call the complaints team on {_cfg('COMPLAINTS_PHONE')}.",
+                    f"Questions? Call the complaints team on {authority().complaints_phone}.",
                     "",
-                    _cfg("AUTHORITY_NAME"),
+                    authority().authority_name,
                 ]
             ),
             email,

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from django.conf import settings
-
+from carereview.core.authority import authority
 from carereview.engine.calendar import WorkingCalendar
 from carereview.engine.timescales import (
     Deadline,
@@ -72,7 +71,7 @@ class ReviewPresenter:
 
     @cached_property
     def checklist(self) -> list[ChecklistRow]:
-        cfg = settings.CAREREVIEW
+        cfg = authority()
         rows = []
         for item, label in ChecklistEntry.Item.choices:
             if item == ChecklistEntry.Item.CHILD_SEEN and self.observe:
@@ -81,12 +80,12 @@ class ReviewPresenter:
             entry = self.entries.get(item)
             if self.meeting_date and item == ChecklistEntry.Item.SOCIAL_WORKER_CONTACT:
                 due = iro_handbook_social_worker_contact_by(
-                    self.meeting_date, self.calendar, cfg["SOCIAL_WORKER_CONTACT_WORKING_DAYS"]
+                    self.meeting_date, self.calendar, cfg.social_worker_contact_working_days
                 )
                 deadline = Deadline(due, entry.done_on if entry else None, self.today)
             elif self.meeting_date and item in PAPERS:
                 due = iro_handbook_papers_by(
-                    self.meeting_date, self.calendar, cfg["PAPERS_WORKING_DAYS"]
+                    self.meeting_date, self.calendar, cfg.papers_working_days
                 )
                 deadline = Deadline(due, entry.done_on if entry else None, self.today)
             rows.append(ChecklistRow(item, label, entry, deadline))
@@ -113,7 +112,7 @@ class ReviewPresenter:
         if not self.review.held_on:
             return None
         due = decisions_due(
-            self.review.held_on, self.calendar, settings.CAREREVIEW["DECISIONS_WITHIN_WORKING_DAYS"]
+            self.review.held_on, self.calendar, authority().decisions_within_working_days
         )
         return Deadline(due, self.review.decisions_sent_on, self.today)
 
@@ -121,9 +120,7 @@ class ReviewPresenter:
     def record_deadline(self) -> Deadline | None:
         if not self.review.held_on:
             return None
-        due = record_due(
-            self.review.held_on, self.calendar, settings.CAREREVIEW["RECORD_WITHIN_WORKING_DAYS"]
-        )
+        due = record_due(self.review.held_on, self.calendar, authority().record_within_working_days)
         return Deadline(due, self.review.record_sent_on, self.today)
 
     @cached_property

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from types import EllipsisType
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,8 +18,10 @@ from carereview.accounts.models import User
 from carereview.children.models import Child, Person
 from carereview.children.services import refresh_summary
 from carereview.core import audit
+from carereview.core.authority import authority
 from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine.timescales import ssda903_participation_code_allowed
+from carereview.reviews import selectors
 from carereview.reviews.models import (
     ChecklistEntry,
     Consultation,
@@ -35,6 +35,11 @@ from carereview.reviews.models import (
     MatterConsidered,
     Meeting,
     Review,
+)
+from carereview.reviews.selectors import (  # noqa: F401 (moved there; ADR 0013)
+    child_wording_missing,
+    known_as,
+    send_blockers,
 )
 
 
@@ -56,10 +61,6 @@ class StaleRecord(Exception):
     def __init__(self, current: Review):
         super().__init__("The record was changed by someone else.")
         self.current = current
-
-
-def _cfg(name: str):
-    return settings.CAREREVIEW[name]
 
 
 # --- booking ---------------------------------------------------------------------------------
@@ -195,7 +196,7 @@ def request_meeting_change(
     meeting.approval = Meeting.Approval.PENDING
     meeting.save()
     audit.record_change(by, f"meeting.request_{change}", meeting, {"reason": reason})
-    if not _cfg("MEETING_CHANGE_NEEDS_APPROVAL"):
+    if not authority().meeting_change_needs_approval:
         decide_meeting_change(meeting, by=by, approve=True, note="No approval needed (setting)")
     return meeting
 
@@ -638,10 +639,7 @@ def review_dated_by() -> str:
     """rules.md §3 (ours): which meeting of a review held over several gives the review its date,
     `CAREREVIEW["REVIEW_DATED_BY_MEETING"]`: "last" (the meeting that completes it, the
     rulebook's default) or "first"."""
-    choice = settings.CAREREVIEW.get("REVIEW_DATED_BY_MEETING", "last")
-    if choice not in {"last", "first"}:
-        raise ImproperlyConfigured('CAREREVIEW["REVIEW_DATED_BY_MEETING"] is "last" or "first"')
-    return choice
+    return authority().review_dated_by_meeting
 
 
 def check_date_held(review: Review, held_on: date) -> None:
@@ -861,41 +859,6 @@ def _send(review: Review, *, by, kind: str, field: str) -> int:
     return count
 
 
-def send_blockers(review: Review, kind: str) -> list[str]:
-    """What stops the decisions or the record (`kind`) being sent now, in words for whoever is
-    sending (the IRO or business support), each naming who acts. Empty when it can go. The
-    send itself refuses with these; the send page and business support's workspace show them
-    first, so nobody is offered a send that would be refused. Reads the annotations of
-    `selectors.with_support_details` where present."""
-    if review.held_on is None:
-        return ["The review is not recorded as held yet: the IRO records it"]
-    has_decisions = getattr(review, "has_decisions", None)
-    if has_decisions is None:
-        has_decisions = review.decisions.exists()
-    if kind == Dispatch.Kind.DECISIONS and not has_decisions:
-        return ["No decisions are recorded for this review yet: the IRO records them"]
-    missing = getattr(review, "child_wording_missing_count", None)
-    if missing is None:
-        missing = len(child_wording_missing(review))
-    if missing:
-        name = known_as(review.child)
-        decisions = "1 decision is" if missing == 1 else f"{missing} decisions are"
-        return [
-            f"{decisions} not yet written in {name}'s words, and the IRO writes them: {name}'s "
-            "letter and copy use those words, not the professional ones"
-        ]
-    return []
-
-
-def child_wording_missing(review: Review) -> list[Decision]:
-    """The review's decisions not yet written in the child's words: a to-do for the IRO."""
-    return list(review.decisions.filter(child_wording=""))
-
-
-def known_as(child: Child) -> str:
-    return child.preferred_name or child.first_name
-
-
 @transaction.atomic
 def save_child_wording(review: Review, *, by, wordings: dict[int, str]) -> list[Decision]:
     """The IRO writes (or confirms) each decision in the child's words. `wordings` maps a
@@ -964,10 +927,9 @@ def mark_letters_posted(review: Review, *, by, dispatch_ids: list[int]) -> int:
     """Business support printed and posted these paper letters of `review` (issue 12, item 21).
     A letter already marked keeps its first date; one of another review is ignored."""
     from carereview.reviews.models import PostedLetter
-    from carereview.reviews.selectors import letters_to_post
 
     chosen = set(dispatch_ids)
-    found = [x for x in letters_to_post(review) if x.dispatch.pk in chosen]
+    found = [x for x in selectors.letters_to_post(review) if x.dispatch.pk in chosen]
     letters = [x.dispatch for x in found if not x.waiting]
     if not letters:
         if found:

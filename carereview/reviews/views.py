@@ -1,6 +1,5 @@
 """The review's pages: book, prepare, hold, record and send (issue 4). Thin: forms and services."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,6 +9,7 @@ from django.urls import reverse
 
 from carereview.children.models import Child
 from carereview.core import access
+from carereview.core.authority import authority
 from carereview.core.calendar import due_words, today, working_calendar
 from carereview.core.forms import parse_id
 from carereview.reviews import forms, selectors, services
@@ -122,7 +122,7 @@ def _support_detail(request, review_id: int):
 def support(request):
     """Business support's workspace: the reviews in their work, each with what is left to do."""
     reviews = selectors.with_support_details(selectors.supported_reviews(request.user))
-    size = settings.CAREREVIEW.get("SUPPORT_PAGE_SIZE", 50)
+    size = authority().support_page_size
     page = Paginator(reviews, size).get_page(request.GET.get("page"))
     rows = [selectors.support_row(r) for r in page.object_list]
     return render(request, "reviews/support.html", {"rows": rows, "page": page})

@@ -21,7 +21,8 @@ from ..engine.periods import SHORT_BREAK_WINDOW_MONTHS
 from ..engine.regimes import ADOPTION_ENDED_RESUMES
 from . import jsontext
 from .business_rules import REVIEW_RULES, Rule
-from .reader import Column, Return, read_folder
+from .folder import read_folder
+from .reader import Column, Return
 
 #: The system's own checks (rules.md §3) reported beside the DfE rules, by review status.
 DATA_ERRORS = {

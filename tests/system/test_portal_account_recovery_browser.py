@@ -13,10 +13,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from carereview.core import second_factor
 from carereview.core.calendar import today
 from carereview.core.testing import make_child
 from carereview.notifications.models import Message
-from carereview.portal import second_factor
 from carereview.portal.testing import make_portal_user
 from tests.system.browsing import check_axe, sign_in, sign_out, visit
 

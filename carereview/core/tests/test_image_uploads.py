@@ -19,6 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from carereview.core.authority import authority
+
 pytestmark = pytest.mark.django_db
 MB = 1024 * 1024
 
@@ -127,7 +129,7 @@ def test_an_ordinary_large_photo_is_stored_smaller_the_right_way_up_without_meta
     service.iro.refresh_from_db()
     stored = service.iro.photo.open("rb").read()
     assert b"PhoneMaker" not in stored and b"Exif" not in stored
-    side = settings.CAREREVIEW["IMAGE_STORED_MAX_SIDE"]
+    side = authority().image_stored_max_side
     assert Image.open(io.BytesIO(stored)).size == (side * 3 // 4, side)  # upright: taller
     assert service.iro.photo.name.endswith(".jpg")
 

@@ -21,6 +21,7 @@ from django.urls import path, reverse
 
 from carereview.config.urls import urlpatterns as project_urls
 from carereview.core import unavailable
+from carereview.core.authority import Authority
 from carereview.core.calendar import today
 from carereview.core.testing import make_child
 from carereview.reviews.models import Meeting, Review
@@ -96,7 +97,7 @@ def assert_unavailable_page(response):
     assert HEADING in body
     assert "Traceback" not in body
     assert SECRET not in body
-    assert response["Retry-After"] == str(unavailable.DEFAULT_RETRY_AFTER_SECONDS)
+    assert response["Retry-After"] == str(Authority().unavailable_retry_after_seconds)
     assert response["Cache-Control"] == "no-store"
     assert response["Content-Type"] == "text/html; charset=utf-8"
 

@@ -2,8 +2,7 @@
 
 from html import unescape
 
-from django.conf import settings
-
+from carereview.core.authority import authority
 from carereview.documents.pdf import html_to_pdf
 from carereview.documents.records import (
     Recipient,
@@ -72,7 +71,7 @@ def test_a_parent_never_sees_the_confidential_address_nor_a_matter_hidden_from_t
     assert "[address withheld]" in html and "is settled in year 5" in html
     assert HIDDEN_FROM_CARER in html
     assert "Robin will start swimming lessons" in html
-    assert settings.CAREREVIEW["AUTHORITY_NAME"] in html
+    assert authority().authority_name in html
     # rules.md §7 (ours, default): the carer's name is left out where the address is hidden.
     assert "Morgan Quenby (Mother)" in html and "The child's carer" in html
     assert "Cara Holt" not in html

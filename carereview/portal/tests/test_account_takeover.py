@@ -17,12 +17,12 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from carereview.core import second_factor
 from carereview.core.calendar import today
 from carereview.core.models import AuditEvent
 from carereview.core.testing import PASSWORD, make_child
 from carereview.notifications.models import Message
 from carereview.notifications.outbox import deliver_due
-from carereview.portal import second_factor
 from carereview.portal.testing import make_portal_user
 from carereview.portal.tests.test_second_factor import code_for, turned_on, wrong_code
 

@@ -12,9 +12,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from carereview.core import second_factor
 from carereview.core.models import AuditEvent
 from carereview.core.testing import make_child
-from carereview.portal import second_factor
 from carereview.portal.testing import make_portal_user
 from carereview.portal.views.security import WRONG_CODE
 

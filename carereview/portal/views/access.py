@@ -13,6 +13,8 @@ from carereview.accounts.models import User
 from carereview.accounts.pending import PORTAL as PENDING
 from carereview.children.models import Child
 from carereview.core.access import describe as describe_access
+from carereview.core.authority import authority
+from carereview.core.second_factor import has_second_factor
 from carereview.portal import services
 from carereview.portal.forms import (
     InviteForm,
@@ -24,7 +26,6 @@ from carereview.portal.forms import (
     SetUpForm,
 )
 from carereview.portal.models import PortalAccess
-from carereview.portal.second_factor import has_second_factor
 from carereview.portal.views.common import render_portal
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -196,8 +197,8 @@ def staff_list(request, pk: int):
         {
             "child": child,
             "accesses": accesses,
-            "min_age": services._cfg("PORTAL_CHILD_MIN_AGE"),
-            "invitation_days": services._cfg("PORTAL_INVITATION_DAYS"),
+            "min_age": authority().portal_child_min_age,
+            "invitation_days": authority().portal_invitation_days,
         },
     )
 

@@ -3,7 +3,6 @@ decided (issue 5, items 2, 3 and 5). Every view starts from the person's own acc
 
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -11,6 +10,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from carereview.core import audit
+from carereview.core.authority import authority
 from carereview.core.calendar import today, working_calendar
 from carereview.core.forms import is_number, parse_id
 from carereview.documents import letters, records, release
@@ -33,10 +33,6 @@ TALKED_ABOUT = [
     "Plans for the future",
     "What you think and how you feel",
 ]
-
-
-def _cfg(name: str):
-    return settings.CAREREVIEW[name]
 
 
 def _recipient(access: PortalAccess) -> records.Recipient:
@@ -78,7 +74,7 @@ def choices_cutoff(review: Review) -> date | None:
     if meeting is None:
         return None
     return working_calendar().subtract_working_days(
-        meeting.on, _cfg("PORTAL_CHOICES_CUTOFF_WORKING_DAYS")
+        meeting.on, authority().portal_choices_cutoff_working_days
     )
 
 

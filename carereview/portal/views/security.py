@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from carereview.accounts.pending import PORTAL as PENDING
 from carereview.core import audit
-from carereview.portal import second_factor as factor
+from carereview.core import second_factor as factor
 from carereview.portal.forms import CodeForm
 from carereview.portal.views.common import render_portal
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from carereview.ssda903.check import run_check, write_json
-from carereview.ssda903.reader import Return, read_folder
+from carereview.ssda903.folder import read_folder
+from carereview.ssda903.reader import Return
 from carereview.ssda903.tables import COLUMNS
 
 REPO = Path(__file__).resolve().parents[3]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from carereview.ssda903.reader import ReadError, parse_date, read_folder
+from carereview.ssda903.folder import read_folder
+from carereview.ssda903.reader import ReadError, parse_date
 from carereview.ssda903.synthetic import write_folder
 
 from .conftest import FIXTURES, check_json, finding_rows, to_xml

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from carereview.ssda903.reader import read_folder
+from carereview.ssda903.folder import read_folder
 from carereview.ssda903.synthetic import write_folder
 
 

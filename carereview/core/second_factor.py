@@ -1,5 +1,6 @@
 """The portal's optional second step at sign-in: a 6-number code from an app on the person's phone
-(issue 5, item 1).
+(issue 5, item 1). Staff use the same devices (accounts.second_factor), and the policy checks a
+portal user's step (core.policy), so it lives in core (moved from portal; ADR 0013).
 
 One time-based (TOTP) device per person, from django-otp. Setting it up makes an unconfirmed
 device; the person scans its QR code (or types its key) into their app and proves it works with a

@@ -47,6 +47,10 @@ class Command(BaseCommand):
         except FrontendUnavailable as problem:
             raise CommandError(str(problem)) from problem
         self.check()
+        # As in production (issue 13, item 3): hashed, compressed copies under var/static, which
+        # WhiteNoise serves. Only files that changed are copied again.
+        self.stdout.write("Collecting static files…")
+        call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("Migrating the database…")
         call_command("migrate", verbosity=0, interactive=False)
         password_file = var / "demo-password.txt"
@@ -99,9 +103,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nServing on http://{address}/ (Ctrl-C to stop)"))
         threading.Thread(target=deliver_outbox_every, args=(3,), daemon=True).start()
         # The demo shows the real error pages (issue 12, item 6), not Django's debug pages that
-        # list every URL: debug off, and the stylesheet served by staticfiles' runserver.
+        # list every URL: debug off. Static files are served by WhiteNoise, as in production
+        # (runserver's own static handler is off when debug is).
         settings.DEBUG = False
-        call_command("runserver", address, use_reloader=False, insecure_serving=True)
+        call_command("runserver", address, use_reloader=False)
 
     def _sign_in(self, label: str, user: User, password: str) -> None:
         self.stdout.write(f"  {label:<32} username {user.username:<14} password {password}")

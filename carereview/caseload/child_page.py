@@ -1,7 +1,10 @@
+"""The child's page: everything that hangs from the child, gathered above the apps it reads
+(moved from children.views, ADR 0013; its URL stays "children:detail")."""
+
 from django.shortcuts import get_object_or_404, render
 
+from carereview.caseload.presenters import ChildPresenter
 from carereview.children.models import Child
-from carereview.children.presenters import ChildPresenter
 from carereview.core import access
 from carereview.core.calendar import today, working_calendar
 from carereview.followup.selectors import overdue_decisions_count

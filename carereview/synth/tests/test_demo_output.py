@@ -49,7 +49,9 @@ def test_demo_prints_sign_ins_for_the_iro_and_social_worker_of_the_portals_child
     tmp_path, settings, capsys
 ):
     settings.VAR_DIR = tmp_path
+    settings.STATIC_ROOT = tmp_path / "static"
     call_command("demo", no_serve=True, children=80)  # 80: the seed gives a portal child
+    assert (tmp_path / "static" / "build" / "app.css").exists()  # collected, as in production
     out = capsys.readouterr().out
     password = (tmp_path / "demo-password.txt").read_text().strip()
     child = Child.objects.get(portal_user__username="demo.child")
@@ -66,6 +68,7 @@ def test_demo_prints_where_to_sign_in_whole_for_staff_and_the_portal(tmp_path, s
     """A new user reads where to go beside the sign-ins, as whole addresses on the port asked
     for, with or without serving: not a path to put together with a line printed later."""
     settings.VAR_DIR = tmp_path
+    settings.STATIC_ROOT = tmp_path / "static"
     call_command("demo", no_serve=True, port=8123, children=80)
     out = capsys.readouterr().out
     staff = out.index("http://127.0.0.1:8123/sign-in/")

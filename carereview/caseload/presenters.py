@@ -1,4 +1,5 @@
-"""What the child's page shows, worked out from the record (display logic only, no writes)."""
+"""What the child's page shows, worked out from the record (display logic only, no writes).
+Moved from children.presenters (ADR 0013): it reads reviews, between reviews and disputes."""
 
 from dataclasses import dataclass
 from datetime import date

@@ -1,3 +1,0 @@
-import { initAll } from "../govuk/govuk-frontend.min.js";
-
-initAll();
