@@ -1,6 +1,6 @@
 from django import forms
 
-from carereview.core.forms import GovukDateInput
+from carereview.core.forms import GovUKDateField, GovUKDateInput
 from carereview.core.typing import choice_field
 
 
@@ -53,11 +53,9 @@ class LookedAfterParentForm(forms.Form):
         error_messages={"required": "Enter the parent's child identifier"},
     )
     # Both must match: an identifier alone could be tried at random to learn who it is.
-    date_of_birth = forms.DateField(
+    date_of_birth = GovUKDateField(
         label="The parent's date of birth",
-        widget=GovukDateInput(),
-        error_messages={
-            "required": "Enter the parent's date of birth",
-            "invalid": "Enter the parent's date of birth as a real date",
-        },
+        subject="the parent's date of birth",
+        widget=GovUKDateInput(autocomplete="bday"),
     )
+    label_sizes = {"parent": "s", "date_of_birth": "s"}

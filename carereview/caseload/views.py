@@ -11,6 +11,7 @@ from carereview.allocation.selectors import (
     siblings_with_different_iros,
 )
 from carereview.allocation.services import appointment_counts, notice_counts
+from carereview.caseload.forms import CaseloadFilterForm
 from carereview.caseload.selectors import caseload
 from carereview.children.models import Child
 from carereview.core.authority import authority
@@ -84,6 +85,7 @@ def _render_caseload(request, queryset, *, title, intro, person=None, scheduling
         "caseload/caseload.html",
         {
             "v": view,
+            "filters": CaseloadFilterForm(view, scheduling=scheduling),
             "title": title,
             "intro": intro,
             "person": person,

@@ -110,6 +110,9 @@ class ImageUpload(forms.ImageField):
     """Django's ImageField, with `check` run first: a file too big or with too many pixels is
     refused before Pillow reads past its header. The help text says the size limit."""
 
+    # A plain file input (GOV.UK's file upload): the form says itself how to remove a photo.
+    widget = forms.FileInput(attrs={"accept": "image/jpeg,image/png"})
+
     def to_python(self, data):
         if data in self.empty_values:
             return None

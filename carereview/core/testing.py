@@ -17,6 +17,18 @@ from carereview.reviews.models import Consultation, Exclusion, Invitation, Meeti
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test-only
 
 
+def date_parts(name: str, day: date | None) -> dict[str, str]:
+    """What the GOV.UK date input posts for `day`: `{name}_day`, `_month` and `_year`, as a
+    person types them (no leading zeros); three empty boxes for None."""
+    if day is None:
+        return {f"{name}_day": "", f"{name}_month": "", f"{name}_year": ""}
+    return {
+        f"{name}_day": str(day.day),
+        f"{name}_month": str(day.month),
+        f"{name}_year": str(day.year),
+    }
+
+
 def make_user(username: str, role: str, team: Team | None = None, **extra) -> User:
     user = User(
         username=username,

@@ -147,13 +147,13 @@ class ResolveForm(forms.Form):
 
 
 class CafcassForm(forms.Form):
-    referred_on = date_field("Date of the referral")
+    referred_on = date_field("Date of the referral", subject="the date of the referral")
     note = text_field("Note (optional)", help_text="Who you spoke to at Cafcass, and what next")
 
 
 class PeriodForm(forms.Form):
-    start = date_field("From")
-    end = date_field("To")
+    start = date_field("From", subject="the start of the period")
+    end = date_field("To", subject="the end of the period")
 
     def clean(self):
         super().clean()

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from carereview.children.models import Child
 from carereview.core.authority import authority
 from carereview.core.calendar import today
-from carereview.core.forms import GovukDateInput
+from carereview.core.forms import PARTS, GovUKDateField
 from carereview.core.typing import choice_field
 from carereview.reports import selectors
 from carereview.reports.kept import kept
@@ -35,11 +35,10 @@ def page_size() -> int:
 
 class ReportForm(forms.Form):
     year = forms.TypedChoiceField(label="Reporting year (1 April to 31 March)", coerce=int)
-    as_at = forms.DateField(
+    as_at = GovUKDateField(
         label="As at",
-        help_text="Reviews not held by this date count as missing. For example, 31 March 2026.",
-        widget=GovukDateInput(format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a real date for the as-at date"},
+        subject="the as-at date",
+        help_text="Reviews not held by this date count as missing. For example, 31 3 2026.",
     )
 
     def __init__(self, data, *, now: date):
@@ -74,14 +73,19 @@ def _choices(request, now: date) -> tuple[ReportForm, int, date]:
     """The form as filled in (defaults: as at today, in the reporting year of the as-at date),
     and the year and date to show: the defaults while the form has a problem."""
     data = request.GET.copy()
-    if not data.get("as_at"):
-        data["as_at"] = now.isoformat()
+    field = ReportForm.base_fields["as_at"]
+    try:
+        # The three boxes of the date input, or an ISO date in a link (the CSV link's).
+        as_at = field.to_python(field.widget.value_from_datadict(data, {}, "as_at"))
+    except forms.ValidationError:
+        as_at = None  # the form says what is wrong
+    else:
+        if as_at is None:  # nothing typed: as at today
+            for part in PARTS:
+                data.pop(f"as_at_{part}", None)
+            data["as_at"] = now.isoformat()
     if not data.get("year"):
-        try:
-            as_at = date.fromisoformat(data["as_at"])
-        except ValueError:
-            as_at = now
-        data["year"] = str(year_of(min(as_at, now)))
+        data["year"] = str(year_of(min(as_at or now, now)))
     form = ReportForm(data, now=now)
     if form.is_valid():
         return form, form.cleaned_data["year"], form.cleaned_data["as_at"]
@@ -121,7 +125,7 @@ def timeliness(request):
     paginator = Paginator(report.by_iro, page_size())
     page = paginator.get_page(request.GET.get("page"))
     csv_query = request.GET.copy()
-    for key in ("page", "refresh"):
+    for key in ("page", "refresh", *(f"as_at_{part}" for part in PARTS)):
         csv_query.pop(key, None)
     csv_query["format"] = "csv"
     csv_query["year"], csv_query["as_at"] = str(year), as_at.isoformat()

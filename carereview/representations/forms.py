@@ -7,6 +7,7 @@ from django import forms
 
 from carereview.core.authority import authority
 from carereview.core.calendar import today
+from carereview.core.forms import GovUKDateField
 from carereview.core.typing import choice_field
 from carereview.representations import services
 from carereview.representations.models import Representation
@@ -15,21 +16,10 @@ TEXT_LIMIT = services.TEXT_LIMIT
 EARLIEST = date(1900, 1, 1)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def date_field(label: str, *, required: bool, what: str, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=DateInput(),
-        error_messages={"required": f"Enter {what}", "invalid": f"Enter {what} as a real date"},
-    )
+def date_field(label: str, *, required: bool, what: str, help_text: str = "") -> GovUKDateField:
+    """A date typed in the GOV.UK date input: "Enter {what}", "{What} must include a month",
+    "{What} must be a real date"."""
+    return GovUKDateField(label=label, required=required, help_text=help_text, subject=what)
 
 
 def text_field(
@@ -40,7 +30,7 @@ def text_field(
         required=required,
         help_text=help_text,
         max_length=limit,
-        widget=forms.Textarea if rows else forms.TextInput,
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput,
         error_messages={
             "required": f"Enter {what}",
             "max_length": f"{label} must be {limit} characters or fewer (you wrote %(show_value)d)",

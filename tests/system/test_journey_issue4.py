@@ -45,6 +45,8 @@ from carereview.reviews.services import booking_warnings
 from tests.system import browsing
 from tests.system.browsing import (
     check_axe,
+    expect_date,
+    fill_date,
     focused,
     iro_checks_what_parents_read,
     sign_in,
@@ -159,10 +161,10 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     click_and_check(page, page.get_by_role("link", name="Book the next review"))
     expect(page.get_by_role("heading", name="Book a review meeting", level=1)).to_be_visible()
     expect(page.locator("main")).to_contain_text(f"The next review is due by {due:%A} {due.day}")
-    expect(page.get_by_label("Date of the meeting")).to_have_value(iso(due))
+    expect_date(page, "Date of the meeting", due)
 
     saturday = t + timedelta(days=(5 - t.weekday()) % 7 or 7)
-    page.get_by_label("Date of the meeting").fill(iso(saturday))
+    fill_date(page, "Date of the meeting", saturday)
     page.get_by_label("Time").fill("10:30")
     page.get_by_label("Where").fill("Family centre, 5 Market Street")
     expect(page.get_by_label("Book it anyway")).to_have_count(0)
@@ -183,7 +185,7 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
 
     # The meeting is today instead (still after the due date). Ticking the box confirms only
     # the date the warnings were shown for, so the new date is warned about first.
-    page.get_by_label("Date of the meeting").fill(iso(t))
+    fill_date(page, "Date of the meeting", t)
     page.get_by_label("Book it anyway").check()
     click_and_check(page, page.get_by_role("button", name="Book the meeting"))
     expect(page).to_have_title(re.compile(r"^Error: Book a review meeting"))
@@ -246,7 +248,7 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     def tick(label: str, done_on: date) -> None:
         click_and_check(page, page.get_by_role("link", name=f"Record {label.lower()}"))
         expect(page.get_by_role("heading", name=label, level=1)).to_be_visible()
-        page.get_by_label("Date done").fill(iso(done_on))
+        fill_date(page, "Date done", done_on)
         click_and_check(page, page.get_by_role("button", name="Save"))
         expect(banner(page)).to_contain_text(f"{label}: recorded.")
 
@@ -325,7 +327,7 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     page.get_by_label("The reason, as it will be written to them").fill(
         "A court order says you may not attend meetings about Jamie."
     )
-    expect(page.get_by_label("Separate meeting with the IRO offered on")).to_have_value(iso(t))
+    expect_date(page, "Separate meeting with the IRO offered on", t)
     click_and_check(page, page.get_by_role("button", name="Record and write the letter"))
     exclusion = Exclusion.objects.get(review=review, person=father)
     assert page.url.endswith(f"/reviews/exclusions/{exclusion.pk}/")
@@ -418,11 +420,11 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     first.get_by_label("Who is responsible (a person)").select_option(
         label=f"{service.social_worker2.get_full_name()} (Social worker)"
     )
-    first.get_by_label("By when").fill(iso(t + timedelta(days=28)))
+    fill_date(first, "By when", t + timedelta(days=28))
     second = page.get_by_role("group", name="Decision 2")
     second.get_by_label("Decision", exact=True).fill(DECISION_2)
     second.get_by_label("or a role").fill("The designated teacher")
-    second.get_by_label("By when").fill(iso(t + timedelta(days=42)))
+    fill_date(second, "By when", t + timedelta(days=42))
 
     # PN0 is only for a child under 4: the DfE rule is named, and nothing is lost.
     page.get_by_role("radio", name=re.compile(r"^PN0:")).check()

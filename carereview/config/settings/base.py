@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own form templates, for the GOV.UK form renderer's TemplatesSetting (ADR 0014).
+    "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
     "carereview.core",
     "carereview.accounts",
@@ -99,6 +101,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render as GOV.UK components: carereview/core/govuk_forms.py (ADR 0014).
+FORM_RENDERER = "carereview.core.govuk_forms.GovUKFormRenderer"
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out account or address before any password is checked

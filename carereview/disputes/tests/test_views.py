@@ -283,7 +283,16 @@ def test_escalate_resolve_and_refer_through_the_pages(client, service, child, on
     assert DisputeStep.objects.filter(stage="team_manager", addressee=service.team_manager)
     cafcass = reverse("disputes:cafcass", args=[dispute.pk])
     response, html = page(client, service.iro, cafcass, referred_on="not a date")
-    assert "Enter a real date" in html
+    assert "The date of the referral must be a real date" in html
+    response, html = page(
+        client,
+        service.iro,
+        cafcass,
+        referred_on_day="29",
+        referred_on_month="2",
+        referred_on_year="2025",
+    )
+    assert "The date of the referral must be a real date" in html
     response, html = page(client, service.iro, cafcass, referred_on="2030-01-01")
     assert "cannot be in the future" in html
     response, _ = page(client, service.iro, cafcass, referred_on=DAY.isoformat(), note="n")

@@ -152,8 +152,40 @@ def test_someone_who_may_read_but_not_update_gets_no_form_and_a_403_on_post(clie
     ("form", "message"),
     [
         ({"status": "done", "note": "x" * 100_000}, "5000 characters or fewer"),
-        ({"status": "done", "note": "Done", "done_on": "2026-02-30"}, "Enter a real date"),
-        ({"status": "done", "note": "Done", "done_on": "yesterday"}, "Enter a real date"),
+        (
+            {
+                "status": "done",
+                "note": "Done",
+                "done_on_day": "30",
+                "done_on_month": "2",
+                "done_on_year": "2026",
+            },
+            "The date it was done must be a real date",
+        ),  # fmt: skip
+        (
+            {
+                "status": "done",
+                "note": "Done",
+                "done_on_day": "3",
+                "done_on_month": "",
+                "done_on_year": "2026",
+            },
+            "The date it was done must include a month",
+        ),  # fmt: skip
+        (
+            {
+                "status": "done",
+                "note": "Done",
+                "done_on_day": "yesterday",
+                "done_on_month": "",
+                "done_on_year": "",
+            },
+            "The date it was done must include a month and year",
+        ),  # fmt: skip
+        (
+            {"status": "done", "note": "Done", "done_on": "yesterday"},
+            "The date it was done must be a real date",
+        ),
         ({"status": "done", "note": "", "done_on": ""}, "Enter a note saying what was done"),
         ({"status": "done", "note": "Done", "done_on": ""}, "Enter the date it was done"),
         ({"status": "<script>", "note": "Done"}, "Choose how the decision stands"),
@@ -365,7 +397,9 @@ def test_the_iro_records_the_midway_check_with_an_earlier_review(client, service
     assert page.status_code == 200
     html = page.content.decode()
     assert "Arrange a visit to the new school" in html
-    assert f'value="{TODAY.isoformat()}"' in html  # done on: today by default
+    # Done on: today by default, in the day, month and year boxes.
+    for part, value in (("day", TODAY.day), ("month", TODAY.month), ("year", TODAY.year)):
+        assert f'name="done_on_{part}" value="{value}"' in html
     required = TODAY + timedelta(days=7)
     bad = client.post(url, {"outcome": "earlier_review", "progress_note": "Drift", "done_on": ""})
     assert bad.status_code == 200
@@ -445,7 +479,16 @@ def test_a_social_worker_tells_the_iro_and_it_lands_unseen(client, service, chil
 @pytest.mark.parametrize(
     ("form", "message"),
     [
-        ({"kind": "s47", "occurred_on": "2026-02-30", "details": "x"}, "Enter a real date"),
+        (
+            {
+                "kind": "s47",
+                "occurred_on_day": "30",
+                "occurred_on_month": "feb",
+                "occurred_on_year": "2026",
+                "details": "x",
+            },
+            "The date it happened must be a real date",
+        ),  # fmt: skip
         (
             {"kind": "s47", "occurred_on": (TODAY + timedelta(1)).isoformat(), "details": "x"},
             "cannot be in the future",

@@ -8,11 +8,12 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from carereview.core import audit
 from carereview.core.authority import authority
 from carereview.core.calendar import today, working_calendar
-from carereview.core.forms import is_number, parse_id
+from carereview.core.forms import ChoiceFilterForm, is_number, parse_id
 from carereview.documents import letters, records, release
 from carereview.portal import services as portal_services
 from carereview.portal.forms import ChoicesForm, SeparateMeetingForm, VisitRequestForm
@@ -331,6 +332,12 @@ def after(request, child_id: int):
         if chosen is None:
             raise Http404("No such review")
     context = {"held": held, "chosen": chosen, "version": None, "blocks": [], "excluded": None}
+    context["review_filter"] = ChoiceFilterForm(
+        "review",
+        "Which review",
+        [(r.pk, date_format(r.held_on, "j F Y")) for r in held],
+        chosen.pk if chosen else None,
+    )
     if chosen is not None:
         recipient = records.recipient_for_person(chosen, access.person)
         context["excluded"] = _exclusion(chosen, access)
