@@ -41,7 +41,7 @@ class SiblingReasonNeeded(AllocationRefused):
 
 @dataclass(frozen=True)
 class _Kind:
-    model: type
+    model: type[IROAllocation] | type[SocialWorkerAllocation]
     person_field: str
     child_field: str
     role: str
@@ -111,6 +111,7 @@ def _sibling_reason(child: Child, iro, given: str) -> str:
         return given
     conflicted = []
     for sibling in siblings:
+        assert sibling.current_iro is not None  # filtered on current_iro__isnull=False
         reasons = iro_appointment_conflicts(sibling.current_iro, child)
         if not reasons and sibling.current_iro.is_active:
             names = " or ".join(sorted({s.first_name + "'s" for s in siblings}))

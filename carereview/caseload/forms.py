@@ -5,6 +5,7 @@ from django import forms
 
 from carereview.caseload.selectors import CaseloadView
 from carereview.core.govuk_forms import input_attrs
+from carereview.core.typing import choice_field
 
 
 class SearchInput(forms.TextInput):
@@ -32,8 +33,8 @@ class CaseloadFilterForm(forms.Form):
             },
             auto_id="%s",
         )
-        self.fields["status"].choices = list(view.status_choices.items())
-        self.fields["legal"].choices = [("", "All"), *view.legal_choices]
-        self.fields["placement"].choices = [("", "All"), *view.placement_choices]
+        choice_field(self, "status").choices = list(view.status_choices.items())
+        choice_field(self, "legal").choices = [("", "All"), *view.legal_choices]
+        choice_field(self, "placement").choices = [("", "All"), *view.placement_choices]
         if scheduling:  # the scheduling list shows children without these filters
             del self.fields["legal"], self.fields["placement"]

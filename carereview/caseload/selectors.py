@@ -1,15 +1,21 @@
 """The caseload list: filter, sort and page a scoped set of children."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
 
 from carereview.children import codes
 from carereview.core.authority import authority
 
-SORTS = {
+if TYPE_CHECKING:
+    from carereview.children.models import Child
+
+SORTS: dict[str, list[str | OrderBy]] = {
     "due": [F("next_review_due").asc(nulls_last=True), "last_name", "first_name"],
     "name": ["last_name", "first_name"],
     "legal": ["current_legal_status", "last_name", "first_name"],
@@ -26,7 +32,7 @@ DUE_SOON_DAYS = 28
 
 @dataclass
 class CaseloadRow:
-    child: object
+    child: Child
     today: date
     stage: object = None
 
@@ -60,7 +66,7 @@ class CaseloadView:
     status_choices: dict = field(default_factory=dict)
 
 
-def _descending(orderings):
+def _descending(orderings: list[str | OrderBy]) -> list[OrderBy]:
     out = []
     for o in orderings:
         if isinstance(o, str):

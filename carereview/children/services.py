@@ -125,6 +125,7 @@ def refresh_summary(
     errors = {e.review_date: e.message for e in result.errors}
     seen: set[date] = set()
     for review in reviews:
+        assert review.held_on is not None  # filtered on held_on__isnull=False
         found = counted.get(review.held_on) if review.held_on not in seen else None
         seen.add(review.held_on)
         review.counts = found is not None

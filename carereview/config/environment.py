@@ -7,6 +7,8 @@ that is missing or bad, not just the first: `ImproperlyConfigured`, which `carer
 command line turns into that message and exit status 2 (carereview/cli.py).
 """
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ImproperlyConfigured
 from environs import Env, EnvValidationError
 from marshmallow import ValidationError
@@ -36,8 +38,10 @@ def sealed(env: Env, where: str) -> None:
     try:
         env.seal()
     except EnvValidationError as problem:
+        by_name = problem.error_messages
+        assert isinstance(by_name, Mapping)  # seal() reports the messages by variable
         lines = []
-        for name, messages in problem.error_messages.items():
+        for name, messages in by_name.items():
             if _NOT_SET in messages:
                 lines.append(f"{name} is not set.")
             else:

@@ -509,12 +509,15 @@ def settings_table() -> str:
     """The README's table of the authority's settings: name, default, meaning."""
     rows = ["| Setting | Default | Meaning |", "| --- | --- | --- |"]
     info = msgspec.inspect.type_info(Authority)
+    assert isinstance(info, msgspec.inspect.StructType)
     for field in info.fields:
         default = field.default
         if field.name == "dispute_ladder":
             shown = " → ".join(f"{s.code} ({s.working_days})" for s in default)
         else:
             shown = repr(default) if isinstance(default, str) else str(default)
-        meaning = field.type.extra_json_schema["description"]
+        described = field.type  # each field is Annotated with its Meta(description=...)
+        assert isinstance(described, msgspec.inspect.Metadata) and described.extra_json_schema
+        meaning = described.extra_json_schema["description"]
         rows.append(f"| `{field.encode_name}` | `{shown}` | {meaning} |")
     return "\n".join(rows) + "\n"

@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator
 
 from carereview.core.govuk_forms import input_attrs
 from carereview.core.models import BankHoliday
+from carereview.core.typing import form_field
 
 #: The largest id a database key holds (a signed 64-bit integer).
 LARGEST_ID = 2**63 - 1
@@ -46,7 +47,7 @@ class SignInForm(AuthenticationForm):
         # AuthenticationForm sets the username's max_length after making the field, so nothing
         # enforces it: a longer name reached authenticate() and django-axes, whose record of
         # the attempt cannot hold it (a 500 on PostgreSQL). Refused here instead.
-        username = self.fields["username"]
+        username = form_field(self, "username", forms.CharField)
         username.validators.append(MaxLengthValidator(username.max_length or 150))
         # GOV.UK widths and autocomplete; no autofocus (it moves a screen reader past the page).
         username.widget.attrs = input_attrs(width=20, autocomplete="username", spellcheck=False)
@@ -112,14 +113,16 @@ def read_date(day: str | None, month: str | None, year: str | None) -> date | No
     wrong = tuple(
         part
         for part, highest in (("day", 31), ("month", 12), ("year", 9999))
-        if numbers[part] is None or not 1 <= numbers[part] <= highest
+        if (number := numbers[part]) is None or not 1 <= number <= highest
     )
     if wrong:
         raise DateProblem("invalid", wrong)
     if len(typed["year"]) != 4:
         raise DateProblem("year_digits", ("year",))
+    y, m, d = numbers["year"], numbers["month"], numbers["day"]
+    assert y is not None and m is not None and d is not None  # else wrong, above
     try:
-        return date(numbers["year"], numbers["month"], numbers["day"])
+        return date(y, m, d)
     except ValueError:  # 31 February, 29 February in a year that is not a leap year
         raise DateProblem("invalid", ("day",)) from None
 
@@ -141,7 +144,9 @@ class GovUKDateInput(forms.MultiWidget):
         """`autocomplete="bday"` for a date of birth: the boxes get bday-day, bday-month and
         bday-year."""
         self.autocomplete = autocomplete
-        boxes = {part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in PARTS}
+        boxes: dict[str, forms.Widget | type[forms.Widget]] = {
+            part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in PARTS
+        }
         super().__init__(boxes, attrs)
 
     def decompress(self, value):
@@ -230,7 +235,7 @@ class GovUKDateField(forms.Field):
             return f"{subject} must include a {' and '.join(problem.parts)}"
         if problem.code == "year_digits":
             return "Year must include 4 numbers"
-        return self.error_messages.get("invalid") or f"{subject} must be a real date"
+        return str(self.error_messages.get("invalid") or f"{subject} must be a real date")
 
     def to_python(self, value):
         if isinstance(value, date):

@@ -69,8 +69,9 @@ class SecurityCodeInput(widgets.TextInput):
         return None
 
 
-def _classes(*names: str | None) -> str:
-    return " ".join(name for name in names if name)
+def _classes(*names: object) -> str:
+    """The class names given (`x and "name"` gives a falsy value for a class left out)."""
+    return " ".join(name for name in names if isinstance(name, str) and name)
 
 
 class GovUKBoundField(BoundField):

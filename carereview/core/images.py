@@ -90,8 +90,10 @@ def smaller_copy(upload) -> tuple[ContentFile, str]:
     check(upload)
     side = authority().image_stored_max_side
     upload.seek(0)
-    with Image.open(upload) as image:
+    with Image.open(upload) as opened:
+        image: Image.Image = opened
         fmt = image.format
+        assert fmt in FORMATS, "check() refuses any other format"
         # A JPEG decodes straight at a reduced scale (draft): the full image is never held.
         image.draft("RGB" if image.mode == "CMYK" else image.mode, (side, side))
         image.thumbnail((side, side))

@@ -3,6 +3,7 @@
 Used by the unit tests and the browser tests alike. Only synthetic people.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,7 +12,7 @@ from carereview.accounts.models import Role, Team, User
 from carereview.allocation.models import IROAllocation, SocialWorkerAllocation
 from carereview.children.models import Child, Episode, Person, Relationship
 from carereview.children.services import refresh_summary
-from carereview.reviews.models import Review
+from carereview.reviews.models import Consultation, Exclusion, Invitation, Meeting, Review
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test-only
 
@@ -142,7 +143,7 @@ def make_child(
     iro: User | None = None,
     social_worker: User | None = None,
     start: date | None = None,
-    reviews: list[date] = (),
+    reviews: Sequence[date] = (),
     first_name: str = "Robin",
     last_name: str | None = None,
     dob: date = date(2014, 5, 14),
@@ -198,11 +199,11 @@ def make_child(
 
 @dataclass
 class ReviewObjects:
-    review: object
-    meeting: object
-    consultation: object
-    invitation: object
-    exclusion: object
+    review: Review
+    meeting: Meeting
+    consultation: Consultation
+    invitation: Invitation
+    exclusion: Exclusion
 
 
 def make_review_objects(child: Child, by: User) -> ReviewObjects:
@@ -224,6 +225,7 @@ def make_review_objects(child: Child, by: User) -> ReviewObjects:
         method="letter",
     )
     invitation = review.invitations.exclude(for_child=True).first()
+    assert invitation is not None, "the child's people are invited"
     father = Person.objects.create(first_name="Frankie", last_name=child.last_name)
     Relationship.objects.create(
         child=child, person=father, kind=Relationship.Kind.FATHER, parental_responsibility=True

@@ -90,7 +90,7 @@ def unavailable_response() -> HttpResponse:
     # Set here: the response may replace one that XFrameOptionsMiddleware has already passed.
     response["X-Frame-Options"] = "DENY"
     # Logged here, once, without the path: Django's handler need not log it again.
-    response._has_been_logged = True
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own private flag
     return response
 
 

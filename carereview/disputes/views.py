@@ -174,6 +174,7 @@ def escalate(request, dispute_id: int):
             "Cafcass.",
         )
         return redirect("disputes:detail", dispute_id=dispute.pk)
+    assert current is not None and here is not None  # else there is no stage higher
     preview = ladder.preview(dispute.child, higher, after=here, previous=current.addressee)
     form = forms.EscalateForm(
         request.POST or None, stages=higher, preview=preview, initial={"to_stage": higher[0].code}

@@ -26,7 +26,7 @@ from carereview.reviews.models import Dispatch, Invitation, Review
 KINDS = frozenset({Dispatch.Kind.INVITATION, Dispatch.Kind.DECISIONS, Dispatch.Kind.RECORD})
 
 
-def _subject(kind: str, first_name: str, for_child: bool) -> str:
+def _subject(kind: Dispatch.Kind, first_name: str, for_child: bool) -> str:
     if for_child:
         return {
             Dispatch.Kind.INVITATION: "Your Child in Care Review: your invitation",
@@ -40,7 +40,7 @@ def _subject(kind: str, first_name: str, for_child: bool) -> str:
     }[kind]
 
 
-def _what(kind: str, for_child: bool) -> str:
+def _what(kind: Dispatch.Kind, for_child: bool) -> str:
     if for_child:
         return {
             Dispatch.Kind.INVITATION: "your invitation to your review",
@@ -104,7 +104,7 @@ def queue_document_email(
     contact = f"your IRO, {iro}, or " if iro else ""
     body = (
         f"Dear {greeting},\n\n"
-        f"Here is {_what(kind, for_child)}.\n\n"
+        f"Here is {_what(Dispatch.Kind(kind), for_child)}.\n\n"
         f"If you have any questions, contact {contact}the IRO Service on "
         f"{authority().iro_service_phone}.\n\n"
         f"{authority().authority_name}\n"
@@ -112,13 +112,13 @@ def queue_document_email(
     filename = (
         "letter-about-your-review.pdf"
         if for_child and kind == Dispatch.Kind.RECORD
-        else FILENAMES[kind]
+        else FILENAMES[Dispatch.Kind(kind)]
     )
     return notify(
         key,
         to=email,
         channel="email",
-        subject=_subject(kind, child.first_name, for_child),
+        subject=_subject(Dispatch.Kind(kind), child.first_name, for_child),
         body=body,
         attachments=[File(filename, pdf)],
     )

@@ -98,7 +98,8 @@ def recipient_for_invitation(review: Review, invitation: Invitation) -> Recipien
     if invitation.for_child:
         return Recipient("child", review.child.full_name)
     if invitation.person_id:
-        kind, person = _person_kinds(review).get(invitation.person_id, ("other", invitation.person))
+        unrelated: tuple[RecipientKind, Person | None] = ("other", invitation.person)
+        kind, person = _person_kinds(review).get(invitation.person_id, unrelated)
         return Recipient(kind, str(person), person=person)
     return Recipient("full", invitation.name, staff=invitation.staff)
 

@@ -59,7 +59,8 @@ class DecisionUpdateForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("status") == Decision.Status.DONE:
             if not data.get("note", "").strip() and "note" not in self.errors:
                 self.add_error("note", "Enter a note saying what was done")
@@ -88,7 +89,8 @@ class MidwayForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("outcome") == MidwayCheck.Outcome.EARLIER_REVIEW
             and not data.get("required_by")
@@ -125,7 +127,8 @@ class EventSeenForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("earlier_review") and not data.get("required_by"):
             if "required_by" not in self.errors:
                 self.add_error("required_by", "Enter the date the earlier review is needed by")

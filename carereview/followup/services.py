@@ -280,6 +280,7 @@ def record_midway_check(
     check.done_on = done_on
     check.done_by = by
     if earlier:
+        assert required_by is not None  # else _earlier_review_problems refused it above
         check.earlier_review = require_earlier_review(
             child,
             by=by,
@@ -513,6 +514,7 @@ def mark_event_seen(
         event.seen_by = by
         fields += ["seen_at", "seen_by"]
     if earlier_review:
+        assert required_by is not None  # else _earlier_review_problems refused it above
         event.earlier_review = require_earlier_review(
             child,
             by=by,

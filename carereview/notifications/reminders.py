@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
+from carereview.accounts.models import User
 from carereview.children.models import Child
 from carereview.core.authority import authority
 from carereview.core.calendar import due_words, today, working_calendar
@@ -35,7 +36,7 @@ from .outbox import notify
 
 log = logging.getLogger(__name__)
 
-PAPER_NAMES = {
+PAPER_NAMES: dict[str, str] = {
     ChecklistEntry.Item.CARE_PLAN: "the care plan",
     ChecklistEntry.Item.EDUCATION_PLAN: "the personal education plan",
     ChecklistEntry.Item.HEALTH_PLAN: "the health plan",
@@ -174,15 +175,18 @@ def papers_late(run: Run) -> int:
     for review in reviews:
         presenter = ReviewPresenter(review, run.as_at, run.calendar)
         meeting = presenter.meeting_date
-        rows = [row for row in presenter.checklist if row.item in PAPERS and row.deadline]
-        missing = [row for row in rows if row.deadline.late and not row.deadline.done]
+        missing = [
+            (row, row.deadline)
+            for row in presenter.checklist
+            if row.item in PAPERS and row.deadline and row.deadline.late and not row.deadline.done
+        ]
         if not missing or meeting is None or run.as_at > meeting:
             continue
-        papers_due = missing[0].deadline.due
+        papers_due = missing[0][1].due
         if not run.reached(run.first_working_day_after(papers_due)):
             continue
         child = review.child
-        what = ", ".join(PAPER_NAMES.get(row.item, row.label) for row in missing)
+        what = ", ".join(PAPER_NAMES.get(row.item, row.label) for row, _ in missing)
         for user in _distinct(child.current_social_worker, child.current_iro):
             made += _send(
                 f"papers-late:{review.pk}:{meeting}:{user.pk}",
@@ -364,8 +368,8 @@ def dispute_response_overdue(run: Run) -> int:
     return made
 
 
-def _distinct(*users):
-    seen = {}
+def _distinct(*users: User | None) -> list[User]:
+    seen: dict[int, User] = {}
     for user in users:
         if user is not None:
             seen.setdefault(user.pk, user)

@@ -11,6 +11,7 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from carereview.core.forms import GovUKDateField
 from carereview.core.govuk_forms import SecurityCodeInput, input_attrs
 from carereview.core.images import ImageUpload, limits_in_words
+from carereview.core.typing import choice_field, form_field
 from carereview.reviews.models import Review
 
 LONG = 3000
@@ -27,7 +28,7 @@ class PortalSignInForm(AuthenticationForm):
         # AuthenticationForm sets the username's max_length after making the field, so nothing
         # enforces it: a longer name reached authenticate() and django-axes, whose record of
         # the attempt cannot hold it (a 500 on PostgreSQL). Refused here instead.
-        username = self.fields["username"]
+        username = form_field(self, "username", forms.CharField)
         username.validators.append(MaxLengthValidator(username.max_length or 150))
         # GOV.UK widths and autocomplete; no autofocus (it moves a screen reader past the page).
         username.widget.attrs = input_attrs(width=20, autocomplete="username", spellcheck=False)
@@ -84,7 +85,8 @@ class SetUpForm(forms.Form):
         self.user_for_checks = user_for_checks
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords are not the same")
@@ -153,10 +155,11 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, people: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["who"].choices = people
+        choice_field(self, "who").choices = people
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         sent_to = data.get("sent_to", "").strip()
         channel = data.get("channel")
         if sent_to and channel == "email":
@@ -329,7 +332,8 @@ class ProfileForm(forms.Form):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("contact_by") == "text" and not data.get("mobile", "").strip():
             self.add_error("mobile", "Enter a mobile number, or choose email for reminders")
         if data.get("contact_by") == "email" and not data.get("email", "").strip():

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -278,7 +279,7 @@ def contacts(access: PortalAccess) -> list[tuple[str, str]]:
     mobile on their record and on their sign-ins (this access's, and those of every access they
     held before, ended ones included), and wherever a link they used was sent. (Not where a link
     still waiting went: nobody has shown that address is theirs.)"""
-    source = access.person if access.person_id else access.child
+    source = access.person or access.child
     found = [("email", source.email), ("text", source.phone)]
     # Every access of the same person (the child's own, for the child), this one included.
     theirs = (
@@ -287,7 +288,7 @@ def contacts(access: PortalAccess) -> list[tuple[str, str]]:
         else PortalAccess.objects.filter(child=access.child_id, person__isnull=True)
     )
     users = {access.user_id} | set(theirs.exclude(user=None).values_list("user", flat=True))
-    for user in User.objects.filter(pk__in=users - {None}).order_by("pk"):
+    for user in User.objects.filter(pk__in={u for u in users if u is not None}).order_by("pk"):
         found += [("email", user.email), ("text", user.mobile)]
     used = PortalInvitation.objects.filter(used_at__isnull=False)
     used = used.filter(Q(access__in=theirs) | Q(access__user__in=users - {None}) | Q(access=access))
@@ -308,7 +309,7 @@ def tell(
     key: str,
     subject: str,
     body: str,
-    besides: list[tuple[str, str]] = (),
+    besides: Sequence[tuple[str, str]] = (),
 ) -> int:
     """Tell the person at every contact we hold for them (but `besides`), through the outbox,
     once each for `key`. How many were stored."""
@@ -337,6 +338,7 @@ def reset_password(invitation: PortalInvitation, *, password: str, code: str = "
     from carereview.core import second_factor as factor
 
     user = invitation.access.user
+    assert user is not None  # a new-sign-in link is for someone who has a sign-in
     device = factor.confirmed_device(user)
     if device is not None:
         wait = factor.throttle_message(device)
@@ -502,17 +504,13 @@ def find_invitation(token: str) -> PortalInvitation | None:
 
 def existing_user(access: PortalAccess) -> User | None:
     """The sign-in this person already has (a parent invited for a second child)."""
-    if access.person_id:
-        access.person.refresh_from_db(fields=["portal_user"])
+    person = access.person
+    if person is not None:
+        person.refresh_from_db(fields=["portal_user"])
     else:
         access.child.refresh_from_db(fields=["portal_user"])
-    if access.person_id and access.person.portal_user_id:
-        user = access.person.portal_user
-        return user if user.is_active else None
-    if access.person_id is None and access.child.portal_user_id:
-        user = access.child.portal_user
-        return user if user.is_active else None
-    return None
+    user = person.portal_user if person is not None else access.child.portal_user
+    return user if user is not None and user.is_active else None
 
 
 @transaction.atomic

@@ -168,6 +168,11 @@ def _server_major(t: Target) -> int:
         connection.ensure_connection()
     except Exception as error:
         raise BackupError(f"Could not connect to {t.describe()}: {error}") from error
+    # Backups are of PostgreSQL only (Target); its wrapper knows the server's version.
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    if not isinstance(connection, DatabaseWrapper):
+        raise BackupError(f"{t.describe()} is not a PostgreSQL database")
     return connection.pg_version // 10000
 
 

@@ -244,6 +244,8 @@ def carry_out(proposal_id: int, *, run_by: str | None = None, using: str = "defa
         now = timezone.now()
         going, kept = _check_again(proposal, today(), using)
         erased = erase.erase_children([i.child_pk for i in going], using=using)
+        # _approved: a second administrator approved it, then.
+        assert proposal.approved_by is not None and proposal.approved_at is not None
         entry = DeletionLog.objects.using(using).create(
             proposal=proposal,
             proposed_by=proposal.proposed_by.username,

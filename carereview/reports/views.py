@@ -15,6 +15,7 @@ from carereview.children.models import Child
 from carereview.core.authority import authority
 from carereview.core.calendar import today
 from carereview.core.forms import PARTS, GovUKDateField
+from carereview.core.typing import choice_field
 from carereview.reports import selectors
 from carereview.reports.kept import kept
 from carereview.reports.selectors import Timeliness, year_label, year_of
@@ -44,7 +45,7 @@ class ReportForm(forms.Form):
         self.now = now
         current = year_of(now)
         super().__init__(data)
-        self.fields["year"].choices = [
+        choice_field(self, "year").choices = [
             (y, year_label(y)) for y in range(current, current - YEARS_BACK, -1)
         ]
         self.fields["year"].error_messages["invalid_choice"] = (
@@ -58,7 +59,8 @@ class ReportForm(forms.Form):
         return as_at
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         year, as_at = data.get("year"), data.get("as_at")
         if year is not None and as_at is not None and as_at < date(year, 4, 1):
             self.add_error(

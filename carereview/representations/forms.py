@@ -8,6 +8,7 @@ from django import forms
 from carereview.core.authority import authority
 from carereview.core.calendar import today
 from carereview.core.forms import GovUKDateField
+from carereview.core.typing import choice_field
 from carereview.representations import services
 from carereview.representations.models import Representation
 
@@ -81,13 +82,13 @@ class RepresentationForm(forms.Form):
         f = self.fields
         if is_child:
             f["kind"].label = "What do you want to tell us?"
-            f["kind"].choices = CHILD_KINDS
+            choice_field(self, "kind").choices = CHILD_KINDS
             f["about"].help_text = "Write it in your own words. You can write as much as you like."
             f["put_right"].label = "What would make it better? (you do not have to answer)"
             f["happened_on"].label = "When did it happen? (if you know)"
         else:
             f["kind"].label = "What would you like to make?"
-            f["kind"].choices = ADULT_KINDS
+            choice_field(self, "kind").choices = ADULT_KINDS
             f["about"].label = "What is it about?"
             f["about"].help_text = "Say what happened, when and who was involved, if you can."
             f["put_right"].label = "What would put it right? (optional)"

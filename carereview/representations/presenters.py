@@ -71,7 +71,7 @@ class RepresentationPresenter:
     def days_left(self) -> str:
         """Working days left to respond, or how late the response is."""
         clock = self.clock
-        if clock.responded:
+        if clock.responded_on is not None:  # clock.responded
             if clock.late:
                 late_by = self.calendar.working_days_between(self.due, clock.responded_on)
                 return f"{_working_days(late_by)} late"

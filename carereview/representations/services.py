@@ -68,9 +68,9 @@ def _email_of(access: PortalAccess | None) -> str:
     """Where to write to the person: their sign-in's email, else the one on their record."""
     if access is None:
         return ""
-    if access.user_id and access.user.email:
+    if access.user is not None and access.user.email:
         return access.user.email
-    source = access.child if access.person_id is None else access.person
+    source = access.person or access.child
     return source.email or ""
 
 
@@ -87,9 +87,9 @@ def _text(value: str | None, limit: int, missing: str, too_long: str, *, require
 
 
 def _refuse_if(problems: list[str | None]) -> None:
-    problems = [p for p in problems if p]
-    if problems:
-        raise RepresentationRefused(*problems)
+    found = [p for p in problems if p]
+    if found:
+        raise RepresentationRefused(*found)
 
 
 def _send(key: str, subject: str, body: str, to: str) -> bool:
@@ -408,24 +408,28 @@ def extend_stage1(representation: Representation, *, by, reason: str) -> Represe
     representation.save(update_fields=["extended_to", "extension_reason"])
     access = representation.access
     email = _email_of(access)
-    emailed = bool(email) and _send(
-        f"representation-extended:{representation.pk}",
-        f"Your reference {representation.reference}: we need a little more time",
-        "\n".join(
-            [
-                f"Hello {access.first_name},",
-                "",
-                f"We need more time to reply properly to what you told us on "
-                f"{representation.received_on:%-d %B %Y} (reference "
-                f"{representation.reference}).",
-                f"We will now reply by {due_words(representation.extended_to)}.",
-                "",
-                f"Questions? Call the complaints team on {authority().complaints_phone}.",
-                "",
-                authority().authority_name,
-            ]
-        ),
-        email,
+    emailed = (
+        access is not None
+        and bool(email)
+        and _send(
+            f"representation-extended:{representation.pk}",
+            f"Your reference {representation.reference}: we need a little more time",
+            "\n".join(
+                [
+                    f"Hello {access.first_name},",
+                    "",
+                    f"We need more time to reply properly to what you told us on "
+                    f"{representation.received_on:%-d %B %Y} (reference "
+                    f"{representation.reference}).",
+                    f"We will now reply by {due_words(representation.extended_to)}.",
+                    "",
+                    f"Questions? Call the complaints team on {authority().complaints_phone}.",
+                    "",
+                    authority().authority_name,
+                ]
+            ),
+            email,
+        )
     )
     audit.record_change(
         by,

@@ -1,11 +1,13 @@
 """Forms for each step of a review, one per journey step (NHS manage-breast-screening style)."""
 
 from datetime import date
+from typing import cast
 
 from django import forms
 
 from carereview.children import codes
 from carereview.core.forms import GovUKDateField
+from carereview.core.typing import choice_field
 from carereview.reviews.models import (
     ChecklistEntry,
     Consultation,
@@ -74,7 +76,8 @@ class BookMeetingForm(forms.Form):
     warned_for = forms.DateField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("venue", "").strip() and not data.get("by_video"):
             self.add_error("venue", "Enter where the meeting is, or choose a video call")
         return data
@@ -107,7 +110,8 @@ class MeetingChangeForm(forms.Form):
     warned_for = forms.DateField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("change") == Meeting.Change.POSTPONE:
             if not data.get("new_on"):
                 self.add_error("new_on", "Enter the new date")
@@ -156,12 +160,13 @@ class ChecklistForm(forms.Form):
             return
         # Under 4 or with a profound disability the IRO observes; otherwise they speak alone.
         hidden = ChecklistEntry.Outcome.SPOKE_ALONE if observe else ChecklistEntry.Outcome.OBSERVED
-        self.fields["outcome"].choices = [
-            (k, v) for k, v in self.fields["outcome"].choices if k != hidden
+        choice_field(self, "outcome").choices = [
+            (k, v) for k, v in ChecklistEntry.Outcome.choices if k not in ("done", hidden)
         ]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.item == ChecklistEntry.Item.CHILD_SEEN and not data.get("outcome"):
             self.add_error("outcome", "Choose what happened")
         if not data.get("outcome"):
@@ -215,7 +220,7 @@ class SendConsultationForm(forms.Form):
 
     def __init__(self, *args, recipients, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].choices = recipients
+        choice_field(self, "recipient").choices = recipients
 
 
 class AnswersForm(forms.Form):
@@ -254,7 +259,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["invitees"].choices = choices
+        choice_field(self, "invitees").choices = choices
 
 
 class ExcludeForm(forms.Form):
@@ -271,7 +276,7 @@ class ExcludeForm(forms.Form):
 
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = parents
+        choice_field(self, "person").choices = parents
 
 
 class ExclusionOutcomeForm(forms.ModelForm):
@@ -330,7 +335,7 @@ class RecordForm(forms.Form):
         for m in meetings:
             where = "by video" if m.by_video else m.venue
             days.setdefault(m.on, []).append(f"{m.at:%H:%M}" + (f", {where}" if where else ""))
-        self.fields["held_on"].choices = [
+        choice_field(self, "held_on").choices = [
             (on.isoformat(), f"{on:%A %-d %B %Y} at {'; '.join(sessions)}")
             for on, sessions in days.items()
         ]
@@ -364,7 +369,8 @@ class RecordForm(forms.Form):
             self.initial.setdefault(f"attendance_{inv.pk}", inv.attendance)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         matters = [
             k for k, _ in MatterConsidered.Matter.choices if data.get(f"matter_{k}", "").strip()
         ]
@@ -396,10 +402,11 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, owners=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "Choose a person")] + list(owners)
+        choice_field(self, "owner").choices = [("", "Choose a person")] + list(owners)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("text", "").strip():
             return data  # an empty row is ignored
         if not data.get("owner") and not data.get("owner_description", "").strip():
@@ -418,7 +425,11 @@ class DecisionFormSetBase(forms.BaseFormSet):
         ]
 
 
-DecisionFormSet = forms.formset_factory(DecisionForm, formset=DecisionFormSetBase, extra=2)
+# formset_factory makes a subclass of the formset it is given (typed as the plain BaseFormSet).
+DecisionFormSet = cast(
+    type[DecisionFormSetBase],
+    forms.formset_factory(DecisionForm, formset=DecisionFormSetBase, extra=2),
+)
 
 
 class ChildWordingForm(forms.Form):

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
+from types import EllipsisType
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from carereview.accounts.models import User
 from carereview.children.models import Child, Person
 from carereview.children.services import refresh_summary
 from carereview.core import audit
@@ -210,6 +212,8 @@ def decide_meeting_change(meeting: Meeting, *, by, approve: bool, note: str = ""
     if approve:
         if meeting.change == Meeting.Change.POSTPONE:
             meeting.status = Meeting.Status.POSTPONED
+            # A postponement is asked for with its new date and time.
+            assert meeting.change_new_on is not None and meeting.change_new_at is not None
             Meeting.objects.create(
                 review=meeting.review,
                 on=meeting.change_new_on,
@@ -409,7 +413,7 @@ def save_choices(
     where: str,
     when: str,
     chairing: str,
-    cutoff: date | None | type(...) = ...,
+    cutoff: date | None | EllipsisType = ...,
     seen_version: int | None = None,
 ) -> Review:
     """The child's choices: who comes, what is talked about, where and when, who chairs. The IRO
@@ -448,7 +452,7 @@ class Invitee:
     name: str
     role: str
     person: Person | None = None
-    staff: object = None
+    staff: User | None = None
     for_child: bool = False
     email: str = ""
 
@@ -713,7 +717,7 @@ def save_record(review: Review, *, by, version: int, data: RecordInput) -> Revie
     # its place in the list as the form showed it (so an edited wording keeps its progress).
     # Decisions no row matched were removed from the record and go.
     existing = list(review.decisions.all())
-    unmatched = {x.pk: x for x in existing}
+    unmatched: dict[int | None, Decision] = {x.pk: x for x in existing}
     rows = [
         {
             **d,

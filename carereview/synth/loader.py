@@ -19,8 +19,13 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from carereview.accounts.models import Team, User
-from carereview.allocation.models import IROAllocation, IROServiceNotice, SocialWorkerAllocation
+from carereview.accounts.models import Role, Team, User
+from carereview.allocation.models import (
+    Allocation,
+    IROAllocation,
+    IROServiceNotice,
+    SocialWorkerAllocation,
+)
 from carereview.children import codes
 from carereview.children.models import Child, Episode, Person, Relationship
 from carereview.children.services import adoption_ended_resumes, short_break_window_months
@@ -164,7 +169,9 @@ def _event_details(e) -> str:
 def load(authority: Authority, *, password: str, progress=None) -> dict[str, int]:
     """Create the staff, teams, people and children of `authority`; returns counts made."""
     hashed = make_password(password)
-    teams = {t.name: Team.objects.create(name=t.name, kind=t.kind) for t in authority.teams}
+    teams: dict[str | None, Team] = {
+        t.name: Team.objects.create(name=t.name, kind=t.kind) for t in authority.teams
+    }
     users: dict[str, User] = {}
     for s in authority.staff:
         users[s.key] = User.objects.create(
@@ -176,7 +183,7 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
             team=teams.get(s.team),
             fte=Decimal(str(s.fte)),
             password=hashed,
-            job_title=dict(User._meta.get_field("role").choices)[s.role],
+            job_title=Role(s.role).label,
         )
     for s in authority.staff:
         if s.line_manager:
@@ -323,11 +330,12 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
         batch_size=BATCH,
     )
     first_iros = _first_iros(authority, calendar)
-    for model, attr, fk in (
+    kinds: tuple[tuple[type[Allocation], str, str], ...] = (
         (IROAllocation, "iro", "iro"),
         (SocialWorkerAllocation, "social_worker", "social_worker"),
-    ):
-        model.objects.bulk_create(
+    )
+    for model, attr, fk in kinds:
+        model._default_manager.bulk_create(
             [
                 model(
                     child=by_key[c.key],

@@ -2,7 +2,9 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+from dj_database_url import DBConfig
 from django.utils.csp import CSP
 
 from carereview.config.environment import Env
@@ -12,7 +14,7 @@ PACKAGE_DIR = BASE_DIR / "carereview"
 VAR_DIR = BASE_DIR / "var"
 
 
-def database(config: dict) -> dict:
+def database(config: DBConfig) -> DBConfig:
     """A database's settings as the web app needs them. SQLite: every transaction takes the write
     lock when it begins (IMMEDIATE), so two requests writing at once wait their turn (up to 20 s)
     instead of one failing with "database is locked", and a lock taken to serialise a write (a
@@ -145,7 +147,7 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [
     ("govuk/assets", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets"),
 ]
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT: Path | None = VAR_DIR / "static"
 # Production and the demo: `collectstatic` into STATIC_ROOT with hashed names and compressed
 # copies (core/storage.py), served by WhiteNoise. The test settings use plain names.
 STORAGES = {
@@ -198,6 +200,8 @@ SECURE_CSP = {
 # The lockout page is accounts.views.locked_out; administrators unlock at accounts:locked.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = 5
+# django-axes' default, named here because the sign-in views build its credentials with it.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_HANDLER = "carereview.accounts.middleware.SignInThrottle"
 AXES_LOCKOUT_CALLABLE = "carereview.accounts.views.locked_out"
@@ -211,12 +215,12 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # carereview/core/authority.py (read with `authority()`; the README's settings section has the
 # table). CAREREVIEW holds only what this deployment changes; an unknown key, a wrong type or a
 # value out of range fails the system check carereview.E001.
-CAREREVIEW: dict = {}
+CAREREVIEW: dict[str, Any] = {}
 
 # Logs (issue 13, item 6; core/logs.py): readable text locally, one JSON object a line in
 # production (its settings switch the console handler to "json"). Every record carries the
 # request's id, and secret URL keywords (a portal sign-in token) are scrubbed from messages.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
@@ -259,7 +263,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
 # Local and demo: messages are printed. Production configures its own mailer (issue 6).
-MAILERS = {"default": {"BACKEND": "carereview.core.mail.EmailBackend"}}  # printed decoded
+MAILERS: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "carereview.core.mail.EmailBackend"}  # printed decoded
+}
 DEFAULT_FROM_EMAIL = "iro-service@northmoor.example.org"
 
 # The portal's optional second step (issue 5): the authenticator app shows the authority's name.
@@ -283,7 +289,7 @@ LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 # Messages (issue 6): the notifications interface's backend. Locally they are printed; production
 # sets "notify" (GOV.UK Notify, NOTIFY_API_KEY and template ids) or "smtp" (EMAIL_HOST etc.).
 # Each template has the placeholders ((subject)) and ((body)) (email) or ((body)) (text).
-NOTIFICATIONS = {
+NOTIFICATIONS: dict[str, Any] = {
     "BACKEND": "console",  # "console", "locmem" (tests), "smtp" or "notify"
     "NOTIFY_API_KEY": "",
     "NOTIFY_BASE_URL": "",  # empty: the client's own default

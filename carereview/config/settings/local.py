@@ -20,4 +20,4 @@ DATABASES = {"default": database(_database)}
 
 # The demo signs staff in with a password alone (issue 7): a member of staff who sets up the app
 # is still asked for its code. Never in production: `carereview check --deploy` fails on it.
-CAREREVIEW = {**CAREREVIEW, "STAFF_SECOND_FACTOR": "relaxed"}  # noqa: F405
+CAREREVIEW = CAREREVIEW | {"STAFF_SECOND_FACTOR": "relaxed"}  # noqa: F405

@@ -15,7 +15,7 @@ env = Env(eager=False)  # every variable is read first; sealed() then names all 
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY", validate=NOT_BLANK)
-_hosts = env.list("ALLOWED_HOSTS", validate=names_a_host)
+_hosts: list[str] = env.list("ALLOWED_HOSTS", validate=names_a_host)
 _database = env.dj_db_url("DATABASE_URL", conn_max_age=60, conn_health_checks=True)
 _ssl_redirect = env.bool("SECURE_SSL_REDIRECT", True)
 _proxies = env.int("TRUSTED_PROXY_COUNT", 1, validate=Range(min=0))
@@ -71,14 +71,13 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # otherwise). Behind the proxy that SECURE_PROXY_SSL_HEADER trusts, the person's address for
 # django-axes is the one that proxy adds to X-Forwarded-For; TRUSTED_PROXY_COUNT=0 when nothing
 # stands in front of the application.
-CAREREVIEW = {
-    **CAREREVIEW,  # noqa: F405
+CAREREVIEW = CAREREVIEW | {  # noqa: F405
     "STAFF_SECOND_FACTOR": "required",
     "TRUSTED_PROXY_COUNT": _proxies,
 }
 
 # Messages (issue 6): GOV.UK Notify or SMTP, configured from the environment.
-NOTIFICATIONS = {**NOTIFICATIONS, **_notifications}  # noqa: F405
+NOTIFICATIONS = NOTIFICATIONS | _notifications  # noqa: F405
 if _smtp["host"]:
     NOTIFICATIONS["SMTP"] = {**NOTIFICATIONS.get("SMTP", {}), **_smtp}
 

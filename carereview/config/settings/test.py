@@ -23,8 +23,8 @@ STORAGES = {
 # Nothing is collected for the tests: pages name static files plainly, and the live server serves
 # them from where they are. (core/tests/test_static_files.py collects into a folder of its own.)
 STATIC_ROOT = None
-NOTIFICATIONS = {**NOTIFICATIONS, "BACKEND": "locmem"}  # noqa: F405
+NOTIFICATIONS = NOTIFICATIONS | {"BACKEND": "locmem"}  # noqa: F405
 
 # Issue 7. The suite signs staff in with force_login; the second step's own tests set "required".
 # django-axes and the Content Security Policy stay on, as in production.
-CAREREVIEW = {**CAREREVIEW, "STAFF_SECOND_FACTOR": "relaxed"}  # noqa: F405
+CAREREVIEW = CAREREVIEW | {"STAFF_SECOND_FACTOR": "relaxed"}  # noqa: F405

@@ -41,7 +41,7 @@ def test_sound_variables_pass(monkeypatch):
     monkeypatch.setenv("CR_TEST_HOSTS", " iro.example.org, ,www.iro.example.org ")
     monkeypatch.setenv("CR_TEST_DB", "postgres://u@127.0.0.1:5432/carereview")
     env = Env(eager=False)
-    listed = env.list("CR_TEST_HOSTS", validate=names_a_host)
+    listed: list[str] = env.list("CR_TEST_HOSTS", validate=names_a_host)
     database = env.dj_db_url("CR_TEST_DB", conn_max_age=60)
     sealed(env, "These settings")
     assert hosts(listed) == ["iro.example.org", "www.iro.example.org"]

@@ -185,7 +185,7 @@ class Filler:
     choice: object = None  # None: the first offered option; a function: of the fields
     hidden: object = None  # None: as the page gave it
     check_all: bool = True
-    file: object = None  # None: no file sent
+    file: tuple[str, bytes, str] | None = None  # None: no file sent
 
     def upload(self, f: Field):
         if self.file is None:

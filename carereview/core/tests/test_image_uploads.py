@@ -42,7 +42,9 @@ def png_header_only(width: int, height: int) -> bytes:
 
 def peak_rss_mb() -> int:
     with open("/proc/self/status") as status:
-        return int(re.search(r"VmHWM:\s+(\d+)", status.read()).group(1)) // 1024
+        found = re.search(r"VmHWM:\s+(\d+)", status.read())
+        assert found is not None
+        return int(found.group(1)) // 1024
 
 
 def reset_peak_rss() -> None:
@@ -146,7 +148,11 @@ def test_every_uploaded_file_field_in_every_form_is_an_image_upload():
         except ModuleNotFoundError:
             continue
         for _, form in inspect.getmembers(module, inspect.isclass):
-            if not issubclass(form, forms.BaseForm) or form.__module__ != module.__name__:
+            # Form and ModelForm: the classes with declared fields (base_fields)
+            if (
+                not issubclass(form, (forms.Form, forms.ModelForm))
+                or form.__module__ != module.__name__
+            ):
                 continue
             for name, field in form.base_fields.items():
                 if isinstance(field, forms.FileField):

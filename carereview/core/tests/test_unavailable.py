@@ -226,8 +226,11 @@ def test_django_does_not_log_an_internal_server_error_for_a_503(browser, service
 def test_the_page_is_standalone():
     """base.html's context processors need the database; the 503 page must not use them."""
     from django.template import loader
+    from django.template.backends.django import Template as DjangoTemplate
 
-    source = loader.get_template("503.html").template.source
+    template = loader.get_template("503.html")
+    assert isinstance(template, DjangoTemplate)  # the Django engine's template, with its source
+    source = template.template.source
     assert "{% extends" not in source
     assert "<script>" not in source  # no inline script (Content Security Policy)
 

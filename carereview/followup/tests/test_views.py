@@ -286,6 +286,8 @@ def test_overdue_decisions_are_flagged_on_the_caseloads_child_and_review_pages(c
     overdue_for(late)
     fine = make_child(iro=service.iro, social_worker=service.social_worker, last_name="Finewood")
     flag = reverse("followup:child-decisions", kwargs={"pk": late.pk})
+    late_review = late.reviews.first()
+    assert late_review is not None
     cases = [
         (service.iro, reverse("caseload:mine")),
         (service.iro_manager, reverse("caseload:iro", kwargs={"user_id": service.iro.pk})),
@@ -295,7 +297,7 @@ def test_overdue_decisions_are_flagged_on_the_caseloads_child_and_review_pages(c
         (service.social_worker, reverse("children:detail", kwargs={"pk": late.pk})),
         (
             service.iro,
-            reverse("reviews:detail", kwargs={"review_id": late.reviews.first().pk}),
+            reverse("reviews:detail", kwargs={"review_id": late_review.pk}),
         ),
     ]
     for user, url in cases:
@@ -414,7 +416,8 @@ def test_the_iro_records_the_midway_check_with_an_earlier_review(client, service
     )
     assert response.status_code == 302 and response["Location"] == reverse("followup:work")
     objects.midway.refresh_from_db()
-    assert objects.midway.earlier_review.required_by == required
+    requirement = objects.midway.earlier_review
+    assert requirement is not None and requirement.required_by == required
     child.refresh_from_db()
     assert child.next_review_due == required
     html = client.get(url).content.decode()
@@ -519,7 +522,9 @@ def test_the_iro_reads_an_event_and_requires_an_earlier_review(client, service, 
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.seen_by == service.iro and event.iro_note == "Noted"
-    assert event.earlier_review.reason == EarlierReviewRequirement.Reason.IRO_REQUEST
+    requirement = event.earlier_review
+    assert requirement is not None
+    assert requirement.reason == EarlierReviewRequirement.Reason.IRO_REQUEST
     assert client.get(reverse("followup:work")).context["w"].events == []
     # Once required, the page no longer offers it; the note can still change.
     html = client.get(url).content.decode()

@@ -133,7 +133,7 @@ def iro_photo(request, child_id: int):
     if iro is None or not iro.photo:
         raise Http404("No photo")
     response = FileResponse(iro.photo.open("rb"), content_type="image/jpeg")
-    if iro.photo.name.lower().endswith(".png"):
+    if (iro.photo.name or "").lower().endswith(".png"):
         response["Content-Type"] = "image/png"
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -155,6 +155,7 @@ def visit(request, child_id: int):
         except portal_services.PortalRefused as refused:
             form.add_error(None, str(refused))
         else:
+            assert iro is not None  # ask_for_visit refuses a child without an IRO
             messages.success(request, f"Sent to {iro.first_name}. They will answer here.")
             return redirect("portal:visit", child_id=access.child_id)
     return render_portal(
@@ -170,7 +171,9 @@ def visit_answers_copy(access: PortalAccess) -> release.ParentCopy:
     typed outside any review (documents.release)."""
     answered = access.visit_requests.filter(answered_at__isnull=False).order_by("answered_at", "id")
     return release.answers_copy(
-        access.child, _recipient(access), [(a.answered_at.date(), a.answer) for a in answered]
+        access.child,
+        _recipient(access),
+        [(a.answered_at.date(), a.answer) for a in answered if a.answered_at],
     )
 
 
@@ -273,8 +276,8 @@ def choices(request, child_id: int):
         except review_services.ChoicesChanged as changed:
             # The IRO saved them while this page was open: show what they are now.
             latest = changed.latest
-            form.data = form.data.copy()
-            form.data["version"] = str(latest.choices_version)
+            form.data = posted = request.POST.copy()
+            posted["version"] = str(latest.choices_version)
             now = [
                 ("Who comes", latest.choice_who),
                 ("What you talk about", latest.choice_topics),
@@ -343,7 +346,9 @@ def after(request, child_id: int):
                 context["blocks"] = letters.letter_blocks(letters.child_letter_text(chosen))
             elif chosen.decisions_sent_on:
                 # Until the letter comes: the decisions in the words written for the child.
-                context["child_decisions"] = records.record_version(chosen, recipient).decisions
+                child_version = records.record_version(chosen, recipient)
+                assert child_version is not None  # the child sees their own review's record
+                context["child_decisions"] = child_version.decisions
         else:
             version = records.record_version(chosen, recipient)
             if version is not None and not version.released:
