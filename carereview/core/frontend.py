@@ -13,7 +13,7 @@ PACKAGE = Path(settings.BASE_DIR) / "node_modules" / "govuk-frontend" / "package
 # Held while installing or building, so two processes at once (the test suite's workers under
 # pytest-xdist, or `demo` started while the tests run) wait for each other instead of both running
 # npm over the same files. A dot file: collectstatic leaves it out.
-LOCK = BUILT.parent / ".build.lock"
+BUILD_LOCK = BUILT.parent / ".build.lock"
 
 
 class FrontendUnavailable(RuntimeError):
@@ -42,7 +42,7 @@ def ensure_frontend(log=print) -> None:
     if PACKAGE.exists() and not _stale():
         return
     BUILT.parent.mkdir(parents=True, exist_ok=True)
-    with LOCK.open("w") as lock:
+    with BUILD_LOCK.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
         # Looked at again: another process may have done it while this one waited.
         if not PACKAGE.exists():

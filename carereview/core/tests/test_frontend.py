@@ -17,7 +17,7 @@ def test_two_callers_at_once_build_the_stale_stylesheet_once(tmp_path, monkeypat
     monkeypatch.setattr(frontend, "SOURCE", source)
     monkeypatch.setattr(frontend, "PACKAGE", package)
     monkeypatch.setattr(frontend, "BUILT", built)
-    monkeypatch.setattr(frontend, "LOCK", built.parent / ".build.lock")
+    monkeypatch.setattr(frontend, "BUILD_LOCK", built.parent / ".build.lock")
 
     runs = []
 
