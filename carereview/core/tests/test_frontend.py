@@ -19,7 +19,7 @@ def test_two_callers_at_once_build_the_stale_stylesheet_once(tmp_path, monkeypat
     monkeypatch.setattr(frontend, "BUILT", built)
     monkeypatch.setattr(frontend, "BUILD_LOCK", built.parent / ".build.lock")
 
-    runs = []
+    runs: list[tuple[str, ...]] = []
 
     def npm(*args):
         # Stands in for `npm run build` (whose output path package.json fixes to the real
@@ -30,13 +30,13 @@ def test_two_callers_at_once_build_the_stale_stylesheet_once(tmp_path, monkeypat
 
     monkeypatch.setattr(frontend, "_npm", npm)
     start = threading.Barrier(2)
-    errors = []
+    errors: list[Exception] = []
 
     def call():
         start.wait()
         try:
             frontend.ensure_frontend(log=lambda message: None)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:  # reported below
             errors.append(error)
 
     threads = [threading.Thread(target=call) for _ in range(2)]
