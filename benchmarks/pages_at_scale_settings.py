@@ -6,18 +6,16 @@ factor relaxed (the scripted users sign in with a password) and `ServerTiming` o
                                     (required)
 """
 
-import os
-
-import dj_database_url
-
+from carereview.config.environment import Env, sealed
 from carereview.config.settings.local import *  # noqa: F403
 from carereview.config.settings.local import CAREREVIEW, MIDDLEWARE
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-DATABASES = {
-    "default": dj_database_url.parse(os.environ["CAREREVIEW_BENCH_DATABASE_URL"], conn_max_age=60)
-}
+env = Env(eager=False)
+_database = env.dj_db_url("CAREREVIEW_BENCH_DATABASE_URL", conn_max_age=60)
+sealed(env, "The benchmark's settings")
+DATABASES = {"default": _database}
 CAREREVIEW = {**CAREREVIEW, "STAFF_SECOND_FACTOR": "relaxed"}
 MIDDLEWARE = ["benchmarks.pages_at_scale_timing.ServerTiming", *MIDDLEWARE]
 LOGGING = {

@@ -9,23 +9,21 @@ starts, and with the sign-in guards that would stop 50 scripted users relaxed.
                                    PostgreSQL restarts meets the dead connection and gets the 503
 """
 
-import os
-
-import dj_database_url
-
+from carereview.config.environment import Env, sealed
 from carereview.config.settings.local import *  # noqa: F403
 from carereview.config.settings.local import CAREREVIEW
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ["CAREREVIEW_LOAD_DATABASE_URL"],
-        conn_max_age=int(os.environ.get("CAREREVIEW_LOAD_CONN_MAX_AGE", "60")),
-        conn_health_checks=os.environ.get("CAREREVIEW_LOAD_HEALTH_CHECKS", "0") == "1",
-    )
-}
+env = Env(eager=False)
+_database = env.dj_db_url(
+    "CAREREVIEW_LOAD_DATABASE_URL",
+    conn_max_age=env.int("CAREREVIEW_LOAD_CONN_MAX_AGE", 60),
+    conn_health_checks=env.bool("CAREREVIEW_LOAD_HEALTH_CHECKS", False),
+)
+sealed(env, "The load run's settings")
+DATABASES = {"default": _database}
 
 # The scripted staff sign in with a password alone, as in the demo; django-axes would lock the
 # shared loopback address out after a few failed tries during the fault (its own tests cover it).

@@ -3,28 +3,26 @@ next to Django's: staff's second step is required, and the session limits are so
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
 
-SECOND_FACTOR_CHOICES = ("required", "relaxed")
+from carereview.core.authority import Authority, authority
+
+# That CAREREVIEW["STAFF_SECOND_FACTOR"] is "required" or "relaxed", and the session limits whole
+# numbers, is the authority's settings' own check (carereview.E001, core.authority); these checks
+# say nothing until it passes.
 
 
-@register(Tags.security)
-def second_factor_setting(app_configs, **kwargs):
-    """Always: CAREREVIEW["STAFF_SECOND_FACTOR"] is one of the two values."""
-    value = settings.CAREREVIEW.get("STAFF_SECOND_FACTOR")
-    if value not in SECOND_FACTOR_CHOICES:
-        return [
-            Error(
-                f'CAREREVIEW["STAFF_SECOND_FACTOR"] is {value!r}.',
-                hint='Set it to "required" (or "relaxed" for the local demo only).',
-                id="carereview.E701",
-            )
-        ]
-    return []
+def _choices() -> Authority | None:
+    try:
+        return authority()
+    except ImproperlyConfigured:
+        return None  # carereview.E001 says what is wrong
 
 
 @register(Tags.security, deploy=True)
 def second_factor_required_in_deployment(app_configs, **kwargs):
-    if settings.CAREREVIEW.get("STAFF_SECOND_FACTOR") != "required":
+    choices = _choices()
+    if choices is not None and choices.staff_second_factor != "required":
         return [
             Error(
                 'CAREREVIEW["STAFF_SECOND_FACTOR"] is not "required": staff could sign in with '
@@ -39,10 +37,13 @@ def second_factor_required_in_deployment(app_configs, **kwargs):
 
 @register(Tags.security, deploy=True)
 def session_limits_in_deployment(app_configs, **kwargs):
-    idle = settings.CAREREVIEW.get("SESSION_IDLE_MINUTES")
-    most = settings.CAREREVIEW.get("SESSION_MAX_HOURS")
+    choices = _choices()
+    if choices is None:
+        return []
+    idle = choices.session_idle_minutes
+    most = choices.session_max_hours
     errors = []
-    if not isinstance(idle, int) or not 0 < idle <= 30:
+    if not 0 < idle <= 30:
         errors.append(
             Error(
                 f'CAREREVIEW["SESSION_IDLE_MINUTES"] is {idle!r}.',
@@ -50,7 +51,7 @@ def session_limits_in_deployment(app_configs, **kwargs):
                 id="carereview.E703",
             )
         )
-    if not isinstance(most, int) or not 0 < most <= 12:
+    if not 0 < most <= 12:
         errors.append(
             Error(
                 f'CAREREVIEW["SESSION_MAX_HOURS"] is {most!r}.',

@@ -3,6 +3,7 @@
 from django import forms
 
 from carereview.accounts import second_factor
+from carereview.core.govuk_forms import SecurityCodeInput, input_attrs
 
 
 class AppCodeForm(forms.Form):
@@ -12,6 +13,7 @@ class AppCodeForm(forms.Form):
         label="Code from the app",
         help_text="The app shows 6 numbers, like 123456. They change every 30 seconds.",
         max_length=20,
+        widget=SecurityCodeInput,
         error_messages={
             "required": "Enter the 6-number code from the app",
             "max_length": "The code must be 6 numbers, like 123456",
@@ -35,6 +37,7 @@ class SignInCodeForm(forms.Form):
             "recovery codes, like abcd-efgh."
         ),
         max_length=40,
+        widget=SecurityCodeInput,
         error_messages={
             "required": "Enter the code from the app, or a recovery code",
             "max_length": "Enter the 6 numbers from the app, or a recovery code like abcd-efgh",
@@ -63,6 +66,7 @@ class ResetSecondFactorForm(forms.Form):
     username = forms.CharField(
         label="Username of the member of staff",
         max_length=150,
+        widget=forms.TextInput(attrs=input_attrs(width=20, autocomplete="off", spellcheck=False)),
         error_messages={"required": "Enter the username of the member of staff"},
     )
 

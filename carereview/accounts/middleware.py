@@ -21,7 +21,6 @@ from urllib.parse import urlencode
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_failure_limit, get_lockout_parameters
 from axes.models import AccessAttempt
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
@@ -31,6 +30,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from carereview.accounts import second_factor
+from carereview.core.authority import authority
 from carereview.core.policy import PUBLIC, ROUTES
 
 STARTED = "carereview_session_started"
@@ -40,27 +40,12 @@ SEEN = "carereview_session_seen"
 SEEN_GRANULARITY = 30
 
 
-# What each setting is when CAREREVIEW lacks it (base.py sets them all; the safe choice otherwise).
-DEFAULTS = {
-    "STAFF_SECOND_FACTOR": "required",
-    "SESSION_IDLE_MINUTES": 30,
-    "SESSION_MAX_HOURS": 12,
-    "SESSION_WARNING_SECONDS": 120,
-    "SIGN_IN_ADDRESS_FAILURE_LIMIT": 20,
-    "TRUSTED_PROXY_COUNT": 0,
-}
-
-
-def _cfg(name: str):
-    return settings.CAREREVIEW.get(name, DEFAULTS[name])
-
-
 def idle_seconds() -> int:
-    return int(_cfg("SESSION_IDLE_MINUTES")) * 60
+    return authority().session_idle_minutes * 60
 
 
 def max_seconds() -> int:
-    return int(_cfg("SESSION_MAX_HOURS")) * 60 * 60
+    return authority().session_max_hours * 60 * 60
 
 
 def _plural(n: int, word: str) -> str:
@@ -114,7 +99,7 @@ class SessionTimeoutMiddleware:
             # Rounded up, so that the page never thinks the session ended before it did.
             "seconds_left": max(0, math.ceil(min(idle_left, max_left))),
             "reason": "idle" if idle_left <= max_left else "max",
-            "warning_seconds": int(_cfg("SESSION_WARNING_SECONDS")),
+            "warning_seconds": authority().session_warning_seconds,
         }
         return None
 
@@ -123,13 +108,13 @@ class SessionTimeoutMiddleware:
         logout(request)
         if why == "idle":
             text = (
-                f"You were signed out after {_plural(_cfg('SESSION_IDLE_MINUTES'), 'minute')} "
+                f"You were signed out after {_plural(authority().session_idle_minutes, 'minute')} "
                 "without activity. Sign in again to carry on."
             )
         else:
             text = (
                 "You were signed out because you had been signed in for "
-                f"{_plural(_cfg('SESSION_MAX_HOURS'), 'hour')}. Sign in again to carry on."
+                f"{_plural(authority().session_max_hours, 'hour')}. Sign in again to carry on."
             )
         messages.info(request, text)
         sign_in = "portal:sign-in" if portal else "sign-in"
@@ -145,7 +130,7 @@ SET_UP_ROUTES = {"accounts:two-factor", "accounts:keep-alive", "sign-out"}
 
 
 def second_factor_required() -> bool:
-    return _cfg("STAFF_SECOND_FACTOR") != "relaxed"
+    return authority().staff_second_factor != "relaxed"
 
 
 class StaffSecondFactorMiddleware:
@@ -188,7 +173,7 @@ def client_ip(request) -> str | None:
     """The person's address: from the connection, or, behind CAREREVIEW["TRUSTED_PROXY_COUNT"]
     proxies, the one the outermost trusted proxy put in X-Forwarded-For (the entries before it
     are whatever the person sent, and are never believed)."""
-    count = int(_cfg("TRUSTED_PROXY_COUNT") or 0)
+    count = authority().trusted_proxy_count
     if count > 0:
         forwarded = [
             a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
@@ -199,7 +184,7 @@ def client_ip(request) -> str | None:
 
 
 def address_failure_limit() -> int:
-    return int(_cfg("SIGN_IN_ADDRESS_FAILURE_LIMIT"))
+    return authority().sign_in_address_failure_limit
 
 
 def _is_address_only(parameter) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -20,7 +21,11 @@ class PendingSignIn:
 
     @property
     def keys(self) -> tuple[str, str, str]:
-        return tuple(f"{self.prefix}_pending_{part}" for part in ("user", "next", "at"))
+        return (
+            f"{self.prefix}_pending_user",
+            f"{self.prefix}_pending_next",
+            f"{self.prefix}_pending_at",
+        )
 
     def begin(self, request, user, next_url: str) -> None:
         user_key, next_key, at_key = self.keys
@@ -35,7 +40,7 @@ class PendingSignIn:
         for key in self.keys:
             request.session.pop(key, None)
 
-    def user(self, request, may_finish: Callable[[object], bool]):
+    def user(self, request, may_finish: Callable[[Any], bool]):
         """(user, expired): who gave the right password less than 5 minutes ago, if they are
         active and `may_finish(user)`, else None; `expired` when the 5 minutes are what is
         missing."""

@@ -62,7 +62,7 @@ def new_recovery_codes(user) -> list[str]:
                 user=user, name=RECOVERY_DEVICE_NAME, confirmed=True
             )
         device.token_set.all().delete()
-        codes = set()
+        codes: set[str] = set()
         while len(codes) < RECOVERY_CODES:
             codes.add(StaticToken.random_token())
         StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)

@@ -345,9 +345,9 @@ def unlock(request):
             "and they are signed out. They will set up the app again when they next sign in.",
         )
         return redirect("accounts:locked")
-    form = UnlockForm(request.POST)
-    if form.is_valid():
-        kind, value = form.cleaned_data["kind"], form.cleaned_data["value"].strip()
+    unlock_form = UnlockForm(request.POST)
+    if unlock_form.is_valid():
+        kind, value = unlock_form.cleaned_data["kind"], unlock_form.cleaned_data["value"].strip()
         if kind == "account":
             count = axes_reset(username=value)
         else:

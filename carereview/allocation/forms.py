@@ -1,6 +1,7 @@
 from django import forms
 
-from carereview.core.forms import GovukDateInput
+from carereview.core.forms import GovUKDateField, GovUKDateInput
+from carereview.core.typing import choice_field
 
 
 class AppointForm(forms.Form):
@@ -27,7 +28,7 @@ class AppointForm(forms.Form):
                 label="If you choose someone else, why?",
                 help_text=sibling_note,
             )
-        self.fields["person"].choices = choices
+        choice_field(self, "person").choices = choices
         self.fields["person"].error_messages["required"] = f"Select the {role_label}"
         self.fields["person"].error_messages["invalid_choice"] = (
             f"Choose one of the people listed as {role_label}"
@@ -36,7 +37,8 @@ class AppointForm(forms.Form):
         self.role_label = role_label
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.changing and not (data.get("reason") or "").strip():
             self.add_error("reason", f"Enter why the {self.role_label} is changing")
         return data
@@ -51,11 +53,9 @@ class LookedAfterParentForm(forms.Form):
         error_messages={"required": "Enter the parent's child identifier"},
     )
     # Both must match: an identifier alone could be tried at random to learn who it is.
-    date_of_birth = forms.DateField(
+    date_of_birth = GovUKDateField(
         label="The parent's date of birth",
-        widget=GovukDateInput(),
-        error_messages={
-            "required": "Enter the parent's date of birth",
-            "invalid": "Enter the parent's date of birth as a real date",
-        },
+        subject="the parent's date of birth",
+        widget=GovUKDateInput(autocomplete="bday"),
     )
+    label_sizes = {"parent": "s", "date_of_birth": "s"}

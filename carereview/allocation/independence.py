@@ -6,7 +6,14 @@ management above them, not only its first rung (issue 12, item 11). This module 
 and one child, every reason the appointment would break that rule, in words a manager can act on.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from carereview.accounts.models import Role, User
+
+if TYPE_CHECKING:
+    from carereview.children.models import Child
 
 
 class LineManagement:
@@ -96,7 +103,7 @@ def conflicts_if_social_worker(worker, child, *, lines: LineManagement | None = 
         child.current_social_worker = previous
 
 
-def looked_after_family(child) -> list[tuple[str, object]]:
+def looked_after_family(child) -> list[tuple[str, Child]]:
     """The child's looked-after parents and children in care with an IRO: ("parent" or
     "child", the other child)."""
     family = [

@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, F, Q
 
 from carereview.accounts.models import Role, User
 from carereview.allocation.models import IROAllocation, IROServiceNotice
 from carereview.children.models import Child
+from carereview.core.authority import authority
 from carereview.engine.calendar import WorkingCalendar
 
 
@@ -27,8 +27,8 @@ class Caseload:
     @property
     def guide(self) -> str:
         """Against the IRO Handbook's 50-70 children per full-time IRO (rules.md §4)."""
-        low = settings.CAREREVIEW["CASELOAD_GUIDE_MIN"]
-        high = settings.CAREREVIEW["CASELOAD_GUIDE_MAX"]
+        low = authority().caseload_guide_min
+        high = authority().caseload_guide_max
         if self.per_fte > high:
             return "above"
         if self.per_fte < low:
@@ -60,7 +60,7 @@ class Waiting:
 
 def children_without_iro(user, today: date, calendar: WorkingCalendar) -> list[Waiting]:
     """In-care children with no IRO, oldest first, against the 5-working-day target (§4)."""
-    days = settings.CAREREVIEW["IRO_APPOINTMENT_WORKING_DAYS"]
+    days = authority().iro_appointment_working_days
     waiting = []
     children = (
         Child.objects.visible_to(user)

@@ -17,6 +17,7 @@ from carereview.allocation.independence import (
 from carereview.allocation.models import IROAllocation, IROServiceNotice, SocialWorkerAllocation
 from carereview.children.models import Child
 from carereview.core import audit
+from carereview.core.authority import authority
 from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine.calendar import WorkingCalendar
 from carereview.engine.timescales import first_iro_appointments, iro_service_told_by
@@ -40,7 +41,7 @@ class SiblingReasonNeeded(AllocationRefused):
 
 @dataclass(frozen=True)
 class _Kind:
-    model: type
+    model: type[IROAllocation] | type[SocialWorkerAllocation]
     person_field: str
     child_field: str
     role: str
@@ -110,6 +111,7 @@ def _sibling_reason(child: Child, iro, given: str) -> str:
         return given
     conflicted = []
     for sibling in siblings:
+        assert sibling.current_iro is not None  # filtered on current_iro__isnull=False
         reasons = iro_appointment_conflicts(sibling.current_iro, child)
         if not reasons and sibling.current_iro.is_active:
             names = " or ".join(sorted({s.first_name + "'s" for s in siblings}))
@@ -163,7 +165,7 @@ def mark_appointments(child: Child, periods, calendar: WorkingCalendar) -> None:
         [(p.start, p.end) for p in periods],
         [(a.pk, a.started_on, a.ended_on) for a in allocations],
         calendar,
-        settings.CAREREVIEW["IRO_APPOINTMENT_WORKING_DAYS"],
+        authority().iro_appointment_working_days,
     )
     changed = []
     for a in allocations:
@@ -219,7 +221,7 @@ def after_periods_changed(
     start = child.looked_after_since
     if child.in_care and start is not None and start != previous_start:
         tell_iro_service(child, start, calendar)
-    days = settings.CAREREVIEW["IRO_TOLD_WORKING_DAYS"]
+    days = authority().iro_told_working_days
     for notice in child.iro_service_notices.all():
         by = iro_service_told_by(notice.looked_after_from, calendar, days)
         if notice.told_by != by:
@@ -232,7 +234,7 @@ def tell_iro_service(child: Child, start: date, calendar: WorkingCalendar) -> IR
     """rules.md §4 "IRO told": the notice to the IRO service that `child` became looked after on
     `start`, told today, against IRO_TOLD_WORKING_DAYS; each active IRO manager gets it through
     the outbox. Once for each period of care."""
-    days = settings.CAREREVIEW["IRO_TOLD_WORKING_DAYS"]
+    days = authority().iro_told_working_days
     notice, created = IROServiceNotice.objects.get_or_create(
         child=child,
         looked_after_from=start,
@@ -240,7 +242,7 @@ def tell_iro_service(child: Child, start: date, calendar: WorkingCalendar) -> IR
     )
     if not created:
         return notice
-    site = settings.NOTIFICATIONS.get("SITE_URL", "").rstrip("/")
+    site = settings.NOTIFICATIONS["SITE_URL"].rstrip("/")
     late = f" This is later than the {days} working days." if notice.late else ""
     # Those with somewhere to send it to; the notice is on the waiting page for all.
     managers = User.objects.filter(role=Role.IRO_MANAGER, is_active=True).exclude(

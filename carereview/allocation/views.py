@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -8,6 +7,7 @@ from carereview.allocation.forms import AppointForm, LookedAfterParentForm
 from carereview.allocation.independence import iro_checker, social_worker_checker
 from carereview.children.models import Child
 from carereview.core import access, audit
+from carereview.core.authority import authority
 from carereview.core.calendar import today, working_calendar
 from carereview.core.forms import parse_id
 
@@ -21,7 +21,7 @@ def unallocated(request):
         {
             "waiting": waiting,
             "notices": notices,
-            "told_days": settings.CAREREVIEW["IRO_TOLD_WORKING_DAYS"],
+            "told_days": authority().iro_told_working_days,
         },
     )
 

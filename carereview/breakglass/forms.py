@@ -1,6 +1,7 @@
 from django import forms
 
 from carereview.breakglass.models import REASON_MIN_LENGTH, BreakGlassGrant
+from carereview.core.govuk_forms import input_attrs
 
 
 class FindForm(forms.Form):
@@ -8,6 +9,7 @@ class FindForm(forms.Form):
         label="The child's identifier (903 CHILD)",
         help_text="The exact identifier from the 903 return or the case management system.",
         max_length=20,
+        widget=forms.TextInput(attrs=input_attrs(width=10, autocomplete="off", spellcheck=False)),
         error_messages={
             "required": "Enter the child's identifier",
             "max_length": "A child's identifier is at most 20 characters",

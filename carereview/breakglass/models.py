@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from carereview.core.authority import authority
+
 #: The suffix of an access-log action read through a grant.
 BREAK_GLASS_MARK = " (break-glass)"
 #: The fewest characters a reason may have.
@@ -21,7 +23,7 @@ REASON_MIN_LENGTH = 20
 
 
 def grant_hours() -> int:
-    return int(settings.CAREREVIEW.get("BREAK_GLASS_HOURS", 4))
+    return authority().break_glass_hours
 
 
 class BreakGlassGrantQuerySet(models.QuerySet):

@@ -1,15 +1,21 @@
 """The caseload list: filter, sort and page a scoped set of children."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
 
 from carereview.children import codes
+from carereview.core.authority import authority
 
-SORTS = {
+if TYPE_CHECKING:
+    from carereview.children.models import Child
+
+SORTS: dict[str, list[str | OrderBy]] = {
     "due": [F("next_review_due").asc(nulls_last=True), "last_name", "first_name"],
     "name": ["last_name", "first_name"],
     "legal": ["current_legal_status", "last_name", "first_name"],
@@ -26,7 +32,7 @@ DUE_SOON_DAYS = 28
 
 @dataclass
 class CaseloadRow:
-    child: object
+    child: Child
     today: date
     stage: object = None
 
@@ -60,7 +66,7 @@ class CaseloadView:
     status_choices: dict = field(default_factory=dict)
 
 
-def _descending(orderings):
+def _descending(orderings: list[str | OrderBy]) -> list[OrderBy]:
     out = []
     for o in orderings:
         if isinstance(o, str):
@@ -108,7 +114,7 @@ def caseload(
             )
     orderings = SORTS[sort]
     qs = qs.order_by(*(_descending(orderings) if descending else orderings))
-    paginator = Paginator(qs, settings.CAREREVIEW["CASELOAD_PAGE_SIZE"])
+    paginator = Paginator(qs, authority().caseload_page_size)
     page = paginator.get_page(params.get("page"))
     if row_annotations:
         bottom = (page.number - 1) * paginator.per_page

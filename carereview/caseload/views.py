@@ -1,6 +1,5 @@
 from datetime import date
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, render
@@ -12,8 +11,10 @@ from carereview.allocation.selectors import (
     siblings_with_different_iros,
 )
 from carereview.allocation.services import appointment_counts, notice_counts
+from carereview.caseload.forms import CaseloadFilterForm
 from carereview.caseload.selectors import caseload
 from carereview.children.models import Child
+from carereview.core.authority import authority
 from carereview.core.calendar import today, working_calendar
 from carereview.followup.selectors import OPEN, overdue_decisions_count
 from carereview.reports.kept import kept
@@ -84,6 +85,7 @@ def _render_caseload(request, queryset, *, title, intro, person=None, scheduling
         "caseload/caseload.html",
         {
             "v": view,
+            "filters": CaseloadFilterForm(view, scheduling=scheduling),
             "title": title,
             "intro": intro,
             "person": person,
@@ -173,9 +175,7 @@ def managers(request):
         .select_related("team")
         .order_by("last_name", "first_name", "pk")
     )
-    page = Paginator(people, settings.CAREREVIEW.get("IRO_CASELOADS_PAGE_SIZE", 50)).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(people, authority().iro_caseloads_page_size).get_page(request.GET.get("page"))
     on_page = list(page.object_list)
     ids = [p.pk for p in on_page]
     counts = {
@@ -201,7 +201,7 @@ def managers(request):
     # the service's totals: kept a few minutes, as counting them takes most of a second.
     figures, figures_at = kept(
         f"caseload:iros:v1:user={request.user.pk}:day={now.isoformat()}",
-        settings.CAREREVIEW.get("CASELOAD_TOTALS_FRESH_MINUTES", 2),
+        authority().caseload_totals_fresh_minutes,
         lambda: _service_figures(request.user, now),
     )
     decisions = {int(iro): n for iro, n in figures["decisions_by_iro"].items()}

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 
 from carereview.children.models import Child, Episode
+from carereview.core.authority import authority
 from carereview.core.calendar import today, working_calendar
 from carereview.engine import periods as engine_periods
 from carereview.engine import schedule as engine_schedule
@@ -59,14 +59,14 @@ def as_engine_episode(episode: Episode) -> engine_periods.Episode:
 
 def short_break_window_months() -> int:
     """rules.md §2 **(ours)**: the authority's short-breaks window, in months."""
-    return int(settings.CAREREVIEW["SHORT_BREAK_WINDOW_MONTHS"])
+    return authority().short_break_window_months
 
 
 def adoption_ended_resumes() -> bool:
     """rules.md §3 **(ours)**: when an adoption placement ends and the child stays looked after,
     the standard regime resumes from the previous review held (True, the rulebook's) or starts
     afresh, 20 working days after the change (False)."""
-    return bool(settings.CAREREVIEW.get("ADOPTION_ENDED_RESUMES_FROM_LAST_REVIEW", True))
+    return authority().adoption_ended_resumes_from_last_review
 
 
 def periods_of_care(
@@ -125,6 +125,7 @@ def refresh_summary(
     errors = {e.review_date: e.message for e in result.errors}
     seen: set[date] = set()
     for review in reviews:
+        assert review.held_on is not None  # filtered on held_on__isnull=False
         found = counted.get(review.held_on) if review.held_on not in seen else None
         seen.add(review.held_on)
         review.counts = found is not None

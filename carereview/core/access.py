@@ -22,9 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
 from django.http import Http404
 
 
@@ -33,7 +35,7 @@ class UndeclaredUrlKeyword(ImproperlyConfigured):
 
 
 # (user, purpose, value) -> the child the value leads to, within the user's scope, or None.
-Lookup = Callable[[object, str, object], object]
+Lookup = Callable[[Any, str, Any], Model | None]
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def declare_child_model(model: type) -> None:
     _CHILD_MODEL["child"] = model
 
 
-def the_child_model() -> type:
+def the_child_model() -> Any:  # the model an app declared (children.Child), unknown to core
     try:
         return _CHILD_MODEL["child"]
     except KeyError:
@@ -91,7 +93,7 @@ def carries_child(kwargs) -> bool:
     return any(name in _CHILD_KWARGS for name in kwargs)
 
 
-def scoped_child(user, purpose: str, model: str, value):
+def scoped_child(user, purpose: str, model: str, value) -> Model | None:
     """The child that `model` row `value` belongs to, looked up through `visible_to`; or None."""
     Child = the_child_model()
     Model = apps.get_model(model)  # noqa: TID251 (the label an app declared, not a literal)
@@ -122,8 +124,10 @@ def resolve(request, route: str, kwargs: dict, purpose: str):
         declared = _CHILD_KWARGS.get(name)
         if declared is None:
             continue
-        lookup = declared.lookup or (lambda u, p, v, m=declared.model: scoped_child(u, p, m, v))
-        child = lookup(request.user, purpose, value)
+        if declared.lookup is not None:
+            child = declared.lookup(request.user, purpose, value)
+        else:
+            child = scoped_child(request.user, purpose, declared.model, value)
         if child is None:
             raise Http404("Not found")
         found.append(child)

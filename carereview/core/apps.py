@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
 
 
 class CoreConfig(AppConfig):
@@ -6,12 +7,18 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from django.conf import settings
         from PIL import Image
+
+        # The authority's settings (core.authority): importing it registers their system check
+        # (carereview.E001), which reports an unsound CAREREVIEW at start-up.
+        from carereview.core.authority import authority
 
         # Pillow's own decompression-bomb limit agrees with the upload limit (core/images.py), so
         # no image with more pixels is decoded anywhere in the process.
-        Image.MAX_IMAGE_PIXELS = int(settings.CAREREVIEW["IMAGE_UPLOAD_MAX_PIXELS"])
+        try:
+            Image.MAX_IMAGE_PIXELS = authority().image_upload_max_pixels
+        except ImproperlyConfigured:
+            pass  # the check says what is wrong; Pillow keeps its own limit meanwhile
 
         # URL keywords and the child they lead to (core.access; issue 12, item 3).
         from carereview.core.access import not_child_data

@@ -1,11 +1,9 @@
-from django.conf import settings
+from carereview.core import authority as choices
 
 
 def authority(request):
-    return {
-        "authority_name": settings.CAREREVIEW["AUTHORITY_NAME"],
-        "iro_service_phone": settings.CAREREVIEW["IRO_SERVICE_PHONE"],
-    }
+    the = choices.authority()
+    return {"authority_name": the.authority_name, "iro_service_phone": the.iro_service_phone}
 
 
 # (route, label) in the order they appear; each shown only to those the policy lets use it.

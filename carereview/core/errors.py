@@ -4,11 +4,12 @@ back. They never show the exception's message: it is written for the log, not fo
 and may name internals.
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template import loader
 from django.urls import reverse
+
+from carereview.core.authority import authority
 
 PAGES = {
     400: "Sorry, there is a problem with that request",
@@ -52,8 +53,8 @@ def _render(request, status: int, *, with_request: bool = True, reason: str = ""
         "reason": "" if reader_in_portal else reason,
         "base_template": "portal/base.html" if portal else "base.html",
         "home": reverse("portal:home" if reader_in_portal else "home"),
-        "authority_name": settings.CAREREVIEW["AUTHORITY_NAME"],
-        "iro_service_phone": settings.CAREREVIEW["IRO_SERVICE_PHONE"],
+        "authority_name": authority().authority_name,
+        "iro_service_phone": authority().iro_service_phone,
     }
     template = loader.get_template(f"errors/{status}.html")
     # A 500 is drawn without the request: its context processors read the session and the user,

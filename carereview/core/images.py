@@ -21,16 +21,13 @@ import io
 import warnings
 
 from django import forms
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps
 
+from carereview.core.authority import authority
+
 FORMATS = {"JPEG": "jpg", "PNG": "png"}
-
-
-def _cfg(name: str) -> int:
-    return int(settings.CAREREVIEW[name])
 
 
 def _size_in_words(size: int) -> str:
@@ -40,7 +37,7 @@ def _size_in_words(size: int) -> str:
 
 def _too_many_pixels(size: tuple[int, int] | None = None) -> forms.ValidationError:
     pixels = f" ({size[0]:,} × {size[1]:,} pixels)" if size else ""
-    limit = _cfg("IMAGE_UPLOAD_MAX_PIXELS") / 1_000_000
+    limit = authority().image_upload_max_pixels / 1_000_000
     return forms.ValidationError(
         f"The photo has too many pixels{pixels}. Choose a photo of at most {limit:g} million "
         "pixels, or make it smaller first",
@@ -50,8 +47,10 @@ def _too_many_pixels(size: tuple[int, int] | None = None) -> forms.ValidationErr
 
 def limits_in_words() -> str:
     """The limits as a hint says them: "up to 5 MB and 40 million pixels"."""
-    pixels = _cfg("IMAGE_UPLOAD_MAX_PIXELS") / 1_000_000
-    return f"up to {_size_in_words(_cfg('IMAGE_UPLOAD_MAX_BYTES'))} and {pixels:g} million pixels"
+    pixels = authority().image_upload_max_pixels / 1_000_000
+    return (
+        f"up to {_size_in_words(authority().image_upload_max_bytes)} and {pixels:g} million pixels"
+    )
 
 
 def header(upload) -> tuple[str | None, tuple[int, int]]:
@@ -73,13 +72,13 @@ def header(upload) -> tuple[str | None, tuple[int, int]]:
 
 def check(upload) -> None:
     """Refuse `upload` by its size in bytes, then by its pixel count from the header."""
-    max_bytes = _cfg("IMAGE_UPLOAD_MAX_BYTES")
+    max_bytes = authority().image_upload_max_bytes
     if upload.size > max_bytes:
         raise forms.ValidationError(
             f"The photo must be {_size_in_words(max_bytes)} or smaller", code="too_big"
         )
     fmt, (width, height) = header(upload)
-    if width * height > _cfg("IMAGE_UPLOAD_MAX_PIXELS"):
+    if width * height > authority().image_upload_max_pixels:
         raise _too_many_pixels((width, height))
     if fmt not in FORMATS:
         raise forms.ValidationError("Upload a JPEG or PNG photo", code="invalid_image")
@@ -89,10 +88,12 @@ def smaller_copy(upload) -> tuple[ContentFile, str]:
     """The photo as it is kept, and its file extension: at most IMAGE_STORED_MAX_SIDE pixels a
     side, the right way up, saved again without metadata. Only for an upload `check` passed."""
     check(upload)
-    side = _cfg("IMAGE_STORED_MAX_SIDE")
+    side = authority().image_stored_max_side
     upload.seek(0)
-    with Image.open(upload) as image:
+    with Image.open(upload) as opened:
+        image: Image.Image = opened
         fmt = image.format
+        assert fmt in FORMATS, "check() refuses any other format"
         # A JPEG decodes straight at a reduced scale (draft): the full image is never held.
         image.draft("RGB" if image.mode == "CMYK" else image.mode, (side, side))
         image.thumbnail((side, side))
@@ -108,6 +109,9 @@ def smaller_copy(upload) -> tuple[ContentFile, str]:
 class ImageUpload(forms.ImageField):
     """Django's ImageField, with `check` run first: a file too big or with too many pixels is
     refused before Pillow reads past its header. The help text says the size limit."""
+
+    # A plain file input (GOV.UK's file upload): the form says itself how to remove a photo.
+    widget = forms.FileInput(attrs={"accept": "image/jpeg,image/png"})
 
     def to_python(self, data):
         if data in self.empty_values:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextvars import Token
 
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
@@ -121,7 +122,7 @@ def _scrub_match(match: re.Match) -> str:
 # --- background tasks ---------------------------------------------------------------------------
 # A task run outside a request (by `carereview worker`) logs with the task's id as its request id;
 # one run inside a request (the immediate backend) keeps the request's.
-_task_tokens: dict[str, object] = {}
+_task_tokens: dict[str, Token[str | None]] = {}
 
 
 def task_started(sender, task_result, **kwargs) -> None:

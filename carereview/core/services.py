@@ -7,10 +7,10 @@ small authority, in the background worker for a large one.
 
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 
 from carereview.core import audit
+from carereview.core.authority import authority
 from carereview.core.calendar import recompute_stored_dates, stored_date_records
 from carereview.core.models import BankHoliday
 from carereview.core.tasks import recompute_working_day_dates
@@ -38,7 +38,7 @@ def after_bank_holiday_change() -> dict[str, int] | None:
     """Work stored dates out again after a change to the table: now, where there are no more
     records than `RECOMPUTE_IN_REQUEST_MAX_RECORDS` (the counts by kind), else in the
     background worker once the change is committed (None)."""
-    limit = settings.CAREREVIEW.get("RECOMPUTE_IN_REQUEST_MAX_RECORDS", 2000)
+    limit = authority().recompute_in_request_max_records
     if stored_date_records() <= limit:
         return recompute_stored_dates()
     transaction.on_commit(recompute_working_day_dates.enqueue)

@@ -3,6 +3,7 @@
 Used by the unit tests and the browser tests alike. Only synthetic people.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,9 +12,21 @@ from carereview.accounts.models import Role, Team, User
 from carereview.allocation.models import IROAllocation, SocialWorkerAllocation
 from carereview.children.models import Child, Episode, Person, Relationship
 from carereview.children.services import refresh_summary
-from carereview.reviews.models import Review
+from carereview.reviews.models import Consultation, Exclusion, Invitation, Meeting, Review
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test-only
+
+
+def date_parts(name: str, day: date | None) -> dict[str, str]:
+    """What the GOV.UK date input posts for `day`: `{name}_day`, `_month` and `_year`, as a
+    person types them (no leading zeros); three empty boxes for None."""
+    if day is None:
+        return {f"{name}_day": "", f"{name}_month": "", f"{name}_year": ""}
+    return {
+        f"{name}_day": str(day.day),
+        f"{name}_month": str(day.month),
+        f"{name}_year": str(day.year),
+    }
 
 
 def make_user(username: str, role: str, team: Team | None = None, **extra) -> User:
@@ -130,7 +143,7 @@ def make_child(
     iro: User | None = None,
     social_worker: User | None = None,
     start: date | None = None,
-    reviews: list[date] = (),
+    reviews: Sequence[date] = (),
     first_name: str = "Robin",
     last_name: str | None = None,
     dob: date = date(2014, 5, 14),
@@ -186,11 +199,11 @@ def make_child(
 
 @dataclass
 class ReviewObjects:
-    review: object
-    meeting: object
-    consultation: object
-    invitation: object
-    exclusion: object
+    review: Review
+    meeting: Meeting
+    consultation: Consultation
+    invitation: Invitation
+    exclusion: Exclusion
 
 
 def make_review_objects(child: Child, by: User) -> ReviewObjects:
@@ -213,6 +226,7 @@ def make_review_objects(child: Child, by: User) -> ReviewObjects:
         method="letter",
     )
     invitation = review.invitations.exclude(for_child=True).first()
+    assert invitation is not None, "the child's people are invited"
     father = Person.objects.create(first_name="Frankie", last_name=child.last_name)
     Relationship.objects.create(
         child=child, person=father, kind=Relationship.Kind.FATHER, parental_responsibility=True

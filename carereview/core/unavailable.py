@@ -39,18 +39,18 @@ from __future__ import annotations
 import logging
 import sys
 
-from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.urls import resolve
 
+from carereview.core.authority import authority
+
 logger = logging.getLogger("carereview.unavailable")
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
 MARK = "_carereview_database_unavailable"
-DEFAULT_RETRY_AFTER_SECONDS = 30
 
 FALLBACK_PAGE = (
     '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -72,20 +72,13 @@ def database_error(exc: BaseException | None) -> BaseException | None:
 
 
 def retry_after_seconds() -> int:
-    return int(
-        getattr(settings, "CAREREVIEW", {}).get(
-            "UNAVAILABLE_RETRY_AFTER_SECONDS", DEFAULT_RETRY_AFTER_SECONDS
-        )
-    )
+    return authority().unavailable_retry_after_seconds
 
 
 def unavailable_response() -> HttpResponse:
     """The 503 page. Rendered with settings only: no request, no context processors."""
-    cfg = getattr(settings, "CAREREVIEW", {})
-    context = {
-        "authority_name": cfg.get("AUTHORITY_NAME", ""),
-        "iro_service_phone": cfg.get("IRO_SERVICE_PHONE", ""),
-    }
+    the = authority()
+    context = {"authority_name": the.authority_name, "iro_service_phone": the.iro_service_phone}
     try:
         body = loader.get_template("503.html").render(context)
     except Exception:  # the page must not fail: a plain one instead
@@ -97,7 +90,7 @@ def unavailable_response() -> HttpResponse:
     # Set here: the response may replace one that XFrameOptionsMiddleware has already passed.
     response["X-Frame-Options"] = "DENY"
     # Logged here, once, without the path: Django's handler need not log it again.
-    response._has_been_logged = True
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own private flag
     return response
 
 

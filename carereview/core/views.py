@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from carereview.core.calendar import recompute_pending
 from carereview.core.context_processors import NAVIGATION
-from carereview.core.forms import BankHolidayForm, parse_id
+from carereview.core.forms import BankHolidayForm, ChoiceFilterForm, parse_id
 from carereview.core.models import BankHoliday
 from carereview.core.policy import allows
 from carereview.core.services import add_bank_holiday, remove_bank_holiday
@@ -56,8 +56,10 @@ def bank_holidays(request):
         {
             "form": form,
             "holidays": holidays,
-            "years": years,
             "year": year,
+            "year_filter": ChoiceFilterForm(
+                "year", "Show year", [("", "All years"), *((str(y), y) for y in years)], year
+            ),
             "recomputing": recompute_pending(),
         },
     )

@@ -3,6 +3,7 @@
 from django import forms
 
 from carereview.core.calendar import due_words
+from carereview.core.typing import choice_field, form_field
 from carereview.disputes.models import Theme
 from carereview.disputes.services import SUMMARY_LIMIT
 from carereview.reviews.forms import date_field, text_field
@@ -84,10 +85,13 @@ class RaiseForm(forms.Form):
 
     def __init__(self, *args, decisions, stages, preview, on, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].queryset = decisions
-        self.fields["decision"].on = on
+        decision = form_field(self, "decision", DecisionChoice)
+        decision.queryset = decisions
+        decision.on = on
         self.stages = stages
-        self.fields["start_stage"].choices = [(s.code, stage_label(s, preview)) for s in stages]
+        choice_field(self, "start_stage").choices = [
+            (s.code, stage_label(s, preview)) for s in stages
+        ]
         self.fields[
             "start_stage"
         ].help_text = (
@@ -95,7 +99,8 @@ class RaiseForm(forms.Form):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         stage = data.get("start_stage")
         if stage and stage != self.stages[0].code and not data.get("skip_reason"):
             self.add_error("skip_reason", "Say why the earlier stages are skipped")
@@ -114,10 +119,11 @@ class EscalateForm(forms.Form):
     def __init__(self, *args, stages, preview, **kwargs):
         super().__init__(*args, **kwargs)
         self.stages = stages
-        self.fields["to_stage"].choices = [(s.code, stage_label(s, preview)) for s in stages]
+        choice_field(self, "to_stage").choices = [(s.code, stage_label(s, preview)) for s in stages]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         stage = data.get("to_stage")
         if stage and self.stages and stage != self.stages[0].code and not data.get("skip_reason"):
             self.add_error("skip_reason", "Say why the stages in between are skipped")
@@ -141,16 +147,17 @@ class ResolveForm(forms.Form):
 
 
 class CafcassForm(forms.Form):
-    referred_on = date_field("Date of the referral")
+    referred_on = date_field("Date of the referral", subject="the date of the referral")
     note = text_field("Note (optional)", help_text="Who you spoke to at Cafcass, and what next")
 
 
 class PeriodForm(forms.Form):
-    start = date_field("From")
-    end = date_field("To")
+    start = date_field("From", subject="the start of the period")
+    end = date_field("To", subject="the end of the period")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", "The end of the period must be on or after its start")
         return data

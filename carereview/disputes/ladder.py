@@ -16,10 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-
-ADDRESSEE_KINDS = ("social_worker", "team_manager", "line_manager")
+from carereview.core.authority import authority
 
 
 class NoAddressee(Exception):
@@ -36,35 +33,12 @@ class Stage:
 
 
 def stages() -> list[Stage]:
-    """The configured ladder, lowest stage first. A malformed setting is a configuration error."""
-    configured = settings.CAREREVIEW.get("DISPUTE_LADDER") or []
-    result: list[Stage] = []
-    seen: set[str] = set()
-    for position, entry in enumerate(configured):
-        try:
-            code = str(entry["code"])
-            label = str(entry["label"])
-            addressee = str(entry["addressee"])
-            days = int(entry["working_days"])
-        except (KeyError, TypeError, ValueError) as error:
-            raise ImproperlyConfigured(
-                f"DISPUTE_LADDER stage {position + 1} needs code, label, addressee and "
-                f"working_days ({error})"
-            ) from error
-        if not code or code in seen:
-            raise ImproperlyConfigured(f"DISPUTE_LADDER: stage code {code!r} is empty or repeated")
-        if addressee not in ADDRESSEE_KINDS:
-            raise ImproperlyConfigured(
-                f"DISPUTE_LADDER: stage {code!r} has addressee {addressee!r}; use one of "
-                + ", ".join(ADDRESSEE_KINDS)
-            )
-        if days < 0:
-            raise ImproperlyConfigured(f"DISPUTE_LADDER: stage {code!r} has negative working days")
-        seen.add(code)
-        result.append(Stage(position, code, label, addressee, days))
-    if not result:
-        raise ImproperlyConfigured("DISPUTE_LADDER has no stages")
-    return result
+    """The configured ladder, lowest stage first. A malformed setting is a configuration error
+    (ImproperlyConfigured from `authority()`; the system check carereview.E001 names it)."""
+    return [
+        Stage(position, stage.code, stage.label, stage.addressee, stage.working_days)
+        for position, stage in enumerate(authority().dispute_ladder)
+    ]
 
 
 def get(code: str) -> Stage | None:

@@ -49,6 +49,9 @@ class Dispute(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    # For display: its open stage, set by disputes.selectors (not stored).
+    current: "DisputeStep | None"
+
     class Meta:
         ordering = ["-raised_on", "-id"]
         indexes = [models.Index(fields=["status", "raised_on"])]
@@ -92,6 +95,12 @@ class DisputeStep(models.Model):
     closed_on = models.DateField(null=True, blank=True)
 
     objects = StepScoped.as_manager()
+
+    # For display, set by disputes.selectors.decorate (not stored).
+    stage_label: str
+    waiting: bool
+    overdue: bool
+    skipped_labels: list[str]
 
     class Meta:
         ordering = ["dispute", "opened_on", "id"]

@@ -195,6 +195,7 @@ def escalate(
                 f"{here.label} is the top of the ladder: there is no stage to escalate to. "
                 "You can refer the case to Cafcass."
             )
+        target: ladder.Stage | None
         if to_stage in (None, ""):
             target = higher[0]
         else:

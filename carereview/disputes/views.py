@@ -174,6 +174,7 @@ def escalate(request, dispute_id: int):
             "Cafcass.",
         )
         return redirect("disputes:detail", dispute_id=dispute.pk)
+    assert current is not None and here is not None  # else there is no stage higher
     preview = ladder.preview(dispute.child, higher, after=here, previous=current.addressee)
     form = forms.EscalateForm(
         request.POST or None, stages=higher, preview=preview, initial={"to_stage": higher[0].code}
@@ -325,7 +326,11 @@ def overview(request):
     """The IRO manager's view: open disputes by stage and age; counts over a period."""
     on = today()
     start, end = selectors.reporting_year(on)
-    asked = any(key in request.GET for key in ("start", "end"))
+    fields = forms.PeriodForm.base_fields
+    asked = not all(
+        fields[name].widget.value_omitted_from_data(request.GET, {}, name)
+        for name in ("start", "end")
+    )
     form = forms.PeriodForm(request.GET if asked else None, initial={"start": start, "end": end})
     if asked and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]

@@ -6,9 +6,9 @@ built from is documents.letters'.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
+from carereview.core.authority import authority
 from carereview.documents.headings import heading_about as document_heading
 from carereview.documents.letters import long_date, meeting_lines, review_iro
 from carereview.documents.pdf import html_to_pdf
@@ -50,7 +50,7 @@ def render_invitation_html(review: Review, invitation: Invitation) -> str:
                 matcher=matcher_for(child, recipient),
             ),
             "iro": review_iro(review),
-            "service_phone": settings.CAREREVIEW["IRO_SERVICE_PHONE"],
+            "service_phone": authority().iro_service_phone,
         },
     )
 
@@ -84,7 +84,7 @@ def render_exclusion_letter_html(exclusion: Exclusion) -> str:
             "offered_on": long_date(exclusion.separate_meeting_offered_on),
             "signed_by": exclusion.decided_by,
             "iro": review_iro(review) or exclusion.decided_by,
-            "service_phone": settings.CAREREVIEW["IRO_SERVICE_PHONE"],
+            "service_phone": authority().iro_service_phone,
         },
     )
 

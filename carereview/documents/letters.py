@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, time
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as format_date
 
+from carereview.core.authority import authority
 from carereview.core.calendar import due_words
 from carereview.documents.addresses import ConfidentialAddressMatcher
 from carereview.documents.headings import Heading
@@ -97,7 +97,7 @@ def draft_child_letter(review: Review) -> str:
     child = review.child
     name = child.preferred_name or child.first_name
     iro = review_iro(review)
-    service_phone = settings.CAREREVIEW["IRO_SERVICE_PHONE"]
+    service_phone = authority().iro_service_phone
     parts: list[str] = [f"Dear {name},"]
 
     if review.held_on:

@@ -11,8 +11,7 @@ the same person.
 
 from __future__ import annotations
 
-from django.conf import settings
-
+from carereview.core.authority import authority
 from carereview.documents.invitations import render_invitation_pdf
 from carereview.documents.letters import render_child_letter_pdf
 from carereview.documents.records import (
@@ -28,7 +27,7 @@ from carereview.reviews.models import Dispatch, Invitation, Review
 KINDS = frozenset({Dispatch.Kind.INVITATION, Dispatch.Kind.DECISIONS, Dispatch.Kind.RECORD})
 
 
-def _subject(kind: str, first_name: str, for_child: bool) -> str:
+def _subject(kind: Dispatch.Kind, first_name: str, for_child: bool) -> str:
     if for_child:
         return {
             Dispatch.Kind.INVITATION: "Your Child in Care Review: your invitation",
@@ -42,7 +41,7 @@ def _subject(kind: str, first_name: str, for_child: bool) -> str:
     }[kind]
 
 
-def _what(kind: str, for_child: bool) -> str:
+def _what(kind: Dispatch.Kind, for_child: bool) -> str:
     if for_child:
         return {
             Dispatch.Kind.INVITATION: "your invitation to your review",
@@ -106,21 +105,21 @@ def queue_document_email(
     contact = f"your IRO, {iro}, or " if iro else ""
     body = (
         f"Dear {greeting},\n\n"
-        f"Here is {_what(kind, for_child)}.\n\n"
+        f"Here is {_what(Dispatch.Kind(kind), for_child)}.\n\n"
         f"If you have any questions, contact {contact}the IRO Service on "
-        f"{settings.CAREREVIEW['IRO_SERVICE_PHONE']}.\n\n"
-        f"{settings.CAREREVIEW['AUTHORITY_NAME']}\n"
+        f"{authority().iro_service_phone}.\n\n"
+        f"{authority().authority_name}\n"
     )
     filename = (
         "letter-about-your-review.pdf"
         if for_child and kind == Dispatch.Kind.RECORD
-        else FILENAMES[kind]
+        else FILENAMES[Dispatch.Kind(kind)]
     )
     return notify(
         key,
         to=email,
         channel="email",
-        subject=_subject(kind, child.first_name, for_child),
+        subject=_subject(Dispatch.Kind(kind), child.first_name, for_child),
         body=body,
         attachments=[File(filename, pdf)],
     )
@@ -153,9 +152,8 @@ def queue_consultation_email(consultation) -> Message | None:
             "\n".join(questions),
             "Reply to this email with your answers, or ask us for the form on paper. If you use "
             "the portal, you can answer there instead.",
-            f"If you have any questions, call the IRO Service on "
-            f"{settings.CAREREVIEW['IRO_SERVICE_PHONE']}.",
-            settings.CAREREVIEW["AUTHORITY_NAME"],
+            f"If you have any questions, call the IRO Service on {authority().iro_service_phone}.",
+            authority().authority_name,
         ]
     )
     subject = (

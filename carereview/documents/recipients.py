@@ -7,9 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from django.conf import settings
-
 from carereview.children.models import Person, Relationship
+from carereview.core.authority import authority
 from carereview.reviews.models import Invitation, MatterConsidered, Review
 
 if TYPE_CHECKING:
@@ -51,7 +50,7 @@ def sees_confidential_address(kind: str) -> bool:
 
 
 def authority_name() -> str:
-    return settings.CAREREVIEW["AUTHORITY_NAME"]
+    return authority().authority_name
 
 
 # --- who receives the record ---------------------------------------------------------------------
@@ -99,7 +98,8 @@ def recipient_for_invitation(review: Review, invitation: Invitation) -> Recipien
     if invitation.for_child:
         return Recipient("child", review.child.full_name)
     if invitation.person_id:
-        kind, person = _person_kinds(review).get(invitation.person_id, ("other", invitation.person))
+        unrelated: tuple[RecipientKind, Person | None] = ("other", invitation.person)
+        kind, person = _person_kinds(review).get(invitation.person_id, unrelated)
         return Recipient(kind, str(person), person=person)
     return Recipient("full", invitation.name, staff=invitation.staff)
 

@@ -190,7 +190,12 @@ def build_record_version(review: Review, recipient: Recipient) -> RecordVersion 
     episode = latest_episode(child)
     placement = episode.placement_label if episode else ""
     address: str | None = (episode.placement_address.strip() or None) if episode else None
-    if address and episode.address_confidential and not sees_confidential_address(recipient.kind):
+    if (
+        address
+        and episode
+        and episode.address_confidential
+        and not sees_confidential_address(recipient.kind)
+    ):
         address = None
         omitted.append("Placement address (confidential from parents)")
 

@@ -10,11 +10,11 @@ records) build their versions with this; copies gathers a person's version; rele
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from carereview.children.models import Child, Relationship
+from carereview.core.authority import authority
 from carereview.core.errors import Refusal
 from carereview.documents.addresses import (
     NAME_WITHHELD,
@@ -51,7 +51,7 @@ def hides_address_from(child: Child, recipient: Recipient) -> bool:
 def carer_names_hidden_from(child: Child, recipient: Recipient) -> list[str]:
     """The carers' names left out of this recipient's versions (rules.md §7, ours): where the
     address is confidential from them, by default."""
-    if not settings.CAREREVIEW.get("HIDE_CARER_NAME_FROM_PARENT_WHEN_ADDRESS_CONFIDENTIAL", True):
+    if not authority().hide_carer_name_from_parent_when_address_confidential:
         return []
     if not hides_address_from(child, recipient):
         return []

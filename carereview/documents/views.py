@@ -5,7 +5,6 @@ workspace of letters to post. Their URLs stay in the reviews namespace (config.u
 with the review's own); they live here because documents is the layer above reviews (ADR 0013).
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from carereview.core import access
+from carereview.core.authority import authority
 from carereview.core.calendar import today, working_calendar
 from carereview.core.forms import parse_id
 from carereview.documents import invitations as invitation_letters
@@ -38,9 +38,25 @@ def detail(request, review_id: int):
     access.describe(request, "viewed a review")
     p = ReviewPresenter(review, today(), working_calendar())
     context = {"review": review, "child": review.child, "p": p}
+    context["checklist"] = _checklist_tasks(request, review, p)
     context["copies_to_check"] = waiting_for_check(review)  # rules.md §7, ADR 0009
     context["unworded"] = len(child_wording_missing(review)) if review.held_on else 0
     return render(request, "reviews/detail.html", context)
+
+
+def _checklist_tasks(request, review, p: ReviewPresenter) -> list[dict]:
+    """The IRO's checklist as GOV.UK task list tasks; each links to where it is recorded for
+    those who prepare reviews."""
+    can_record = request.user.has_perm("carereview.prepare_review")
+    return [
+        {
+            "title": row.label,
+            "status": row.status,
+            "hint": row.hint,
+            "href": reverse("reviews:checklist", args=[review.pk, row.item]) if can_record else "",
+        }
+        for row in p.checklist
+    ]
 
 
 def _support_detail(request, review_id: int):
@@ -59,7 +75,7 @@ def _support_detail(request, review_id: int):
 def support(request):
     """Business support's workspace: the reviews in their work, each with what is left to do."""
     reviews = selectors.with_support_details(selectors.supported_reviews(request.user))
-    size = settings.CAREREVIEW.get("SUPPORT_PAGE_SIZE", 50)
+    size = authority().support_page_size
     page = Paginator(reviews, size).get_page(request.GET.get("page"))
     rows = [selectors.support_row(r) for r in page.object_list]
     return render(request, "reviews/support.html", {"rows": rows, "page": page})

@@ -24,6 +24,7 @@ from datetime import date
 from typing import Final
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .calendar import WorkingCalendar, add_months_array, default_calendar
 from .periods import SHORT_BREAK_LEGAL_STATUSES, SHORT_BREAK_STAYS, SHORT_BREAK_WINDOW_MONTHS
@@ -172,7 +173,7 @@ class _Regimes:
     timetable: np.ndarray
 
 
-def _at(values: np.ndarray, index: np.ndarray, missing: object) -> np.ndarray:
+def _at(values: np.ndarray, index: np.ndarray, missing: ArrayLike) -> np.ndarray:
     """``values[index]``, or ``missing`` where the index is -1 (nothing found)."""
     if values.size == 0:
         return np.full(index.shape, missing, dtype=values.dtype)

@@ -6,6 +6,7 @@ applies are named below (which reviews count, reg 33(3) earlier reviews, overdue
 ``regimes`` (the timetables and the switching between them).
 """
 
+import datetime
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -55,7 +56,7 @@ class CountedReview:
     """A review that counts: held on ``date``, due on ``due``, ``sequence`` in its regime."""
 
     date: date
-    due: date
+    due: datetime.date  # (``date`` here is the field above)
     on_time: bool
     regime: Regime
     sequence: int

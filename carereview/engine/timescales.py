@@ -104,18 +104,18 @@ def iro_service_told_by(looked_after: date, calendar: WorkingCalendar, working_d
     return calendar.add_working_days(looked_after, working_days)
 
 
-def first_iro_appointments(
+def first_iro_appointments[K](
     periods: list[tuple[date, date | None]],
-    allocations: list[tuple[object, date, date | None]],
+    allocations: list[tuple[K, date, date | None]],
     calendar: WorkingCalendar,
     working_days: int,
-) -> dict[object, tuple[date, bool]]:
+) -> dict[K, tuple[date, bool]]:
     """For each period of care (start, end or None), the IRO allocation (key, started, ended or
     None) that was the child's IRO on coming into care: the earliest one still running at or
     after the period's start and begun by its end. Returns key -> (appoint by, in time). A later
     change of IRO in the same period is not an appointment on coming into care and is left out;
     an IRO kept from before the period (a child returning to their IRO) is in time."""
-    result: dict[object, tuple[date, bool]] = {}
+    result: dict[K, tuple[date, bool]] = {}
     for start, end in periods:
         running = [
             (started, key)

@@ -6,37 +6,27 @@ reasons are shown on the form too.
 
 from django import forms
 
-from carereview.core.forms import GovukDateInput
+from carereview.core.forms import GovUKDateField
 from carereview.followup.models import MidwayCheck, SignificantEvent
 from carereview.followup.services import TEXT_LIMIT
 from carereview.reviews.models import Decision
 
 
-class DateInput(GovukDateInput):
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 def date_field(label, *, required=True, help_text="", missing=None):
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=DateInput(),
-        error_messages={
-            "required": missing or f"Enter {label[0].lower()}{label[1:]}",
-            "invalid": "Enter a real date",
-        },
-    )
+    """A date typed in the GOV.UK date input. `missing` is the message when it is empty ("Enter
+    the date of the check"); its subject is used in the others ("The date of the check must
+    include a month")."""
+    subject = missing.removeprefix("Enter ") if missing else f"{label[0].lower()}{label[1:]}"
+    return GovUKDateField(label=label, required=required, help_text=help_text, subject=subject)
 
 
-def text_field(label, *, required=False, help_text="", missing=None):
+def text_field(label, *, required=False, help_text="", missing=None, rows=None):
     return forms.CharField(
         label=label,
         required=required,
         help_text=help_text,
         max_length=TEXT_LIMIT,
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"rows": rows} if rows else None),
         error_messages={
             "required": missing or f"Enter {label[0].lower()}{label[1:]}",
             "max_length": f"{label} must be {TEXT_LIMIT} characters or fewer",
@@ -65,10 +55,12 @@ class DecisionUpdateForm(forms.Form):
         "Date it was done",
         required=False,
         help_text="Only if it is done",
+        missing="Enter the date it was done",
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("status") == Decision.Status.DONE:
             if not data.get("note", "").strip() and "note" not in self.errors:
                 self.add_error("note", "Enter a note saying what was done")
@@ -86,16 +78,19 @@ class MidwayForm(forms.Form):
         required=True,
         help_text="What has been done on each decision since the review, and anything of concern",
         missing="Enter the progress on the decisions",
+        rows=6,
     )
     done_on = date_field("Date of the check", missing="Enter the date of the check")
     required_by = date_field(
         "Earlier review needed by",
         required=False,
         help_text="Only if an earlier review is needed",
+        missing="Enter the date the earlier review is needed by",
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("outcome") == MidwayCheck.Outcome.EARLIER_REVIEW
             and not data.get("required_by")
@@ -113,6 +108,7 @@ class EventForm(forms.Form):
         required=True,
         help_text="What the IRO needs to know",
         missing="Enter what happened",
+        rows=6,
     )
 
 
@@ -124,11 +120,15 @@ class EventSeenForm(forms.Form):
         help_text="A change to the care plan must be considered at a review before it happens",
     )
     required_by = date_field(
-        "Earlier review needed by", required=False, help_text="Only if an earlier review is needed"
+        "Earlier review needed by",
+        required=False,
+        help_text="Only if an earlier review is needed",
+        missing="Enter the date the earlier review is needed by",
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("earlier_review") and not data.get("required_by"):
             if "required_by" not in self.errors:
                 self.add_error("required_by", "Enter the date the earlier review is needed by")

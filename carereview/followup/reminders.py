@@ -23,7 +23,9 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
+from carereview.accounts.models import User
 from carereview.children.models import Child
+from carereview.core.authority import authority
 from carereview.core.calendar import due_words, today, working_calendar
 from carereview.disputes.models import DisputeStep
 from carereview.engine.calendar import WorkingCalendar
@@ -33,15 +35,11 @@ from carereview.reviews.presenters import PAPERS, ReviewPresenter
 
 log = logging.getLogger(__name__)
 
-PAPER_NAMES = {
+PAPER_NAMES: dict[str, str] = {
     ChecklistEntry.Item.CARE_PLAN: "the care plan",
     ChecklistEntry.Item.EDUCATION_PLAN: "the personal education plan",
     ChecklistEntry.Item.HEALTH_PLAN: "the health plan",
 }
-
-
-def _cfg(name: str) -> int:
-    return settings.CAREREVIEW[name]
 
 
 def _day(d: date) -> str:
@@ -58,7 +56,7 @@ def _child(child: Child) -> str:
 
 
 def link(route: str, **kwargs) -> str:
-    base = settings.NOTIFICATIONS.get("SITE_URL", "").rstrip("/")
+    base = settings.NOTIFICATIONS["SITE_URL"].rstrip("/")
     return base + reverse(route, kwargs=kwargs)
 
 
@@ -77,13 +75,13 @@ class Run:
 
     def reached(self, day: date) -> bool:
         """The reminder's day has come, and was missed by no more than the catch-up allowance."""
-        catch_up = settings.NOTIFICATIONS.get("CATCH_UP_WORKING_DAYS", 10)
+        catch_up = settings.NOTIFICATIONS["CATCH_UP_WORKING_DAYS"]
         return day <= self.as_at <= self.calendar.add_working_days(day, catch_up)
 
     def window(self, working_days: int) -> timedelta:
         """Calendar days surely covering `working_days` plus the catch-up (a cheap pre-filter;
         each reminder then checks its day exactly)."""
-        catch_up = settings.NOTIFICATIONS.get("CATCH_UP_WORKING_DAYS", 10)
+        catch_up = settings.NOTIFICATIONS["CATCH_UP_WORKING_DAYS"]
         return timedelta(days=2 * (working_days + catch_up) + 21)
 
 
@@ -117,7 +115,7 @@ def _unbooked_children(run: Run, earliest: date, latest: date):
 def review_coming_due_not_booked(run: Run) -> int:
     """The IRO, REMIND_UNBOOKED_WORKING_DAYS working days before a review is due with no meeting
     booked."""
-    n = _cfg("REMIND_UNBOOKED_WORKING_DAYS")
+    n = authority().remind_unbooked_working_days
     made = 0
     for child in _unbooked_children(run, run.as_at, run.as_at + run.window(n)):
         due = child.next_review_due
@@ -159,7 +157,7 @@ def papers_late(run: Run) -> int:
     """The social worker and the IRO, on the first working day after the care plan, personal
     education plan or health plan was due with the IRO (PAPERS_WORKING_DAYS before the meeting)
     and is not ticked as received."""
-    latest = run.as_at + run.window(_cfg("PAPERS_WORKING_DAYS"))
+    latest = run.as_at + run.window(authority().papers_working_days)
     upcoming = Meeting.objects.filter(
         review=OuterRef("pk"),
         status=Meeting.Status.SCHEDULED,
@@ -176,15 +174,18 @@ def papers_late(run: Run) -> int:
     for review in reviews:
         presenter = ReviewPresenter(review, run.as_at, run.calendar)
         meeting = presenter.meeting_date
-        rows = [row for row in presenter.checklist if row.item in PAPERS and row.deadline]
-        missing = [row for row in rows if row.deadline.late and not row.deadline.done]
+        missing = [
+            (row, row.deadline)
+            for row in presenter.checklist
+            if row.item in PAPERS and row.deadline and row.deadline.late and not row.deadline.done
+        ]
         if not missing or meeting is None or run.as_at > meeting:
             continue
-        papers_due = missing[0].deadline.due
+        papers_due = missing[0][1].due
         if not run.reached(run.first_working_day_after(papers_due)):
             continue
         child = review.child
-        what = ", ".join(PAPER_NAMES.get(row.item, row.label) for row in missing)
+        what = ", ".join(PAPER_NAMES.get(row.item, row.label) for row, _ in missing)
         for user in _distinct(child.current_social_worker, child.current_iro):
             made += _send(
                 f"papers-late:{review.pk}:{meeting}:{user.pk}",
@@ -209,7 +210,9 @@ def decisions_late(run: Run) -> int:
     """The IRO, on the first working day after the decisions were due to the child and attendees
     (DECISIONS_WITHIN_WORKING_DAYS of the review) and are not sent."""
     made = 0
-    for review in _held_reviews(run, "decisions_sent_on", _cfg("DECISIONS_WITHIN_WORKING_DAYS")):
+    for review in _held_reviews(
+        run, "decisions_sent_on", authority().decisions_within_working_days
+    ):
         deadline = ReviewPresenter(review, run.as_at, run.calendar).decisions_deadline
         if not deadline or deadline.done or not deadline.late:
             continue
@@ -231,7 +234,7 @@ def record_late(run: Run) -> int:
     """The IRO, on the first working day after the full record was due (RECORD_WITHIN_WORKING_DAYS
     of the review) and is not sent."""
     made = 0
-    for review in _held_reviews(run, "record_sent_on", _cfg("RECORD_WITHIN_WORKING_DAYS")):
+    for review in _held_reviews(run, "record_sent_on", authority().record_within_working_days):
         deadline = ReviewPresenter(review, run.as_at, run.calendar).record_deadline
         if not deadline or deadline.done or not deadline.late:
             continue
@@ -263,7 +266,7 @@ def _open_decisions(run: Run, earliest: date, latest: date):
 def decision_due_soon(run: Run) -> int:
     """A decision's owner, REMIND_DECISION_WORKING_DAYS working days before it is due, if it is
     not done."""
-    n = _cfg("REMIND_DECISION_WORKING_DAYS")
+    n = authority().remind_decision_working_days
     made = 0
     for decision in _open_decisions(run, run.as_at, run.as_at + run.window(n)):
         if not run.reached(run.working_days_before(decision.due_on, n)):
@@ -317,7 +320,7 @@ def _waiting_steps(run: Run, earliest: date, latest: date):
 def dispute_response_due(run: Run) -> int:
     """The addressee of a dispute step, REMIND_DISPUTE_WORKING_DAYS working days before their
     response is due, if they have not responded."""
-    n = _cfg("REMIND_DISPUTE_WORKING_DAYS")
+    n = authority().remind_dispute_working_days
     made = 0
     for step in _waiting_steps(run, run.as_at, run.as_at + run.window(n)):
         if not run.reached(run.working_days_before(step.respond_by, n)):
@@ -364,8 +367,8 @@ def dispute_response_overdue(run: Run) -> int:
     return made
 
 
-def _distinct(*users):
-    seen = {}
+def _distinct(*users: User | None) -> list[User]:
+    seen: dict[int, User] = {}
     for user in users:
         if user is not None:
             seen.setdefault(user.pk, user)

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from carereview.core import audit
+from carereview.core.authority import authority
 from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine.calendar import WorkingCalendar
 from carereview.engine.midway import midway_check_due
@@ -170,7 +170,7 @@ def update_decision(
 
 
 def _fraction():
-    return settings.CAREREVIEW.get("MIDWAY_FRACTION", 0.5)
+    return authority().midway_fraction
 
 
 def refresh_midway(
@@ -280,6 +280,7 @@ def record_midway_check(
     check.done_on = done_on
     check.done_by = by
     if earlier:
+        assert required_by is not None  # else _earlier_review_problems refused it above
         check.earlier_review = require_earlier_review(
             child,
             by=by,
@@ -513,6 +514,7 @@ def mark_event_seen(
         event.seen_by = by
         fields += ["seen_at", "seen_by"]
     if earlier_review:
+        assert required_by is not None  # else _earlier_review_problems refused it above
         event.earlier_review = require_earlier_review(
             child,
             by=by,

@@ -45,6 +45,6 @@ def _reminders(today: date) -> None:
 
 # In this order: a pass that enqueues both runs the refresh first (and priorities agree).
 DAILY_JOBS = (
-    DailyJob("nightly_refresh", "NIGHTLY_REFRESH_AT", "01:00", _refresh),
-    DailyJob("send_reminders", "REMINDERS_AT", "07:00", _reminders),
+    DailyJob("nightly_refresh", "NIGHTLY_REFRESH_AT", _refresh),
+    DailyJob("send_reminders", "REMINDERS_AT", _reminders),
 )

@@ -63,7 +63,7 @@ def decision(request, decision_id: int):
         initial = {"status": d.status, "done_on": d.done_on or today()}
         form = forms.DecisionUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        if not can_update:
+        if not can_update or form is None:
             raise PermissionDenied("Only the person responsible, or the child's IRO, can update it")
         if form.is_valid():
             data = form.cleaned_data

@@ -15,7 +15,7 @@ import copy
 import hashlib
 import io
 import sys
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -194,7 +194,7 @@ class NotifyBackend(Backend):
         # Notify does not drop duplicates by reference, but it can be searched by it.
         reference = notify_reference(message)
         if message.channel == EMAIL:
-            personalisation = {"subject": message.subject, "body": message.body}
+            personalisation: dict[str, Any] = {"subject": message.subject, "body": message.body}
             template = self.email_template
             if attachments(message):
                 personalisation["link_to_file"] = self._file(message)

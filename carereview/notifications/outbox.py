@@ -45,6 +45,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from carereview.core.authority import authority
+
 from .backends import EMAIL, TEXT, Backend, backend_class, get_backend
 from .models import Attachment, Message
 
@@ -55,10 +57,6 @@ FORGOTTEN = "[the link is not kept once sent]"
 INTERRUPTED = (
     "Interrupted while sending (the worker stopped): it may have gone already. Sending again."
 )
-
-
-def _notifications(name: str, default=None):
-    return settings.NOTIFICATIONS.get(name, default)
 
 
 def choose_address(user, channels: frozenset[str]) -> tuple[str, str] | None:
@@ -156,12 +154,12 @@ def notify(
 def stuck_after() -> int:
     """Attempts after which a message still not sent needs a person
     (CAREREVIEW["OUTBOX_STUCK_AFTER_ATTEMPTS"])."""
-    return int(settings.CAREREVIEW.get("OUTBOX_STUCK_AFTER_ATTEMPTS", 10))
+    return authority().outbox_stuck_after_attempts
 
 
 def backoff(attempts: int) -> timedelta:
     """After the n-th failed attempt: 2**(n-1) minutes, at most OUTBOX_MAX_BACKOFF_MINUTES."""
-    limit = settings.CAREREVIEW["OUTBOX_MAX_BACKOFF_MINUTES"]
+    limit = authority().outbox_max_backoff_minutes
     return timedelta(minutes=min(2 ** min(max(attempts - 1, 0), 30), limit))
 
 
@@ -186,7 +184,7 @@ def release_stale(now: datetime) -> int:
 def claim(now: datetime, limit: int, only: Sequence[int] | None = None) -> list[Message]:
     """Mark up to `limit` due messages (of the ids `only`, if given) "sending", committed, and
     return them."""
-    lease = now + timedelta(minutes=_notifications("SENDING_LEASE_MINUTES", 10))
+    lease = now + timedelta(minutes=settings.NOTIFICATIONS["SENDING_LEASE_MINUTES"])
     due = Q(status__in=CLAIMABLE) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     if only is not None:
         due &= Q(pk__in=list(only))

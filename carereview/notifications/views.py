@@ -35,12 +35,6 @@ KINDS = {
     "dispute-due": "Dispute response due",
     "dispute-overdue": "Dispute response overdue",
 }
-TAGS = {
-    Message.Status.QUEUED: "grey",
-    Message.Status.SENDING: "blue",
-    Message.Status.SENT: "green",
-    Message.Status.RETRYING: "orange",
-}
 
 
 def kind(message: Message) -> str:
@@ -77,7 +71,6 @@ def outbox(request):
             "message": m,
             "kind": kind(m),
             "to": str(m.user) if m.user else masked(m.to),
-            "tag": TAGS.get(m.status, "grey"),
         }
         for m in page
     ]

@@ -48,31 +48,26 @@ from . import tasks
 from .models import ScheduledRun
 
 
-def _setting(name: str, default):
-    return settings.NOTIFICATIONS.get(name, default)
-
-
 @dataclass(frozen=True)
 class DailyJob:
     name: str
     at_setting: str
-    default_at: str
     enqueue: Callable[[date], object]
 
     def starts_at(self) -> clock:
-        hours, _, minutes = str(_setting(self.at_setting, self.default_at)).partition(":")
+        hours, _, minutes = str(settings.NOTIFICATIONS[self.at_setting]).partition(":")
         return clock(int(hours), int(minutes or 0))
 
 
 def _prune(today: date) -> None:
-    keep = timedelta(days=_setting("KEEP_TASK_RESULTS_DAYS", 14))
+    keep = timedelta(days=settings.NOTIFICATIONS["KEEP_TASK_RESULTS_DAYS"])
     DBTaskResult.objects.filter(
         status=TaskResultStatus.SUCCESSFUL, finished_at__lte=timezone.now() - keep
     ).delete()
 
 
 # The worker's own daily job, after those it is given.
-PRUNE = DailyJob("prune_task_results", "NIGHTLY_REFRESH_AT", "01:00", _prune)
+PRUNE = DailyJob("prune_task_results", "NIGHTLY_REFRESH_AT", _prune)
 
 
 def claim_daily_run(name: str, today: date) -> bool:
@@ -197,7 +192,7 @@ class Worker:
 
     def run(self, *, once: bool = False) -> None:
         self._install_signals()
-        backend = _setting("BACKEND", "console")
+        backend = settings.NOTIFICATIONS["BACKEND"]
         self.write(
             f"Worker {self.worker_id} started: messages by {backend!r}, "
             + ("one pass." if once else f"the outbox every {self.interval:g}s.")

@@ -94,7 +94,7 @@ def _theirs(review: Review, access: PortalAccess):
     consultations = review.consultations.select_related("form", "review")
     if access.is_child:
         return consultations.filter(for_child=True)
-    return consultations.filter(for_child=False, person_id=access.person_id)
+    return consultations.filter(for_child=False, person=access.person)
 
 
 def find(access: PortalAccess) -> tuple[Review | None, Consultation | None]:
@@ -122,6 +122,7 @@ def find_or_send(access: PortalAccess, *, by) -> Consultation | None:
     review, consultation = find(access)
     if consultation is not None:
         return consultation
+    assert review is not None  # found above, and locked since
     return document_services.send_consultation(
         review,
         by=by,

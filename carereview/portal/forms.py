@@ -8,8 +8,10 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator, RegexValidator
 
-from carereview.core.forms import GovukDateInput
+from carereview.core.forms import GovUKDateField
+from carereview.core.govuk_forms import SecurityCodeInput, input_attrs
 from carereview.core.images import ImageUpload, limits_in_words
+from carereview.core.typing import choice_field, form_field
 from carereview.reviews.models import Review
 
 LONG = 3000
@@ -26,8 +28,13 @@ class PortalSignInForm(AuthenticationForm):
         # AuthenticationForm sets the username's max_length after making the field, so nothing
         # enforces it: a longer name reached authenticate() and django-axes, whose record of
         # the attempt cannot hold it (a 500 on PostgreSQL). Refused here instead.
-        username = self.fields["username"]
+        username = form_field(self, "username", forms.CharField)
         username.validators.append(MaxLengthValidator(username.max_length or 150))
+        # GOV.UK widths and autocomplete; no autofocus (it moves a screen reader past the page).
+        username.widget.attrs = input_attrs(width=20, autocomplete="username", spellcheck=False)
+        self.fields["password"].widget.attrs = input_attrs(
+            width=20, autocomplete="current-password"
+        )
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
@@ -46,6 +53,9 @@ class SetUpForm(forms.Form):
         label="Choose a username",
         help_text="You will type this to sign in. Use letters, numbers, dots or dashes.",
         max_length=40,
+        widget=forms.TextInput(
+            attrs=input_attrs(width=20, autocomplete="username", spellcheck=False)
+        ),
         validators=[
             RegexValidator(
                 r"^[A-Za-z0-9.\-_]{3,40}$",
@@ -57,14 +67,14 @@ class SetUpForm(forms.Form):
     password1 = forms.CharField(
         label="Choose a password",
         help_text="At least 8 letters or numbers. A few words you will remember work well.",
-        widget=forms.PasswordInput,
+        widget=forms.PasswordInput(attrs=input_attrs(width=20, autocomplete="new-password")),
         max_length=200,
         strip=False,
         error_messages={"required": "Choose a password"},
     )
     password2 = forms.CharField(
         label="Type the password again",
-        widget=forms.PasswordInput,
+        widget=forms.PasswordInput(attrs=input_attrs(width=20, autocomplete="new-password")),
         max_length=200,
         strip=False,
         error_messages={"required": "Type the password again"},
@@ -75,7 +85,8 @@ class SetUpForm(forms.Form):
         self.user_for_checks = user_for_checks
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords are not the same")
@@ -94,6 +105,7 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label="Code from the app",
         help_text="It is 6 numbers, like 123456.",
+        widget=SecurityCodeInput,
         error_messages={"required": "Enter the 6-number code from your app"},
     )
 
@@ -131,6 +143,7 @@ class InviteForm(forms.Form):
         label="Email address or mobile number",
         help_text="Leave blank to use the one on their record.",
         max_length=254,
+        widget=forms.TextInput(attrs=input_attrs(autocomplete="off")),
         required=False,
     )
     with_help_from = forms.CharField(
@@ -142,10 +155,11 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, people: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["who"].choices = people
+        choice_field(self, "who").choices = people
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         sent_to = data.get("sent_to", "").strip()
         channel = data.get("channel")
         if sent_to and channel == "email":
@@ -271,19 +285,31 @@ class VisitAnswerForm(forms.Form):
         max_length=LONG,
         error_messages={"required": "Write your answer"},
     )
-    visit_on = forms.DateField(
+    visit_on = GovUKDateField(
         label="Visit arranged for (if you have arranged one)",
-        widget=GovukDateInput,
+        subject="the date of the visit",
         required=False,
-        error_messages={"invalid": "Enter a real date"},
     )
 
 
 class ProfileForm(forms.Form):
-    phone = forms.CharField(label="Phone", max_length=40, required=False)
-    mobile = forms.CharField(label="Mobile, for text messages", max_length=40, required=False)
+    phone = forms.CharField(
+        label="Phone",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs=input_attrs(width=20, autocomplete="tel")),
+    )
+    mobile = forms.CharField(
+        label="Mobile, for text messages",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs=input_attrs(width=20, autocomplete="tel")),
+    )
     email = forms.EmailField(
-        label="Email", required=False, error_messages={"invalid": "Enter a real email address"}
+        label="Email",
+        required=False,
+        error_messages={"invalid": "Enter a real email address"},
+        widget=forms.EmailInput(attrs=input_attrs(autocomplete="email")),
     )
     photo = ImageUpload(
         label="Photo for children and families",
@@ -306,7 +332,8 @@ class ProfileForm(forms.Form):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("contact_by") == "text" and not data.get("mobile", "").strip():
             self.add_error("mobile", "Enter a mobile number, or choose email for reminders")
         if data.get("contact_by") == "email" and not data.get("email", "").strip():

@@ -62,6 +62,10 @@ class PortalAccess(models.Model):
 
     objects = PortalAccessQuerySet.as_manager()
 
+    # For display on the staff's portal page, set by portal.views.access (not stored).
+    second_step_on: bool
+    removal_waiting: "SecondStepRemoval | None"
+
     class Meta:
         ordering = ["child", "granted_at"]
         constraints = [
@@ -87,7 +91,7 @@ class PortalAccess(models.Model):
 
     @property
     def first_name(self) -> str:
-        if self.person_id is None:
+        if self.person is None:
             return self.child.preferred_name or self.child.first_name
         return self.person.first_name
 
@@ -218,6 +222,9 @@ class VisitRequest(models.Model):
     visit_on = models.DateField("visit arranged for", null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+
+    # The answer as this person may read it, set by portal.views.pages (not stored).
+    answer_for_them: str
 
     class Meta:
         ordering = ["-asked_at"]

@@ -16,10 +16,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +27,7 @@ from django.utils import timezone
 from carereview.accounts.models import Role, User
 from carereview.children.models import Child, Person, Relationship
 from carereview.core import audit
+from carereview.core.authority import authority
 from carereview.engine.calendar import add_months
 from carereview.notifications import notify
 from carereview.portal.models import (
@@ -39,10 +40,6 @@ from carereview.portal.models import (
 
 class PortalRefused(Exception):
     """A step the rules do not allow, with the reason in words for the person."""
-
-
-def _cfg(name: str):
-    return settings.CAREREVIEW[name]
 
 
 def hash_token(token: str) -> str:
@@ -97,13 +94,13 @@ def _link(token: str, base_url: str) -> str:
 
 
 def _message(access: PortalAccess, link: str, expires: date) -> str:
-    authority = _cfg("AUTHORITY_NAME")
+    name = authority().authority_name
     who = access.first_name
     return (
-        f"Hello {who}. {authority} has set up a place online where you can see who your IRO is, "
+        f"Hello {who}. {name} has set up a place online where you can see who your IRO is, "
         f"when your next review is and tell us what you think. Open this link to choose a "
         f"password: {link}\nThe link works once, until {expires:%-d %B %Y}. If you did not expect "
-        f"this, call the IRO service on {_cfg('IRO_SERVICE_PHONE')}."
+        f"this, call the IRO service on {authority().iro_service_phone}."
     )
 
 
@@ -126,7 +123,7 @@ def grant_and_invite(
     if not sent_to:
         raise PortalRefused("Enter where to send the link")
     if role == Role.CHILD:
-        min_age = _cfg("PORTAL_CHILD_MIN_AGE")
+        min_age = authority().portal_child_min_age
         if age_on(child, timezone.localdate()) < min_age and not with_help_from.strip():
             raise PortalRefused(
                 f"{child.first_name} is under {min_age}: say which adult will help them use it"
@@ -156,7 +153,7 @@ def grant_and_invite(
         cancelled_at=now
     )
     token = secrets.token_urlsafe(32)
-    expires_at = now + timedelta(days=_cfg("PORTAL_INVITATION_DAYS"))
+    expires_at = now + timedelta(days=authority().portal_invitation_days)
     invitation = PortalInvitation.objects.create(
         access=access,
         channel=channel,
@@ -169,7 +166,7 @@ def grant_and_invite(
     body = _message(access, link, timezone.localdate(expires_at))
     _send(
         invitation,
-        f"Your IRO and your reviews: set up your sign-in ({_cfg('AUTHORITY_NAME')})",
+        f"Your IRO and your reviews: set up your sign-in ({authority().authority_name})",
         body,
         link,
     )
@@ -194,13 +191,13 @@ def _tell_sent_elsewhere(
     return tell(
         access,
         key=f"{key}.{invitation.pk}",
-        subject=f"A sign-in link was sent to a new {where} ({_cfg('AUTHORITY_NAME')})",
+        subject=f"A sign-in link was sent to a new {where} ({authority().authority_name})",
         body=(
             f"Hello {access.first_name}. On {timezone.localdate(invitation.sent_at):%-d %B %Y} "
-            f"{_cfg('AUTHORITY_NAME')} sent {what} for the portal to a new {where}, not this "
+            f"{authority().authority_name} sent {what} for the portal to a new {where}, not this "
             f"one. The link lets whoever has it choose a password and sign in as you. If you "
             f"asked for it, there is nothing to do. If it was not you, call the IRO service on "
-            f"{_cfg('IRO_SERVICE_PHONE')} straight away."
+            f"{authority().iro_service_phone} straight away."
         ),
         besides=[(channel, invitation.sent_to)],
     )
@@ -230,7 +227,7 @@ def send_new_sign_in_link(
         cancelled_at=now
     )
     token = secrets.token_urlsafe(32)
-    expires_at = now + timedelta(days=_cfg("PORTAL_INVITATION_DAYS"))
+    expires_at = now + timedelta(days=authority().portal_invitation_days)
     invitation = PortalInvitation.objects.create(
         access=access,
         channel=channel,
@@ -244,11 +241,11 @@ def send_new_sign_in_link(
     link = _link(token, base_url)
     body = (
         f"Hello {access.first_name}. Here is a link to choose a new password for the "
-        f"{_cfg('AUTHORITY_NAME')} portal: {link}\nIt works once, until "
+        f"{authority().authority_name} portal: {link}\nIt works once, until "
         f"{timezone.localdate(expires_at):%-d %B %Y}. If you did not ask for it, call the IRO "
-        f"service on {_cfg('IRO_SERVICE_PHONE')}."
+        f"service on {authority().iro_service_phone}."
     )
-    _send(invitation, f"A new sign-in link ({_cfg('AUTHORITY_NAME')})", body, link)
+    _send(invitation, f"A new sign-in link ({authority().authority_name})", body, link)
     if is_new:
         _tell_sent_elsewhere(access, invitation, "portal.new-link-elsewhere", "a new sign-in link")
     audit.record_change(
@@ -282,7 +279,7 @@ def contacts(access: PortalAccess) -> list[tuple[str, str]]:
     mobile on their record and on their sign-ins (this access's, and those of every access they
     held before, ended ones included), and wherever a link they used was sent. (Not where a link
     still waiting went: nobody has shown that address is theirs.)"""
-    source = access.person if access.person_id else access.child
+    source = access.person or access.child
     found = [("email", source.email), ("text", source.phone)]
     # Every access of the same person (the child's own, for the child), this one included.
     theirs = (
@@ -291,7 +288,7 @@ def contacts(access: PortalAccess) -> list[tuple[str, str]]:
         else PortalAccess.objects.filter(child=access.child_id, person__isnull=True)
     )
     users = {access.user_id} | set(theirs.exclude(user=None).values_list("user", flat=True))
-    for user in User.objects.filter(pk__in=users - {None}).order_by("pk"):
+    for user in User.objects.filter(pk__in={u for u in users if u is not None}).order_by("pk"):
         found += [("email", user.email), ("text", user.mobile)]
     used = PortalInvitation.objects.filter(used_at__isnull=False)
     used = used.filter(Q(access__in=theirs) | Q(access__user__in=users - {None}) | Q(access=access))
@@ -312,7 +309,7 @@ def tell(
     key: str,
     subject: str,
     body: str,
-    besides: list[tuple[str, str]] = (),
+    besides: Sequence[tuple[str, str]] = (),
 ) -> int:
     """Tell the person at every contact we hold for them (but `besides`), through the outbox,
     once each for `key`. How many were stored."""
@@ -341,6 +338,7 @@ def reset_password(invitation: PortalInvitation, *, password: str, code: str = "
     from carereview.core import second_factor as factor
 
     user = invitation.access.user
+    assert user is not None  # a new-sign-in link is for someone who has a sign-in
     device = factor.confirmed_device(user)
     if device is not None:
         wait = factor.throttle_message(device)
@@ -430,12 +428,12 @@ def decide_second_step_removal(
         tell(
             access,
             key=f"portal.second-step-off.{removal.pk}",
-            subject=f"The code from your phone is turned off ({_cfg('AUTHORITY_NAME')})",
+            subject=f"The code from your phone is turned off ({authority().authority_name})",
             body=(
                 f"Hello {access.first_name}. As asked, you no longer need the code from your "
-                f"phone to sign in to the {_cfg('AUTHORITY_NAME')} portal: your password is "
+                f"phone to sign in to the {authority().authority_name} portal: your password is "
                 f"enough. You can turn the code on again under 'Keep your sign-in safe'. If you "
-                f"did not ask for this, call the IRO service on {_cfg('IRO_SERVICE_PHONE')} "
+                f"did not ask for this, call the IRO service on {authority().iro_service_phone} "
                 "straight away."
             ),
         )
@@ -506,17 +504,13 @@ def find_invitation(token: str) -> PortalInvitation | None:
 
 def existing_user(access: PortalAccess) -> User | None:
     """The sign-in this person already has (a parent invited for a second child)."""
-    if access.person_id:
-        access.person.refresh_from_db(fields=["portal_user"])
+    person = access.person
+    if person is not None:
+        person.refresh_from_db(fields=["portal_user"])
     else:
         access.child.refresh_from_db(fields=["portal_user"])
-    if access.person_id and access.person.portal_user_id:
-        user = access.person.portal_user
-        return user if user.is_active else None
-    if access.person_id is None and access.child.portal_user_id:
-        user = access.child.portal_user
-        return user if user.is_active else None
-    return None
+    user = person.portal_user if person is not None else access.child.portal_user
+    return user if user is not None and user.is_active else None
 
 
 @transaction.atomic

@@ -1,13 +1,23 @@
 """Builders for tests: a portal user with live access to a child, made through the services."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from carereview.children.models import Child, Person
 from carereview.core.testing import PASSWORD
 from carereview.portal import services
 
+if TYPE_CHECKING:
+    from carereview.accounts.models import User
+    from carereview.portal.models import PortalAccess, VisitRequest
+    from carereview.representations.models import AdvocacyRequest, Representation
 
-def make_portal_user(child: Child, *, by, person: Person | None = None, username: str = ""):
+
+def make_portal_user(
+    child: Child, *, by, person: Person | None = None, username: str = ""
+) -> tuple[PortalAccess, User]:
     """Invite the child (person=None) or `person` to `child`'s portal and accept the link.
     Returns (access, user); the user's password is core.testing.PASSWORD."""
     who = person or child
@@ -35,11 +45,11 @@ class PortalObjects:
     """One of each portal record for a child: a parent's access, a visit request, a
     representation, an advocacy request, and a fresh invitation link (its token)."""
 
-    access: object
-    user: object
-    visit: object
-    representation: object
-    advocacy: object
+    access: PortalAccess
+    user: User
+    visit: VisitRequest
+    representation: Representation
+    advocacy: AdvocacyRequest
     token: str
 
 
@@ -48,7 +58,9 @@ def make_portal_objects(child: Child, service) -> PortalObjects:
     from carereview.portal.models import VisitRequest
     from carereview.representations.models import AdvocacyRequest, Representation
 
-    mother = child.relationships.filter(kind="mother").first().person
+    mother_relationship = child.relationships.filter(kind="mother").first()
+    assert mother_relationship is not None, "the portal objects are made for a child with a mother"
+    mother = mother_relationship.person
     access, user = make_portal_user(child, by=service.iro, person=mother)
     visit = VisitRequest.objects.create(
         child=child, access=access, iro=child.current_iro, why="To talk about contact"

@@ -4,7 +4,7 @@
   transaction. The connection comes from `settings.DATABASES[alias]`, read when the command runs;
   the password goes to the tools in the PGPASSWORD environment variable, never on their command
   line. The tools are looked for in CAREREVIEW_PG_BINDIR (environment) or
-  `settings.CAREREVIEW["PG_BINDIR"]`, then in Debian's /usr/lib/postgresql/<server major>/bin, then
+  `authority().pg_bindir`, then in Debian's /usr/lib/postgresql/<server major>/bin, then
   on PATH; a pg_dump older than the server is refused (it cannot dump it).
 - SQLite: the online backup API (`sqlite3.Connection.backup`): a consistent copy, page by page,
   safe while the app is using the database; restoring copies the other way.
@@ -27,6 +27,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connections
+
+from carereview.core.authority import authority
 
 PG_MAGIC = b"PGDMP"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -113,9 +115,7 @@ def _tool_version(path: Path) -> int | None:
 
 def find_pg_tool(name: str, server_major: int) -> Path:
     """The pg_dump or pg_restore to use with a server of `server_major`, or BackupError."""
-    configured = os.environ.get("CAREREVIEW_PG_BINDIR") or getattr(settings, "CAREREVIEW", {}).get(
-        "PG_BINDIR"
-    )
+    configured = os.environ.get("CAREREVIEW_PG_BINDIR") or authority().pg_bindir
     install = (
         f"Install the PostgreSQL {server_major} client tools (Debian: apt install "
         f"postgresql-client-{server_major}), or set CAREREVIEW_PG_BINDIR to the folder that "
@@ -168,6 +168,11 @@ def _server_major(t: Target) -> int:
         connection.ensure_connection()
     except Exception as error:
         raise BackupError(f"Could not connect to {t.describe()}: {error}") from error
+    # Backups are of PostgreSQL only (Target); its wrapper knows the server's version.
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    if not isinstance(connection, DatabaseWrapper):
+        raise BackupError(f"{t.describe()} is not a PostgreSQL database")
     return connection.pg_version // 10000
 
 

@@ -39,6 +39,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -125,8 +126,11 @@ def edges() -> dict[type[models.Model], list[Edge]]:
     found: dict[type[models.Model], list[Edge]] = defaultdict(list)
     for model in tables():
         for f in model._meta.local_concrete_fields:
-            if f.is_relation and (f.many_to_one or f.one_to_one) and f.related_model:
-                found[f.related_model._meta.concrete_model].append(Edge(model, f))
+            # many-to-one and one-to-one keys with a column: ForeignKey and OneToOneField
+            if isinstance(f, models.ForeignKey) and f.related_model:
+                target = f.related_model._meta.concrete_model
+                assert target is not None  # a model with a table is its own or a parent's
+                found[target].append(Edge(model, f))
     return found
 
 
@@ -277,11 +281,11 @@ class _Planner:
         found = set()
         for model, pks in list(self.plan.rows.items()):
             for f in model._meta.local_concrete_fields:
-                if not (f.is_relation and (f.many_to_one or f.one_to_one) and f.related_model):
+                if not (isinstance(f, models.ForeignKey) and f.related_model):
                     continue
                 if f.related_model._meta.concrete_model is not target:
                     continue
-                values = set()
+                values: set[Any] = set()
                 for chunk in _chunks(pks):
                     values.update(
                         v
@@ -304,7 +308,7 @@ class _Planner:
     def still_used(self, target, candidates: set, allowed) -> set:
         """Those of `candidates` (rows of `target`) that a row staying points at, through a key
         that `allowed(edge)` does not excuse."""
-        used = set()
+        used: set[Any] = set()
         if not candidates:
             return used
         for edge in self.edges.get(target, ()):
@@ -481,13 +485,15 @@ def erase_children(child_pks: Iterable, *, using: str = "default") -> Erased:
         # at the end in any case (deferred on both databases).
         for model in reversed(list(plan.rows)):
             pks = plan.rows[model]
+            key = model._meta.pk
+            assert key is not None and key.column is not None  # a concrete model's key
             n = 0
             for chunk in _chunks(pks):
                 marks = ", ".join(["%s"] * len(chunk))
                 with connection.cursor() as cursor:
                     cursor.execute(
                         f"DELETE FROM {quote(model._meta.db_table)} "  # noqa: S608 - names quoted
-                        f"WHERE {quote(model._meta.pk.column)} IN ({marks})",
+                        f"WHERE {quote(key.column)} IN ({marks})",
                         [model._meta.pk.get_db_prep_value(pk, connection) for pk in chunk],
                     )
                     n += cursor.rowcount

@@ -20,7 +20,6 @@ import getpass
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,6 +27,7 @@ from django.utils import timezone
 from carereview.accounts.models import Role, User
 from carereview.children.models import Child
 from carereview.core import audit
+from carereview.core.authority import authority
 from carereview.core.calendar import today
 
 from . import erase
@@ -133,7 +133,7 @@ def approval_from_command_line() -> bool:
     """CAREREVIEW["RETENTION_APPROVAL"] (ours): "web" (the default) takes approvals only from an
     administrator signed in on the web, where the sign-in shows who they are; "web or command
     line" also takes a name typed with `carereview retention approve --by`."""
-    return settings.CAREREVIEW.get("RETENTION_APPROVAL", "web") == "web or command line"
+    return authority().retention_approval == "web or command line"
 
 
 def approve(
@@ -244,6 +244,8 @@ def carry_out(proposal_id: int, *, run_by: str | None = None, using: str = "defa
         now = timezone.now()
         going, kept = _check_again(proposal, today(), using)
         erased = erase.erase_children([i.child_pk for i in going], using=using)
+        # _approved: a second administrator approved it, then.
+        assert proposal.approved_by is not None and proposal.approved_at is not None
         entry = DeletionLog.objects.using(using).create(
             proposal=proposal,
             proposed_by=proposal.proposed_by.username,

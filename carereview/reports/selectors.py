@@ -298,13 +298,15 @@ def timeliness(children: QuerySet, year: int, as_at: date) -> Timeliness:
     report.ended = movement["ended"]
 
     # 6. The IROs' names; the table in name order, children without an IRO last.
-    people = {u.pk: u for u in User.objects.filter(pk__in=[k for k in iros if k is not None])}
-    for key, row in iros.items():
-        row.name = people[key].get_full_name() if key in people else NO_IRO
-        row.due = row.on_time + row.late + row.missing
-        report.on_time += row.on_time
-        report.late += row.late
-        report.missing += row.missing
+    people: dict[int | None, User] = {
+        u.pk: u for u in User.objects.filter(pk__in=[k for k in iros if k is not None])
+    }
+    for key, iro_row in iros.items():
+        iro_row.name = people[key].get_full_name() if key in people else NO_IRO
+        iro_row.due = iro_row.on_time + iro_row.late + iro_row.missing
+        report.on_time += iro_row.on_time
+        report.late += iro_row.late
+        report.missing += iro_row.missing
     named = [r for k, r in iros.items() if k in people and r.due]
     named.sort(key=lambda r: (people[r.iro_id].last_name, people[r.iro_id].first_name, r.iro_id))
     report.by_iro = named + [r for k, r in iros.items() if k not in people and r.due]

@@ -6,15 +6,16 @@ import csv
 from datetime import date
 
 from django import forms
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from carereview.children.models import Child
+from carereview.core.authority import authority
 from carereview.core.calendar import today
-from carereview.core.forms import GovukDateInput
+from carereview.core.forms import PARTS, GovUKDateField
+from carereview.core.typing import choice_field
 from carereview.reports import selectors
 from carereview.reports.kept import kept
 from carereview.reports.selectors import Timeliness, year_label, year_of
@@ -25,27 +26,26 @@ CSV_HEADER = ["IRO", "Reviews due", "On time", "Late", "Missing", "Timeliness (%
 
 
 def fresh_minutes() -> int:
-    return int(settings.CAREREVIEW.get("REPORT_FRESH_MINUTES", 10))
+    return authority().report_fresh_minutes
 
 
 def page_size() -> int:
-    return int(settings.CAREREVIEW.get("REPORT_PAGE_SIZE", 50))
+    return authority().report_page_size
 
 
 class ReportForm(forms.Form):
     year = forms.TypedChoiceField(label="Reporting year (1 April to 31 March)", coerce=int)
-    as_at = forms.DateField(
+    as_at = GovUKDateField(
         label="As at",
-        help_text="Reviews not held by this date count as missing. For example, 31 March 2026.",
-        widget=GovukDateInput(format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a real date for the as-at date"},
+        subject="the as-at date",
+        help_text="Reviews not held by this date count as missing. For example, 31 3 2026.",
     )
 
     def __init__(self, data, *, now: date):
         self.now = now
         current = year_of(now)
         super().__init__(data)
-        self.fields["year"].choices = [
+        choice_field(self, "year").choices = [
             (y, year_label(y)) for y in range(current, current - YEARS_BACK, -1)
         ]
         self.fields["year"].error_messages["invalid_choice"] = (
@@ -59,7 +59,8 @@ class ReportForm(forms.Form):
         return as_at
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         year, as_at = data.get("year"), data.get("as_at")
         if year is not None and as_at is not None and as_at < date(year, 4, 1):
             self.add_error(
@@ -72,14 +73,19 @@ def _choices(request, now: date) -> tuple[ReportForm, int, date]:
     """The form as filled in (defaults: as at today, in the reporting year of the as-at date),
     and the year and date to show: the defaults while the form has a problem."""
     data = request.GET.copy()
-    if not data.get("as_at"):
-        data["as_at"] = now.isoformat()
+    field = ReportForm.base_fields["as_at"]
+    try:
+        # The three boxes of the date input, or an ISO date in a link (the CSV link's).
+        as_at = field.to_python(field.widget.value_from_datadict(data, {}, "as_at"))
+    except forms.ValidationError:
+        as_at = None  # the form says what is wrong
+    else:
+        if as_at is None:  # nothing typed: as at today
+            for part in PARTS:
+                data.pop(f"as_at_{part}", None)
+            data["as_at"] = now.isoformat()
     if not data.get("year"):
-        try:
-            as_at = date.fromisoformat(data["as_at"])
-        except ValueError:
-            as_at = now
-        data["year"] = str(year_of(min(as_at, now)))
+        data["year"] = str(year_of(min(as_at or now, now)))
     form = ReportForm(data, now=now)
     if form.is_valid():
         return form, form.cleaned_data["year"], form.cleaned_data["as_at"]
@@ -119,7 +125,7 @@ def timeliness(request):
     paginator = Paginator(report.by_iro, page_size())
     page = paginator.get_page(request.GET.get("page"))
     csv_query = request.GET.copy()
-    for key in ("page", "refresh"):
+    for key in ("page", "refresh", *(f"as_at_{part}" for part in PARTS)):
         csv_query.pop(key, None)
     csv_query["format"] = "csv"
     csv_query["year"], csv_query["as_at"] = str(year), as_at.isoformat()

@@ -4,9 +4,11 @@ and the complaints manager's. Every field has a limit and a message that says wh
 from datetime import date
 
 from django import forms
-from django.conf import settings
 
+from carereview.core.authority import authority
 from carereview.core.calendar import today
+from carereview.core.forms import GovUKDateField
+from carereview.core.typing import choice_field
 from carereview.representations import services
 from carereview.representations.models import Representation
 
@@ -14,21 +16,10 @@ TEXT_LIMIT = services.TEXT_LIMIT
 EARLIEST = date(1900, 1, 1)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def date_field(label: str, *, required: bool, what: str, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=DateInput(),
-        error_messages={"required": f"Enter {what}", "invalid": f"Enter {what} as a real date"},
-    )
+def date_field(label: str, *, required: bool, what: str, help_text: str = "") -> GovUKDateField:
+    """A date typed in the GOV.UK date input: "Enter {what}", "{What} must include a month",
+    "{What} must be a real date"."""
+    return GovUKDateField(label=label, required=required, help_text=help_text, subject=what)
 
 
 def text_field(
@@ -39,7 +30,7 @@ def text_field(
         required=required,
         help_text=help_text,
         max_length=limit,
-        widget=forms.Textarea if rows else forms.TextInput,
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput,
         error_messages={
             "required": f"Enter {what}",
             "max_length": f"{label} must be {limit} characters or fewer (you wrote %(show_value)d)",
@@ -91,13 +82,13 @@ class RepresentationForm(forms.Form):
         f = self.fields
         if is_child:
             f["kind"].label = "What do you want to tell us?"
-            f["kind"].choices = CHILD_KINDS
+            choice_field(self, "kind").choices = CHILD_KINDS
             f["about"].help_text = "Write it in your own words. You can write as much as you like."
             f["put_right"].label = "What would make it better? (you do not have to answer)"
             f["happened_on"].label = "When did it happen? (if you know)"
         else:
             f["kind"].label = "What would you like to make?"
-            f["kind"].choices = ADULT_KINDS
+            choice_field(self, "kind").choices = ADULT_KINDS
             f["about"].label = "What is it about?"
             f["about"].help_text = "Say what happened, when and who was involved, if you can."
             f["put_right"].label = "What would put it right? (optional)"
@@ -188,7 +179,7 @@ class ReferralForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
             "initial",
-            {"referred_on": today(), "referred_to": settings.CAREREVIEW["ADVOCACY_SERVICE_NAME"]},
+            {"referred_on": today(), "referred_to": authority().advocacy_service_name},
         )
         super().__init__(*args, **kwargs)
 

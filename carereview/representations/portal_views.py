@@ -10,10 +10,10 @@ Every view starts with `portal_access`: the person's own access to this child, o
 sees only what they asked for themself (through `visible_to(..., "portal")` and their access).
 """
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
+from carereview.core.authority import authority
 from carereview.core.calendar import today, working_calendar
 from carereview.core.forms import parse_id
 from carereview.engine import representations as rules
@@ -25,14 +25,14 @@ from carereview.representations.presenters import AdvocacyPresenter, Representat
 
 
 def _contacts() -> dict:
-    cfg = settings.CAREREVIEW
+    cfg = authority()
     return {
-        "advocacy_name": cfg["ADVOCACY_SERVICE_NAME"],
-        "advocacy_phone": cfg["ADVOCACY_SERVICE_PHONE"],
-        "complaints_phone": cfg["COMPLAINTS_PHONE"],
-        "complaints_email": cfg["COMPLAINTS_EMAIL"],
-        "iro_phone": cfg["IRO_SERVICE_PHONE"],
-        "authority": cfg["AUTHORITY_NAME"],
+        "advocacy_name": cfg.advocacy_service_name,
+        "advocacy_phone": cfg.advocacy_service_phone,
+        "complaints_phone": cfg.complaints_phone,
+        "complaints_email": cfg.complaints_email,
+        "iro_phone": cfg.iro_service_phone,
+        "authority": cfg.authority_name,
         "stage1_days": rules.STAGE1_RESPONSE_WORKING_DAYS,
         "stage1_extended_days": rules.STAGE1_EXTENDED_WORKING_DAYS,
         "ask_again_days": rules.STAGE2_REQUEST_WORKING_DAYS,

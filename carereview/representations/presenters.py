@@ -58,20 +58,20 @@ class RepresentationPresenter:
         return "Waiting for a response"
 
     @property
-    def tag(self) -> str:
-        """The GOV.UK tag colour for the status."""
+    def tag_status(self) -> str:
+        """The status whose tag colour (core.components.STATUS_COLOURS) shows where it stands."""
         clock = self.clock
         if clock.late:
-            return "red" if not clock.responded else "orange"
+            return "Responded late" if clock.responded else "Late"
         if clock.responded:
-            return "green"
-        return "blue" if clock.working_days_left > 2 else "yellow"
+            return "Responded"
+        return "Waiting for a response" if clock.working_days_left > 2 else "Due soon"
 
     @property
     def days_left(self) -> str:
         """Working days left to respond, or how late the response is."""
         clock = self.clock
-        if clock.responded:
+        if clock.responded_on is not None:  # clock.responded
             if clock.late:
                 late_by = self.calendar.working_days_between(self.due, clock.responded_on)
                 return f"{_working_days(late_by)} late"
@@ -143,6 +143,13 @@ class AdvocacyPresenter:
         if a.referred_on:
             return f"Referred on {a.referred_on:%-d %B %Y}"
         return "Waiting to be referred"
+
+    @property
+    def tag_status(self) -> str:
+        """The status whose tag colour (core.components.STATUS_COLOURS) shows where it stands."""
+        if self.state == "waiting" and self.referral_late:
+            return "Late"
+        return self.state
 
     @property
     def referral_late(self) -> bool:

@@ -17,11 +17,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from carereview.core import audit
+from carereview.core.authority import authority
 from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine import representations as rules
 from carereview.notifications import notify
@@ -36,8 +36,6 @@ TEXT_LIMIT = 5000
 CONTACT_LIMIT = 300
 #: Longest name of the advocacy service a request is passed to (the model's column).
 REFERRED_TO_LIMIT = 200
-#: Working days to pass a request for an advocate on, unless the setting says otherwise (ours).
-DEFAULT_ADVOCACY_REFERRAL_WORKING_DAYS = 2
 
 
 class RepresentationRefused(Exception):
@@ -48,15 +46,9 @@ class RepresentationRefused(Exception):
         self.reasons = list(reasons)
 
 
-def _cfg(name: str):
-    return settings.CAREREVIEW[name]
-
-
 def advocacy_referral_working_days() -> int:
     """Working days within which a request for an advocate is passed on (ours, a setting)."""
-    return settings.CAREREVIEW.get(
-        "ADVOCACY_REFERRAL_WORKING_DAYS", DEFAULT_ADVOCACY_REFERRAL_WORKING_DAYS
-    )
+    return authority().advocacy_referral_working_days
 
 
 def due_on(representation: Representation) -> date:
@@ -76,9 +68,9 @@ def _email_of(access: PortalAccess | None) -> str:
     """Where to write to the person: their sign-in's email, else the one on their record."""
     if access is None:
         return ""
-    if access.user_id and access.user.email:
+    if access.user is not None and access.user.email:
         return access.user.email
-    source = access.child if access.person_id is None else access.person
+    source = access.person or access.child
     return source.email or ""
 
 
@@ -95,9 +87,9 @@ def _text(value: str | None, limit: int, missing: str, too_long: str, *, require
 
 
 def _refuse_if(problems: list[str | None]) -> None:
-    problems = [p for p in problems if p]
-    if problems:
-        raise RepresentationRefused(*problems)
+    found = [p for p in problems if p]
+    if found:
+        raise RepresentationRefused(*found)
 
 
 def _send(key: str, subject: str, body: str, to: str) -> bool:
@@ -110,7 +102,7 @@ def _send(key: str, subject: str, body: str, to: str) -> bool:
 def _notify_team(key: str, subject: str, lines: list[str]) -> None:
     """Tell the complaints and representations team something has arrived: dates and
     references only, no names nor what was written (they read that in the system)."""
-    address = _cfg("COMPLAINTS_EMAIL")
+    address = authority().complaints_email
     if address:
         _send(key, subject, "\n".join(lines), address)
 
@@ -140,10 +132,10 @@ def _acknowledgement(representation: Representation, access: PortalAccess) -> st
             "",
         ]
     lines += [
-        f"Questions? Call the complaints team on {_cfg('COMPLAINTS_PHONE')} or email "
-        f"{_cfg('COMPLAINTS_EMAIL')}, and give your reference.",
+        f"Questions? Call the complaints team on {authority().complaints_phone} or email "
+        f"{authority().complaints_email}, and give your reference.",
         "",
-        _cfg("AUTHORITY_NAME"),
+        authority().authority_name,
     ]
     return "\n".join(lines)
 
@@ -416,24 +408,28 @@ def extend_stage1(representation: Representation, *, by, reason: str) -> Represe
     representation.save(update_fields=["extended_to", "extension_reason"])
     access = representation.access
     email = _email_of(access)
-    emailed = bool(email) and _send(
-        f"representation-extended:{representation.pk}",
-        f"Your reference {representation.reference}: we need a little more time",
-        "\n".join(
-            [
-                f"Hello {access.first_name},",
-                "",
-                f"We need more time to reply properly to what you told us on "
-                f"{representation.received_on:%-d %B %Y} (reference "
-                f"{representation.reference}).",
-                f"We will now reply by {due_words(representation.extended_to)}.",
-                "",
-                f"Questions? Call the complaints team on {_cfg('COMPLAINTS_PHONE')}.",
-                "",
-                _cfg("AUTHORITY_NAME"),
-            ]
-        ),
-        email,
+    emailed = (
+        access is not None
+        and bool(email)
+        and _send(
+            f"representation-extended:{representation.pk}",
+            f"Your reference {representation.reference}: we need a little more time",
+            "\n".join(
+                [
+                    f"Hello {access.first_name},",
+                    "",
+                    f"We need more time to reply properly to what you told us on "
+                    f"{representation.received_on:%-d %B %Y} (reference "
+                    f"{representation.reference}).",
+                    f"We will now reply by {due_words(representation.extended_to)}.",
+                    "",
+                    f"Questions? Call the complaints team on {authority().complaints_phone}.",
+                    "",
+                    authority().authority_name,
+                ]
+            ),
+            email,
+        )
     )
     audit.record_change(
         by,

@@ -76,6 +76,7 @@ def representation_detail(request, representation_id: int):
         except services.RepresentationRefused as refused:
             _refused(extend_form, refused)
         else:
+            assert extended.extended_to is not None  # set by extend_stage1
             messages.success(
                 request,
                 f"Stage 1 extended: the response is now due by {due_words(extended.extended_to)}.",

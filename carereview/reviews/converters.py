@@ -12,6 +12,7 @@ class ChoiceConverter:
     """One of a fixed set of words."""
 
     choices: tuple[str, ...] = ()
+    regex: str  # made from the choices by each subclass
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

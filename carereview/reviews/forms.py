@@ -1,11 +1,13 @@
 """Forms for each step of a review, one per journey step (NHS manage-breast-screening style)."""
 
 from datetime import date
+from typing import cast
 
 from django import forms
 
 from carereview.children import codes
-from carereview.core.forms import GovukDateInput
+from carereview.core.forms import GovUKDateField
+from carereview.core.typing import choice_field
 from carereview.reviews.models import (
     ChecklistEntry,
     Consultation,
@@ -20,13 +22,6 @@ from carereview.reviews.models import (
 TEXT_LIMIT = 5000
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
@@ -34,23 +29,25 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
-def date_field(label, required=True, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=DateInput(),
-        error_messages={"required": f"Enter {label.lower()}", "invalid": "Enter a real date"},
+def date_field(label, required=True, help_text="", subject=None):
+    """A date the IRO types: the GOV.UK date input ("Enter date of the meeting", "Date of the
+    meeting must include a month", "Date of the meeting must be a real date")."""
+    return GovUKDateField(
+        label=label, required=required, help_text=help_text, subject=subject or label.lower()
     )
 
 
-def text_field(label, required=False, help_text="", max_length=TEXT_LIMIT, textarea=True):
+def text_field(
+    label, required=False, help_text="", max_length=TEXT_LIMIT, textarea=True, rows=None
+):
     return forms.CharField(
         label=label,
         required=required,
         help_text=help_text,
         max_length=max_length,
-        widget=forms.Textarea if textarea else forms.TextInput,
+        widget=forms.Textarea(attrs={"rows": rows} if rows else None)
+        if textarea
+        else forms.TextInput,
         error_messages={
             "required": f"Enter {label.lower()}",
             "max_length": f"{label} must be {max_length} characters or fewer",
@@ -59,10 +56,10 @@ def text_field(label, required=False, help_text="", max_length=TEXT_LIMIT, texta
 
 
 class BookMeetingForm(forms.Form):
-    on = date_field("Date of the meeting")
+    on = date_field("Date of the meeting", subject="the date of the meeting")
     at = forms.TimeField(
         label="Time",
-        widget=TimeInput(),
+        widget=TimeInput(attrs={"class": "govuk-input--width-5"}),
         error_messages={"required": "Enter the time", "invalid": "Enter a real time"},
     )
     venue = text_field(
@@ -79,7 +76,8 @@ class BookMeetingForm(forms.Form):
     warned_for = forms.DateField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("venue", "").strip() and not data.get("by_video"):
             self.add_error("venue", "Enter where the meeting is, or choose a video call")
         return data
@@ -96,11 +94,11 @@ class MeetingChangeForm(forms.Form):
         error_messages={"required": "Choose postpone or cancel"},
     )
     reason = text_field("Reason", required=True)
-    new_on = date_field("New date (if postponing)", required=False)
+    new_on = date_field("New date (if postponing)", required=False, subject="the new date")
     new_at = forms.TimeField(
         label="New time (if postponing)",
         required=False,
-        widget=TimeInput(),
+        widget=TimeInput(attrs={"class": "govuk-input--width-5"}),
         error_messages={"invalid": "Enter a real time"},
     )
     confirm = forms.BooleanField(
@@ -112,7 +110,8 @@ class MeetingChangeForm(forms.Form):
     warned_for = forms.DateField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("change") == Meeting.Change.POSTPONE:
             if not data.get("new_on"):
                 self.add_error("new_on", "Enter the new date")
@@ -138,12 +137,12 @@ class EarlierReviewForm(forms.Form):
         choices=EarlierReviewRequirement.Reason.choices,
         error_messages={"required": "Choose the reason"},
     )
-    required_by = date_field("Required by")
+    required_by = date_field("Required by", subject="the date it is required by")
     details = text_field("Details")
 
 
 class ChecklistForm(forms.Form):
-    done_on = date_field("Date done")
+    done_on = date_field("Date done", subject="the date it was done")
     outcome = forms.ChoiceField(
         label="What happened?",
         widget=forms.RadioSelect,
@@ -161,12 +160,13 @@ class ChecklistForm(forms.Form):
             return
         # Under 4 or with a profound disability the IRO observes; otherwise they speak alone.
         hidden = ChecklistEntry.Outcome.SPOKE_ALONE if observe else ChecklistEntry.Outcome.OBSERVED
-        self.fields["outcome"].choices = [
-            (k, v) for k, v in self.fields["outcome"].choices if k != hidden
+        choice_field(self, "outcome").choices = [
+            (k, v) for k, v in ChecklistEntry.Outcome.choices if k not in ("done", hidden)
         ]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.item == ChecklistEntry.Item.CHILD_SEEN and not data.get("outcome"):
             self.add_error("outcome", "Choose what happened")
         if not data.get("outcome"):
@@ -186,13 +186,18 @@ class ChoicesForm(forms.ModelForm):
             "choices_cutoff",
         ]
         labels = {"choice_chairing": "Who chairs the review?"}
-        help_texts = {
-            "choices_cutoff": "In the portal. If you leave this empty, it is a few working days "
-            "before the first meeting (a setting)."
-        }
-        widgets = {"choices_cutoff": GovukDateInput}
-        error_messages = {"choices_cutoff": {"invalid": "Enter a real date"}}
 
+    choices_cutoff = GovUKDateField(
+        label="The child can change their choices until",
+        subject="the last day the child can change their choices",
+        required=False,
+        help_text="In the portal. If you leave this empty, it is a few working days before the "
+        "first meeting (a setting).",
+    )
+
+    # Long texts have a limit, checked here and shown by the character count.
+    choice_who = text_field("Who the child wants to come")
+    choice_topics = text_field("What the child wants to talk about")
     #: The choices' version when the form was opened (Review.choices_version).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     choice_chairing = forms.ChoiceField(
@@ -215,11 +220,11 @@ class SendConsultationForm(forms.Form):
 
     def __init__(self, *args, recipients, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].choices = recipients
+        choice_field(self, "recipient").choices = recipients
 
 
 class AnswersForm(forms.Form):
-    returned_on = date_field("Date it came back")
+    returned_on = date_field("Date it came back", subject="the date it came back")
     share_with_social_worker = forms.BooleanField(
         label="The child agrees their social worker may read it", required=False
     )
@@ -254,7 +259,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["invitees"].choices = choices
+        choice_field(self, "invitees").choices = choices
 
 
 class ExcludeForm(forms.Form):
@@ -265,11 +270,13 @@ class ExcludeForm(forms.Form):
         error_messages={"required": "Choose the parent"},
     )
     reason = text_field("The reason, as it will be written to them", required=True)
-    offered_on = date_field("Separate meeting with the IRO offered on")
+    offered_on = date_field(
+        "Separate meeting with the IRO offered on", subject="the date the meeting was offered on"
+    )
 
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = parents
+        choice_field(self, "person").choices = parents
 
 
 class ExclusionOutcomeForm(forms.ModelForm):
@@ -277,7 +284,9 @@ class ExclusionOutcomeForm(forms.ModelForm):
         model = Exclusion
         fields = ["outcome", "outcome_note"]
         widgets = {"outcome": forms.RadioSelect}
-        labels = {"outcome": "The separate meeting", "outcome_note": "Note"}
+        labels = {"outcome": "The separate meeting"}
+
+    outcome_note = text_field("Note")
 
 
 class RecordForm(forms.Form):
@@ -326,7 +335,7 @@ class RecordForm(forms.Form):
         for m in meetings:
             where = "by video" if m.by_video else m.venue
             days.setdefault(m.on, []).append(f"{m.at:%H:%M}" + (f", {where}" if where else ""))
-        self.fields["held_on"].choices = [
+        choice_field(self, "held_on").choices = [
             (on.isoformat(), f"{on:%A %-d %B %Y} at {'; '.join(sessions)}")
             for on, sessions in days.items()
         ]
@@ -336,7 +345,7 @@ class RecordForm(forms.Form):
             for r in review.child.relationships.select_related("person")
         ]
         for key, label in MatterConsidered.Matter.choices:
-            self.fields[f"matter_{key}"] = text_field(label, help_text="The IRO's view")
+            self.fields[f"matter_{key}"] = text_field(label, help_text="The IRO's view", rows=3)
             self.initial.setdefault(f"matter_{key}", saved[key].iro_view if key in saved else "")
             # rules.md §7: a part of the record someone must not see is left out of their copy.
             self.fields[f"hide_{key}"] = forms.TypedMultipleChoiceField(
@@ -360,7 +369,8 @@ class RecordForm(forms.Form):
             self.initial.setdefault(f"attendance_{inv.pk}", inv.attendance)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         matters = [
             k for k, _ in MatterConsidered.Matter.choices if data.get(f"matter_{k}", "").strip()
         ]
@@ -383,19 +393,20 @@ class RecordForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    text = text_field("Decision")
+    text = text_field("Decision", rows=2)
     owner = forms.TypedChoiceField(
         label="Who is responsible (a person)", coerce=int, required=False, empty_value=None
     )
     owner_description = text_field("or a role", max_length=200, textarea=False)
-    due_on = date_field("By when", required=False)
+    due_on = date_field("By when", required=False, subject="the date it is due")
 
     def __init__(self, *args, owners=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "Choose a person")] + list(owners)
+        choice_field(self, "owner").choices = [("", "Choose a person")] + list(owners)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("text", "").strip():
             return data  # an empty row is ignored
         if not data.get("owner") and not data.get("owner_description", "").strip():
@@ -414,7 +425,11 @@ class DecisionFormSetBase(forms.BaseFormSet):
         ]
 
 
-DecisionFormSet = forms.formset_factory(DecisionForm, formset=DecisionFormSetBase, extra=2)
+# formset_factory makes a subclass of the formset it is given (typed as the plain BaseFormSet).
+DecisionFormSet = cast(
+    type[DecisionFormSetBase],
+    forms.formset_factory(DecisionForm, formset=DecisionFormSetBase, extra=2),
+)
 
 
 class ChildWordingForm(forms.Form):
@@ -440,12 +455,18 @@ class ChildWordingForm(forms.Form):
 
 
 class ChildLetterForm(forms.Form):
-    text = text_field("The letter", required=True, max_length=20000)
+    text = text_field("The letter", required=True, max_length=20000, rows=20)
 
 
 class CarePlanForm(forms.Form):
-    explained_on = date_field("Updated care plan explained to the parents on", required=False)
-    copied_on = date_field("Copy given to the parents on", required=False)
+    explained_on = date_field(
+        "Updated care plan explained to the parents on",
+        required=False,
+        subject="the date it was explained",
+    )
+    copied_on = date_field(
+        "Copy given to the parents on", required=False, subject="the date the copy was given"
+    )
     for_parents = forms.CharField(
         label="The updated care plan, as given to the parents",
         help_text="Parents read this in the portal once a copy has been given. A confidential "

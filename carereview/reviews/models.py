@@ -375,7 +375,9 @@ class Invitation(models.Model):
         """Where an emailed copy goes: the child's, the person's or the staff member's address."""
         if self.for_child:
             return self.review.child.email
-        return (self.person or self.staff).email
+        who = self.person or self.staff
+        assert who is not None, "an invitation is for the child, a person or a member of staff"
+        return who.email
 
 
 class Exclusion(models.Model):
@@ -402,6 +404,9 @@ class Exclusion(models.Model):
     separate_meeting_request_note = models.TextField(blank=True)
 
     objects = ReviewScopedQuerySet.as_manager()
+
+    # For display in the portal, set by portal.views.pages (not stored).
+    reason_for_parent: str
 
     class Meta:
         ordering = ["review", "id"]

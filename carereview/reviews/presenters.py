@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from django.conf import settings
+from django.utils import formats
 
+from carereview.core.authority import authority
 from carereview.engine.calendar import WorkingCalendar
 from carereview.engine.timescales import (
     Deadline,
@@ -35,10 +36,35 @@ class Stage:
 
 @dataclass
 class ChecklistRow:
+    """One task of the IRO's checklist, as the GOV.UK task list shows it (issue 13)."""
+
     item: str
     label: str
     entry: ChecklistEntry | None
     deadline: Deadline | None
+
+    @property
+    def status(self) -> str:
+        """Completed (late, if after its deadline); Late if its deadline has passed; else
+        Incomplete."""
+        if self.entry:
+            return "Completed late" if self.deadline and self.deadline.late else "Completed"
+        return "Late" if self.deadline and self.deadline.late else "Incomplete"
+
+    @property
+    def hint(self) -> list[str]:
+        """Lines: when it was done and by whom, the outcome and note; when it is due."""
+        parts = []
+        if self.entry:
+            e = self.entry
+            parts.append(f"{formats.date_format(e.done_on, 'j M Y')} by {e.recorded_by}")
+            if e.outcome != ChecklistEntry.Outcome.DONE:
+                parts.append(e.get_outcome_display())
+            if e.note:
+                parts.append(e.note)
+        if self.deadline:
+            parts.append(f"Due by {formats.date_format(self.deadline.due, 'j M Y')}")
+        return parts
 
 
 class ReviewPresenter:
@@ -72,7 +98,7 @@ class ReviewPresenter:
 
     @cached_property
     def checklist(self) -> list[ChecklistRow]:
-        cfg = settings.CAREREVIEW
+        cfg = authority()
         rows = []
         for item, label in ChecklistEntry.Item.choices:
             if item == ChecklistEntry.Item.CHILD_SEEN and self.observe:
@@ -81,12 +107,12 @@ class ReviewPresenter:
             entry = self.entries.get(item)
             if self.meeting_date and item == ChecklistEntry.Item.SOCIAL_WORKER_CONTACT:
                 due = iro_handbook_social_worker_contact_by(
-                    self.meeting_date, self.calendar, cfg["SOCIAL_WORKER_CONTACT_WORKING_DAYS"]
+                    self.meeting_date, self.calendar, cfg.social_worker_contact_working_days
                 )
                 deadline = Deadline(due, entry.done_on if entry else None, self.today)
             elif self.meeting_date and item in PAPERS:
                 due = iro_handbook_papers_by(
-                    self.meeting_date, self.calendar, cfg["PAPERS_WORKING_DAYS"]
+                    self.meeting_date, self.calendar, cfg.papers_working_days
                 )
                 deadline = Deadline(due, entry.done_on if entry else None, self.today)
             rows.append(ChecklistRow(item, label, entry, deadline))
@@ -113,7 +139,7 @@ class ReviewPresenter:
         if not self.review.held_on:
             return None
         due = decisions_due(
-            self.review.held_on, self.calendar, settings.CAREREVIEW["DECISIONS_WITHIN_WORKING_DAYS"]
+            self.review.held_on, self.calendar, authority().decisions_within_working_days
         )
         return Deadline(due, self.review.decisions_sent_on, self.today)
 
@@ -121,9 +147,7 @@ class ReviewPresenter:
     def record_deadline(self) -> Deadline | None:
         if not self.review.held_on:
             return None
-        due = record_due(
-            self.review.held_on, self.calendar, settings.CAREREVIEW["RECORD_WITHIN_WORKING_DAYS"]
-        )
+        due = record_due(self.review.held_on, self.calendar, authority().record_within_working_days)
         return Deadline(due, self.review.record_sent_on, self.today)
 
     @cached_property

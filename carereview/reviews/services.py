@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
+from types import EllipsisType
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from carereview.accounts.models import User
 from carereview.children.models import Child, Person
 from carereview.children.services import refresh_summary
 from carereview.core import audit
+from carereview.core.authority import authority
 from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine.timescales import ssda903_participation_code_allowed
 from carereview.reviews.models import (
@@ -59,10 +60,6 @@ class StaleRecord(Exception):
     def __init__(self, current: Review):
         super().__init__("The record was changed by someone else.")
         self.current = current
-
-
-def _cfg(name: str):
-    return settings.CAREREVIEW[name]
 
 
 # --- booking ---------------------------------------------------------------------------------
@@ -198,7 +195,7 @@ def request_meeting_change(
     meeting.approval = Meeting.Approval.PENDING
     meeting.save()
     audit.record_change(by, f"meeting.request_{change}", meeting, {"reason": reason})
-    if not _cfg("MEETING_CHANGE_NEEDS_APPROVAL"):
+    if not authority().meeting_change_needs_approval:
         decide_meeting_change(meeting, by=by, approve=True, note="No approval needed (setting)")
     return meeting
 
@@ -214,6 +211,8 @@ def decide_meeting_change(meeting: Meeting, *, by, approve: bool, note: str = ""
     if approve:
         if meeting.change == Meeting.Change.POSTPONE:
             meeting.status = Meeting.Status.POSTPONED
+            # A postponement is asked for with its new date and time.
+            assert meeting.change_new_on is not None and meeting.change_new_at is not None
             Meeting.objects.create(
                 review=meeting.review,
                 on=meeting.change_new_on,
@@ -368,7 +367,7 @@ def save_choices(
     where: str,
     when: str,
     chairing: str,
-    cutoff: date | None | type(...) = ...,
+    cutoff: date | None | EllipsisType = ...,
     seen_version: int | None = None,
 ) -> Review:
     """The child's choices: who comes, what is talked about, where and when, who chairs. The IRO
@@ -407,7 +406,7 @@ class Invitee:
     name: str
     role: str
     person: Person | None = None
-    staff: object = None
+    staff: User | None = None
     for_child: bool = False
     email: str = ""
 
@@ -564,10 +563,7 @@ def review_dated_by() -> str:
     """rules.md §3 (ours): which meeting of a review held over several gives the review its date,
     `CAREREVIEW["REVIEW_DATED_BY_MEETING"]`: "last" (the meeting that completes it, the
     rulebook's default) or "first"."""
-    choice = settings.CAREREVIEW.get("REVIEW_DATED_BY_MEETING", "last")
-    if choice not in {"last", "first"}:
-        raise ImproperlyConfigured('CAREREVIEW["REVIEW_DATED_BY_MEETING"] is "last" or "first"')
-    return choice
+    return authority().review_dated_by_meeting
 
 
 def check_date_held(review: Review, held_on: date) -> None:
@@ -645,7 +641,7 @@ def save_record(review: Review, *, by, version: int, data: RecordInput) -> Revie
     # its place in the list as the form showed it (so an edited wording keeps its progress).
     # Decisions no row matched were removed from the record and go.
     existing = list(review.decisions.all())
-    unmatched = {x.pk: x for x in existing}
+    unmatched: dict[int | None, Decision] = {x.pk: x for x in existing}
     rows = [
         {
             **d,

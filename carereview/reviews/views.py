@@ -61,9 +61,9 @@ def book(request, pk: int):
         confirmed = data["confirm"] and data.get("warned_for") == data["on"]
         if warnings and not confirmed:
             # Confirming covers only the date the warnings were shown for.
-            form.data = form.data.copy()
-            form.data["warned_for"] = data["on"].isoformat()
-            form.data.pop("confirm", None)
+            form.data = posted = request.POST.copy()
+            posted["warned_for"] = data["on"].isoformat()
+            posted.pop("confirm", None)
             form.add_error("confirm", "Check the warnings, then tick to book it anyway")
         else:
             meeting = services.book_meeting(
@@ -100,9 +100,10 @@ def meeting_change(request, meeting_id: int):
         confirmed = data["confirm"] and data.get("warned_for") == new_on
         if warnings and not confirmed:
             # Confirming covers only the date the warning was shown for.
-            form.data = form.data.copy()
-            form.data["warned_for"] = new_on.isoformat()
-            form.data.pop("confirm", None)
+            assert new_on is not None  # only a new date can make the warning
+            form.data = posted = request.POST.copy()
+            posted["warned_for"] = new_on.isoformat()
+            posted.pop("confirm", None)
             form.add_error("confirm", "Check the warning, then tick to ask for it anyway")
             return render(
                 request,
@@ -468,8 +469,8 @@ def record(request, review_id: int):
                     "were editing it. Your changes are below and are not saved "
                     "yet; theirs are shown beside them. Check, then save again.",
                 )
-                form.data = form.data.copy()
-                form.data["version"] = conflict.version
+                form.data = posted = request.POST.copy()
+                posted["version"] = conflict.version
             except services.DateHeldRefused as refused:
                 add_refusal(form, refused, "held_on")
             except services.ReviewRefused as refused:

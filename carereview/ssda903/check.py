@@ -104,13 +104,13 @@ def _schedule(
     reviews = data.get("Reviews")
     if episodes is not None:
         ep = bulk.EpisodeColumns(
-            child=episodes["CHILD"].codes.astype(np.int64),
+            child=episodes.coded("CHILD").codes.astype(np.int64),
             decom=episodes["DECOM"].dates(),
             dec=episodes["DEC"].dates(),
-            rne=_strings(episodes["RNE"]),
-            ls=_strings(episodes["LS"]),
-            place=_strings(episodes["PLACE"]),
-            rec=_strings(episodes["REC"]),
+            rne=_strings(episodes.coded("RNE")),
+            ls=_strings(episodes.coded("LS")),
+            place=_strings(episodes.coded("PLACE")),
+            rec=_strings(episodes.coded("REC")),
         )
     else:
         empty = np.zeros(0, dtype="datetime64[D]")
@@ -118,7 +118,7 @@ def _schedule(
         ep = bulk.EpisodeColumns(np.zeros(0, np.int64), empty, empty, none, none, none, none)
     if reviews is not None:
         review_dates = reviews["REVIEW"].dates()
-        rv = bulk.ReviewColumns(reviews["CHILD"].codes.astype(np.int64), review_dates)
+        rv = bulk.ReviewColumns(reviews.coded("CHILD").codes.astype(np.int64), review_dates)
     else:
         review_dates = np.zeros(0, dtype="datetime64[D]")
         rv = bulk.ReviewColumns(np.zeros(0, np.int64), review_dates)
@@ -180,8 +180,8 @@ def _child_reviews(result: CheckResult) -> tuple[np.ndarray, np.ndarray]:
         return counted[:0], np.zeros(n + 1, dtype=np.int64)
     blank = result.data.children.find("")
     if blank is not None:
-        counted = counted[reviews["CHILD"].codes[counted] != blank]
-    child = reviews["CHILD"].codes[counted].astype(np.int64)
+        counted = counted[reviews.coded("CHILD").codes[counted] != blank]
+    child = reviews.coded("CHILD").codes[counted].astype(np.int64)
     days = result.review_dates[counted].astype(np.int64)
     key = child * (1 << 32) + (days - days.min() if days.size else days)
     if key.size > 1 and not (key[1:] >= key[:-1]).all():
@@ -330,7 +330,7 @@ def _findings_json(result: CheckResult, names: _Names) -> Iterator[bytearray]:
         table = result.data.tables[flags.table]
         messages = flags.rule.messages(result.data, flags.table, flags.rows)
         prefix = {"rule": flags.rule.code, "table": flags.table}
-        children = table["CHILD"].codes[flags.rows]
+        children = table.coded("CHILD").codes[flags.rows]
         yield _items_json(prefix, flags.rows, children, messages, first, names)
         first = False
 
@@ -346,12 +346,12 @@ def _data_errors_json(result: CheckResult, names: _Names) -> Iterator[bytearray]
         rows = np.flatnonzero(status == code)
         if rows.size:
             prefix = {"check": check, "table": "Reviews"}
-            children = reviews["CHILD"].codes[rows]
+            children = reviews.coded("CHILD").codes[rows]
             yield _items_json(prefix, rows, children, [message] * rows.size, first, names)
             first = False
 
 
-def _utf8_writer(out: TextIO) -> Callable[[bytearray], None]:
+def _utf8_writer(out: TextIO) -> Callable[[bytearray], object]:
     """A function writing UTF-8 text to ``out``: straight to the bytes under it where it
     encodes as UTF-8 (no decoding and encoding again), else decoded."""
     raw = getattr(out, "buffer", None)
@@ -409,8 +409,8 @@ def write_text(result: CheckResult, out: TextIO) -> None:
     s = result.schedules
     out.write(f"SSDA903 check as at {result.as_at:%d/%m/%Y}\n\nFiles\n")
     for note in result.data.files:
-        rows = "" if note.n_rows is None else f", {note.n_rows} rows"
-        table = f" ({note.table}{rows})" if note.table else ""
+        n_rows = "" if note.n_rows is None else f", {note.n_rows} rows"
+        table = f" ({note.table}{n_rows})" if note.table else ""
         # A file name that is not UTF-8 (its bytes kept as surrogates) is shown escaped.
         name = note.path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         out.write(f"  {name}{table}: {note.note}\n")

@@ -187,7 +187,7 @@ def _codes(
         keys = matrix.view(f"S{width}").reshape(-1)
     kind = keys.dtype.kind  # "u" or "S": one index of each per Categories
     index = categories.raw_keys.get(kind)
-    if index is None:
+    if not isinstance(index, _KeyIndex):  # None: the first column of this kind
         index = categories.raw_keys[kind] = _KeyIndex(keys.dtype)
     change = np.ones(keys.size, dtype=bool)
     np.not_equal(keys[1:], keys[:-1], out=change[1:])
@@ -236,6 +236,8 @@ class _KeyIndex:
             new = keys[missing]
         else:
             new = keys
+        appearance: slice | np.ndarray
+        inverse: slice | np.ndarray
         if new.size < 2 or bool((new[1:] > new[:-1]).all()):  # in order, each once
             new_keys, appearance, inverse = new, slice(None), slice(None)
         else:

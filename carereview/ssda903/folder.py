@@ -7,6 +7,7 @@ import ``fastcsv`` back (ADR 0013). What is read, and what is refused, is ``read
 
 import os
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from .reader import (
@@ -20,6 +21,7 @@ from .reader import (
     _csv_rows,
     _encode,
     _NotA903,
+    _one_chunk,
     _sniff,
     _xml_rows,
 )
@@ -60,12 +62,13 @@ def read_folder(folder: Path | str) -> Return:
                 continue
             for table in USED:
                 claim(table, path)
-                sources[table] = (path, list(COLUMNS[table]), lambda rows=xml[table]: [rows])
+                sources[table] = (path, list(COLUMNS[table]), partial(_one_chunk, xml[table]))
         else:
+            assert isinstance(detail, tuple)  # ("csv", (table, names))
             table, names = detail
             if table in USED:
                 claim(table, path)
-                sources[table] = (path, names, lambda p=path, n=names: _csv_rows(p, n))
+                sources[table] = (path, names, partial(_csv_rows, path, names))
             else:
                 n_rows = _count_rows(path, names)
                 notes.append(FileNote(path, table, n_rows, "recognised, not used"))

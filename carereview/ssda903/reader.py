@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import Final
+from typing import Final, NoReturn
 from xml.parsers import expat
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from .tables import COLUMNS, NEEDED, USED, XML_NAMES, table_of
 
@@ -135,7 +136,7 @@ class Categories:
             by_raw[raw] = self.code(raw.strip().upper())
         return np.fromiter(map(by_raw.__getitem__, raw_values), np.int32, len(raw_values))
 
-    def lookup(self, function: Callable[[str], object], dtype: object) -> np.ndarray:
+    def lookup(self, function: Callable[[str], object], dtype: DTypeLike) -> np.ndarray:
         """``function`` of every distinct value, as an array indexed by code."""
         return np.array([function(v) for v in self.values], dtype=dtype)
 
@@ -248,6 +249,13 @@ class Table:
     def __getitem__(self, column: str) -> "Column | DateColumn":
         return self.columns[column]
 
+    def coded(self, column: str) -> "Column":
+        """A column read as codes (every column but a date column)."""
+        found = self.columns[column]
+        if not isinstance(found, Column):
+            raise TypeError(f"{self.name}.{column} is a date column, not a column of codes")
+        return found
+
 
 @dataclass(slots=True)
 class FileNote:
@@ -274,7 +282,7 @@ class Return:
 # --- CSV ---------------------------------------------------------------------------------
 
 
-def _sniff(path: Path) -> tuple[str, object]:
+def _sniff(path: Path) -> tuple[str, str | tuple[str, list[str]] | None]:
     """What a file looks like: ("csv", header), ("xml", None) or ("other", reason)."""
     try:
         with path.open("rb") as f:
@@ -412,7 +420,11 @@ class _NotA903(Exception):
     pass
 
 
-def _refuse(*_args: object) -> None:
+def _one_chunk(rows: list[list[str]]) -> list[list[list[str]]]:
+    return [rows]
+
+
+def _refuse(*_args: object) -> NoReturn:
     raise _Refused("entity declarations and external entities are not accepted")
 
 

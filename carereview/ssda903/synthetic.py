@@ -123,7 +123,7 @@ class _Maker:
         legal = rng.choice(LEGAL)
         adoption_at = rng.randint(1, n_episodes) if legal == "E1" and self.chance(0.5) else None
         ends_open = last and self.chance(0.8)
-        decom = start
+        decom: date | None = start
         stop = self.as_at if ends_open else self.day_between(start, self.as_at)
         days = max((stop - start).days, n_episodes)
         cuts = sorted(rng.sample(range(1, days), min(n_episodes - 1, days - 1)))

@@ -57,8 +57,10 @@ def add_decisions(*, as_at: date, seed: int = 0) -> int:
             owner = child.current_social_worker if roll < 0.6 else None
             if 0.6 <= roll < 0.7:
                 owner = child.current_iro
+            assert review.held_on is not None  # filtered on held_on__isnull=False
             due = review.held_on + timedelta(days=rng.choice([14, 28, 42, 56, 84]))
-            status, done_on = Decision.Status.NOT_STARTED, None
+            status = Decision.Status.NOT_STARTED
+            done_on: date | None = None
             chance = rng.random()
             if due < as_at:
                 if chance < 0.7:
@@ -95,7 +97,7 @@ def complete_midway_checks(*, as_at: date, seed: int = 0) -> int:
     from carereview.followup.models import MidwayCheck
 
     rng = random.Random(f"midway-{seed}")
-    groups: dict[tuple[date, str], list[int]] = defaultdict(list)
+    groups: dict[tuple[date, MidwayCheck.Outcome], list[int]] = defaultdict(list)
     due = MidwayCheck.objects.filter(done_on__isnull=True, due_on__lt=as_at)
     for pk, due_on in due.order_by("due_on", "id").values_list("pk", "due_on").iterator(5000):
         if rng.random() < 0.15:

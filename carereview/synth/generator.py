@@ -518,7 +518,7 @@ def generate(
             entry = as_at - timedelta(days=rng.randint(1, 12))
         else:
             entry = as_at - timedelta(days=int(5 * 365 * rng.random() ** 1.4) + 13)
-        kind = rng.choices(["standard", "adoption", "returns"], weights=[85, 8, 7])[0]
+        kind: str | None = rng.choices(["standard", "adoption", "returns"], weights=[85, 8, 7])[0]
         if recent:
             kind = "standard"
         elif group == 1:

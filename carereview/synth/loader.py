@@ -16,15 +16,20 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from carereview.accounts.models import Team, User
-from carereview.allocation.models import IROAllocation, IROServiceNotice, SocialWorkerAllocation
+from carereview.accounts.models import Role, Team, User
+from carereview.allocation.models import (
+    Allocation,
+    IROAllocation,
+    IROServiceNotice,
+    SocialWorkerAllocation,
+)
 from carereview.children import codes
 from carereview.children.models import Child, Episode, Person, Relationship
 from carereview.children.services import adoption_ended_resumes, short_break_window_months
+from carereview.core.authority import authority as authority_settings
 from carereview.core.calendar import working_calendar
 from carereview.core.models import AuditEvent
 from carereview.engine import periods as engine_periods
@@ -147,7 +152,7 @@ def _midway(summary: ChildSummary, held: list[date], as_at: date, calendar) -> N
     latest = max(candidates, key=lambda i: (held[i], i))
     if next_due <= held[latest]:
         return
-    fraction = settings.CAREREVIEW.get("MIDWAY_FRACTION", 0.5)
+    fraction = authority_settings().midway_fraction
     summary.midway_after = latest
     summary.midway_due = midway_check_due(held[latest], next_due, fraction)
 
@@ -164,7 +169,9 @@ def _event_details(e) -> str:
 def load(authority: Authority, *, password: str, progress=None) -> dict[str, int]:
     """Create the staff, teams, people and children of `authority`; returns counts made."""
     hashed = make_password(password)
-    teams = {t.name: Team.objects.create(name=t.name, kind=t.kind) for t in authority.teams}
+    teams: dict[str | None, Team] = {
+        t.name: Team.objects.create(name=t.name, kind=t.kind) for t in authority.teams
+    }
     users: dict[str, User] = {}
     for s in authority.staff:
         users[s.key] = User.objects.create(
@@ -176,7 +183,7 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
             team=teams.get(s.team),
             fte=Decimal(str(s.fte)),
             password=hashed,
-            job_title=dict(User._meta.get_field("role").choices)[s.role],
+            job_title=Role(s.role).label,
         )
     for s in authority.staff:
         if s.line_manager:
@@ -323,11 +330,12 @@ def load(authority: Authority, *, password: str, progress=None) -> dict[str, int
         batch_size=BATCH,
     )
     first_iros = _first_iros(authority, calendar)
-    for model, attr, fk in (
+    kinds: tuple[tuple[type[Allocation], str, str], ...] = (
         (IROAllocation, "iro", "iro"),
         (SocialWorkerAllocation, "social_worker", "social_worker"),
-    ):
-        model.objects.bulk_create(
+    )
+    for model, attr, fk in kinds:
+        model._default_manager.bulk_create(
             [
                 model(
                     child=by_key[c.key],
@@ -494,7 +502,7 @@ def _decom(e):
 def _first_iros(authority, calendar) -> dict:
     """(child key, index of IRO allocation) -> (appoint by, in time): allocation.services'
     mark_appointments over the generated dates (rules.md §4, within 5 working days)."""
-    days = settings.CAREREVIEW["IRO_APPOINTMENT_WORKING_DAYS"]
+    days = authority_settings().iro_appointment_working_days
     found = {}
     for c in authority.children:
         if not c.iro:
@@ -515,7 +523,7 @@ def _iro_service_notices(authority, by_key, calendar) -> list:
     """The IRO service told of each period of care (rules.md §4, within IRO_TOLD_WORKING_DAYS):
     mostly on the day or within 2 working days, about one in fifteen later. Each drawn from its
     own generator, so the rest of the authority is unchanged for a seed."""
-    days = settings.CAREREVIEW["IRO_TOLD_WORKING_DAYS"]
+    days = authority_settings().iro_told_working_days
     notices = []
     for c in authority.children:
         for p in _periods(c):

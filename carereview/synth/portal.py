@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from carereview.accounts.models import Role, User
-from carereview.children.models import Child, Relationship
+from carereview.children.models import Child, Person, Relationship
 from carereview.portal.models import PortalAccess
 from carereview.portal.services import age_on
 
@@ -50,15 +50,17 @@ def open_portal(*, password: str, as_at: date) -> list[tuple[str, str, str]]:
     if child is None:
         return []
     iro = child.current_iro
+    assert iro is not None  # the synthetic child has an IRO, who grants the access
     hashed = make_password(password)
     now = timezone.now()
     made = []
-    people = [(Role.CHILD, None)]
+    people: list[tuple[Role, Person | None]] = [(Role.CHILD, None)]
     for kind, role in [
         (Relationship.Kind.MOTHER, Role.PARENT),
         (Relationship.Kind.CARER, Role.CARER),
     ]:
         rel = child.relationships.filter(kind=kind).select_related("person").first()
+        assert rel is not None  # the synthetic child has a mother and a carer
         people.append((role, rel.person))
     for role, person in people:
         source = person or child

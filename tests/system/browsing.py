@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -86,6 +87,23 @@ def check_axe(page: Page) -> None:
         ledger.checked(page.url)
     if violations:
         pytest.fail(format_violations(page.url, violations), pytrace=False)
+
+
+def fill_date(scope, legend: str, day: date) -> None:
+    """Type `day` in the GOV.UK date input whose legend is `legend` (in `scope`: the page, or a
+    part of it), as a person would: day, month and year, no leading zeros."""
+    group = scope.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
+def expect_date(scope, legend: str, day: date) -> None:
+    """The GOV.UK date input whose legend is `legend` shows `day`."""
+    group = scope.get_by_role("group", name=legend)
+    expect(group.get_by_label("Day")).to_have_value(str(day.day))
+    expect(group.get_by_label("Month")).to_have_value(str(day.month))
+    expect(group.get_by_label("Year")).to_have_value(str(day.year))
 
 
 def visit(page: Page, url: str) -> None:

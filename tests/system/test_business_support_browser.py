@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from carereview.core.testing import make_child
 from carereview.reviews.models import PostedLetter, Review
-from tests.system.browsing import check_axe, sign_in
+from tests.system.browsing import check_axe, fill_date, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +42,7 @@ def test_business_support_journey_and_error_pages(page: Page, service):
 
     click_and_check(page, page.get_by_role("link", name="Book a review meeting"))
     click_and_check(page, page.get_by_role("link", name=f"Book a review for {child.full_name}"))
-    page.get_by_label("Date of the meeting").fill(next_weekday(date.today()).isoformat())
+    fill_date(page, "Date of the meeting", next_weekday(date.today()))
     page.get_by_label("Time").fill("10:30")
     page.get_by_label("Where").fill("Family centre")
     click_and_check(page, page.get_by_role("button", name="Book the meeting"))

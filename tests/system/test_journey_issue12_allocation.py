@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from carereview.core.testing import make_child
-from tests.system.browsing import check_axe, sign_in, sign_out, visit
+from tests.system.browsing import check_axe, fill_date, sign_in, sign_out, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +36,7 @@ def test_looked_after_parent_and_sibling_reason(page: Page, service):
         "Enter the parent's child identifier"
     )
     page.get_by_label("The parent's child identifier").fill(mother.la_child_id)
-    page.get_by_label("The parent's date of birth").fill("2009-03-01")
+    fill_date(page, "The parent's date of birth", date(2009, 3, 1))
     page.get_by_role("button", name="Record the parent").click()
     check_axe(page)
     expect(page.locator("main")).to_contain_text(f"Looked-after parent: {mother.full_name}")

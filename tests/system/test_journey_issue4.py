@@ -46,6 +46,8 @@ from carereview.reviews.services import booking_warnings
 from tests.system import browsing
 from tests.system.browsing import (
     check_axe,
+    expect_date,
+    fill_date,
     focused,
     iro_checks_what_parents_read,
     sign_in,
@@ -104,8 +106,17 @@ def banner(page: Page):
 
 
 def checklist_row(page: Page, label: str):
-    table = page.locator("table", has=page.locator("caption", has_text="The IRO's checklist"))
-    return table.locator("tbody tr", has=page.get_by_role("cell", name=label, exact=True))
+    """The checklist's task (GOV.UK task list) whose link is `label`."""
+    tasks = page.locator(".govuk-task-list", has=page.locator(".govuk-task-list__link"))
+    return tasks.locator(
+        ".govuk-task-list__item", has=page.get_by_role("link", name=label, exact=True)
+    )
+
+
+def due_by(task) -> date:
+    """The date in a task's "Due by …" hint line."""
+    hint = task.locator(".govuk-task-list__hint").inner_text()
+    return shown(hint.split("Due by", 1)[1])
 
 
 def click_and_check(page: Page, locator) -> None:
@@ -160,10 +171,10 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     click_and_check(page, page.get_by_role("link", name="Book the next review"))
     expect(page.get_by_role("heading", name="Book a review meeting", level=1)).to_be_visible()
     expect(page.locator("main")).to_contain_text(f"The next review is due by {due:%A} {due.day}")
-    expect(page.get_by_label("Date of the meeting")).to_have_value(iso(due))
+    expect_date(page, "Date of the meeting", due)
 
     saturday = t + timedelta(days=(5 - t.weekday()) % 7 or 7)
-    page.get_by_label("Date of the meeting").fill(iso(saturday))
+    fill_date(page, "Date of the meeting", saturday)
     page.get_by_label("Time").fill("10:30")
     page.get_by_label("Where").fill("Family centre, 5 Market Street")
     expect(page.get_by_label("Book it anyway")).to_have_count(0)
@@ -184,7 +195,7 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
 
     # The meeting is today instead (still after the due date). Ticking the box confirms only
     # the date the warnings were shown for, so the new date is warned about first.
-    page.get_by_label("Date of the meeting").fill(iso(t))
+    fill_date(page, "Date of the meeting", t)
     page.get_by_label("Book it anyway").check()
     click_and_check(page, page.get_by_role("button", name="Book the meeting"))
     expect(page).to_have_title(re.compile(r"^Error: Book a review meeting"))
@@ -205,8 +216,8 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
 
     # The papers are due 3 working days before today's meeting: already late, and on the caseload.
     care_plan = checklist_row(page, "Care plan received")
-    expect(care_plan.locator(".govuk-tag")).to_have_text("Late")
-    papers_by = shown(care_plan.locator("td").nth(2).inner_text().split("by", 1)[1])
+    expect(care_plan.locator(".govuk-task-list__status .govuk-tag--red")).to_have_text("Late")
+    papers_by = due_by(care_plan)
     assert papers_by < t
     row = caseload_row(page, child)
     assert "Booked" in row and "Late: Care plan received" in row, row
@@ -245,27 +256,29 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     assert entry.outcome == ChecklistEntry.Outcome.SPOKE_ALONE and entry.recorded_by == iro
 
     def tick(label: str, done_on: date) -> None:
-        click_and_check(page, page.get_by_role("link", name=f"Record {label.lower()}"))
+        click_and_check(page, page.get_by_role("link", name=label, exact=True))
         expect(page.get_by_role("heading", name=label, level=1)).to_be_visible()
-        page.get_by_label("Date done").fill(iso(done_on))
+        fill_date(page, "Date done", done_on)
         click_and_check(page, page.get_by_role("button", name="Save"))
         expect(banner(page)).to_contain_text(f"{label}: recorded.")
 
     contact = checklist_row(page, "In contact with the social worker")
-    contact_by = shown(contact.locator("td").nth(2).inner_text().split("by", 1)[1])
+    contact_by = due_by(contact)
     tick("In contact with the social worker", contact_by)
     tick("Care plan received", t)  # after the papers deadline shown: done late
     tick("Personal education plan received", papers_by)
     tick("Health plan received", papers_by - timedelta(days=1))
     tick("Reports read", t)
-    expect(
-        checklist_row(page, "In contact with the social worker").locator(".govuk-tag")
-    ).to_have_text("Done")
-    expect(checklist_row(page, "Care plan received").locator(".govuk-tag")).to_have_text(
-        "Done late"
+
+    def status(label: str):
+        return checklist_row(page, label).locator(".govuk-task-list__status")
+
+    expect(status("In contact with the social worker")).to_have_text("Completed")
+    expect(status("Care plan received").locator(".govuk-tag--orange")).to_have_text(
+        "Completed late"
     )
     for label in ("Personal education plan received", "Health plan received"):
-        expect(checklist_row(page, label).locator(".govuk-tag")).to_have_text("Done")
+        expect(status(label)).to_have_text("Completed")
     expect(checklist_row(page, "Reports read")).to_contain_text(f"{t.day} {t:%b %Y} by")
     expect(page.locator("main")).to_contain_text("Stage: Papers in")
     expect(page.locator("main .govuk-warning-text")).to_have_count(0)
@@ -326,7 +339,7 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     page.get_by_label("The reason, as it will be written to them").fill(
         "A court order says you may not attend meetings about Jamie."
     )
-    expect(page.get_by_label("Separate meeting with the IRO offered on")).to_have_value(iso(t))
+    expect_date(page, "Separate meeting with the IRO offered on", t)
     click_and_check(page, page.get_by_role("button", name="Record and write the letter"))
     exclusion = Exclusion.objects.get(review=review, person=father)
     assert page.url.endswith(f"/reviews/exclusions/{exclusion.pk}/")
@@ -419,11 +432,11 @@ def test_review_from_booking_to_record(page: Page, service, family, live_server)
     first.get_by_label("Who is responsible (a person)").select_option(
         label=f"{service.social_worker2.get_full_name()} (Social worker)"
     )
-    first.get_by_label("By when").fill(iso(t + timedelta(days=28)))
+    fill_date(first, "By when", t + timedelta(days=28))
     second = page.get_by_role("group", name="Decision 2")
     second.get_by_label("Decision", exact=True).fill(DECISION_2)
     second.get_by_label("or a role").fill("The designated teacher")
-    second.get_by_label("By when").fill(iso(t + timedelta(days=42)))
+    fill_date(second, "By when", t + timedelta(days=42))
 
     # PN0 is only for a child under 4: the DfE rule is named, and nothing is lost.
     page.get_by_role("radio", name=re.compile(r"^PN0:")).check()

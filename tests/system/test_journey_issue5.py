@@ -26,7 +26,13 @@ from carereview.portal.models import VisitRequest
 from carereview.portal.testing import make_portal_user
 from carereview.reviews.models import Consultation, MatterConsidered, Review
 from tests.system import browsing
-from tests.system.browsing import check_axe, iro_checks_what_parents_read, sign_in, visit
+from tests.system.browsing import (
+    check_axe,
+    fill_date,
+    iro_checks_what_parents_read,
+    sign_in,
+    visit,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -235,7 +241,7 @@ def test_a_child_signs_in_from_an_invitation_and_has_their_say(page, phone, serv
     go(page, main.get_by_role("link", name=re.compile("Answer")))
     page.get_by_label("Your answer").fill("Yes, I will come and see you at home.")
     visit_on = today() + timedelta(days=7)
-    page.get_by_label("Visit arranged for").fill(visit_on.isoformat())
+    fill_date(page, "Visit arranged for", visit_on)
     go(page, page.get_by_role("button", name="Send the answer"))
     expect(banner(page)).to_contain_text("Answer sent to Robin Kestrelby")
     visit(page, "/requests/")

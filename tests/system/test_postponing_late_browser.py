@@ -12,7 +12,7 @@ from carereview.core.calendar import today
 from carereview.core.testing import make_child
 from carereview.reviews import services
 from carereview.reviews.models import Meeting
-from tests.system.browsing import check_axe, sign_in, sign_out, visit
+from tests.system.browsing import check_axe, fill_date, sign_in, sign_out, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +35,7 @@ def test_postponing_past_the_due_date_warns_the_iro_and_the_manager(page: Page, 
     visit(page, f"/reviews/meetings/{meeting.pk}/change/")
     page.get_by_label("Postpone it to a new date").check()
     page.get_by_label("Reason").fill("Alex is on a school trip that week.")
-    page.get_by_label("New date (if postponing)").fill(late.isoformat())
+    fill_date(page, "New date (if postponing)", late)
     page.get_by_label("New time (if postponing)").fill("10:00")
     expect(page.get_by_label("Ask for it anyway")).to_have_count(0)
     _submit(page, "Ask for the change")

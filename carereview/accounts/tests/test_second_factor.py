@@ -384,7 +384,8 @@ def test_check_deploy_with_production_settings_is_clean(tmp_path):
             sys.executable,
             "-c",
             "import django, os; from django.conf import settings; django.setup();"
-            "settings.CAREREVIEW['STAFF_SECOND_FACTOR'] = 'relaxed';"
+            "from django.test import override_settings;"
+            "override_settings(CAREREVIEW={'STAFF_SECOND_FACTOR': 'relaxed'}).enable();"
             "from django.core.management import call_command;"
             "call_command('check', deploy=True)",
         ],

@@ -98,7 +98,9 @@ def test_the_page_carries_the_warning_with_the_seconds_left(client, service, now
     client.get("/caseload/")
     now.shift(timedelta(minutes=10))
     page = client.get("/caseload/").content.decode()
-    dialog = re.search(r"<dialog id=\"session-warning\"[^>]*>", page, re.S).group(0)
+    found = re.search(r"<dialog id=\"session-warning\"[^>]*>", page, re.S)
+    assert found is not None
+    dialog = found.group(0)
     assert 'role="alertdialog"' in dialog
     assert 'data-seconds-left="1800"' in dialog
     assert 'data-warning-seconds="120"' in dialog
@@ -150,7 +152,9 @@ def test_keep_alive_needs_the_csrf_token(service, now):
     strict.force_login(service.iro)
     page = strict.get("/caseload/").content.decode()
     assert strict.post(KEEP_ALIVE, HTTP_ACCEPT="application/json").status_code == 403
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None
+    token = found.group(1)
     response = strict.post(
         KEEP_ALIVE, {"csrfmiddlewaretoken": token}, HTTP_ACCEPT="application/json"
     )

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from carereview.accounts.middleware import client_ip
 from carereview.accounts.views import clock
+from carereview.core.authority import authority
 from carereview.core.models import AuditEvent
 from carereview.core.testing import PASSWORD, make_child
 from carereview.portal.testing import make_portal_user
@@ -98,7 +99,7 @@ def test_a_success_does_not_wipe_guesses_from_elsewhere(client, service, now):
 
 
 def test_an_address_is_locked_after_its_own_limit(client, service, settings, now):
-    limit = settings.CAREREVIEW["SIGN_IN_ADDRESS_FAILURE_LIMIT"]
+    limit = authority().sign_in_address_failure_limit
     assert limit == 20
     for n in range(limit - 1):
         assert fail(client, f"guess-{n}").status_code == 200

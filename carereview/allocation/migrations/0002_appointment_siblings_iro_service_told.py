@@ -4,6 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from carereview.core.authority import authority
 from carereview.engine.calendar import WorkingCalendar
 from carereview.engine.periods import Episode, periods_of_care
 from carereview.engine.timescales import first_iro_appointments
@@ -17,7 +18,7 @@ def mark_existing_appointments(apps, schema_editor):
     EpisodeRow = apps.get_model("children", "Episode")
     BankHoliday = apps.get_model("core", "BankHoliday")
     calendar = WorkingCalendar(BankHoliday.objects.values_list("date", flat=True))
-    days = settings.CAREREVIEW["IRO_APPOINTMENT_WORKING_DAYS"]
+    days = authority().iro_appointment_working_days
     child_ids = IROAllocation.objects.values_list("child_id", flat=True).distinct()
     for child_id in child_ids.iterator():
         episodes = [

@@ -61,10 +61,10 @@ def test_a_child_without_a_social_worker_has_no_case_conflict(service):
 
 def _chain(top, *names):
     """Staff who line-manage each other upwards, the last line-managed by `top`."""
-    from carereview.accounts.models import Role
+    from carereview.accounts.models import Role, User
     from carereview.core.testing import make_user
 
-    people = []
+    people: list[User] = []
     boss = top
     for name in reversed(names):
         boss = make_user(name, Role.SENIOR_MANAGER, line_manager=boss)

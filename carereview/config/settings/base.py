@@ -1,17 +1,20 @@
 """Settings shared by every environment. Local, test and production settings build on these."""
 
-import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+from dj_database_url import DBConfig
 from django.utils.csp import CSP
+
+from carereview.config.environment import Env
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = BASE_DIR / "carereview"
 VAR_DIR = BASE_DIR / "var"
 
 
-def database(config: dict) -> dict:
+def database(config: DBConfig) -> DBConfig:
     """A database's settings as the web app needs them. SQLite: every transaction takes the write
     lock when it begins (IMMEDIATE), so two requests writing at once wait their turn (up to 20 s)
     instead of one failing with "database is locked", and a lock taken to serialise a write (a
@@ -28,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own form templates, for the GOV.UK form renderer's TemplatesSetting (ADR 0014).
+    "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
     "carereview.core",
     "carereview.accounts",
@@ -97,6 +102,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms render as GOV.UK components: carereview/core/govuk_forms.py (ADR 0014).
+FORM_RENDERER = "carereview.core.govuk_forms.GovUKFormRenderer"
+
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out account or address before any password is checked
 # (every authenticate() call passes the request, which it needs).
@@ -139,7 +147,7 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [
     ("govuk/assets", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets"),
 ]
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT: Path | None = VAR_DIR / "static"
 # Production and the demo: `collectstatic` into STATIC_ROOT with hashed names and compressed
 # copies (core/storage.py), served by WhiteNoise. The test settings use plain names.
 STORAGES = {
@@ -192,6 +200,8 @@ SECURE_CSP = {
 # The lockout page is accounts.views.locked_out; administrators unlock at accounts:locked.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = 5
+# django-axes' default, named here because the sign-in views build its credentials with it.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_HANDLER = "carereview.accounts.middleware.SignInThrottle"
 AXES_LOCKOUT_CALLABLE = "carereview.accounts.views.locked_out"
@@ -201,38 +211,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
 # --- The authority and the choices rules.md marks "(ours)" ---------------------------------
-# Each is a setting, never a constant in code.
-CAREREVIEW = {
-    "AUTHORITY_NAME": "Northmoor Borough Council",
-    "IRO_SERVICE_PHONE": "01632 960000",
-    # rules.md §4: an IRO is appointed within 5 working days of the child becoming looked after.
-    "IRO_APPOINTMENT_WORKING_DAYS": 5,
-    # rules.md §4: the IRO service is told within 2 working days (ours, default).
-    "IRO_TOLD_WORKING_DAYS": 2,
-    # rules.md §4: 50-70 children per full-time IRO (IRO Handbook).
-    "CASELOAD_GUIDE_MIN": 50,
-    "CASELOAD_GUIDE_MAX": 70,
-    "CASELOAD_PAGE_SIZE": 25,
-    # rules.md §2 (ours): a short-break stay (LS V3) beginning within this many months of the
-    # previous stay's end continues its period, which stays open this long after the last stay.
-    "SHORT_BREAK_WINDOW_MONTHS": 6,
-    # rules.md §3 (ours): a review held over several meetings is dated by its "last" meeting (the
-    # one that completes it) or its "first".
-    "REVIEW_DATED_BY_MEETING": "last",
-    # Business support's workspace ("Your reviews"): rows a page.
-    "SUPPORT_PAGE_SIZE": 50,
-    # rules.md §3 (ours): when an adoption placement ends and the child stays looked after, the
-    # standard regime resumes from the previous review held (True) or starts afresh (False).
-    "ADOPTION_ENDED_RESUMES_FROM_LAST_REVIEW": True,
-    # After a bank-holiday change every stored date counted in working days is worked out again
-    # (core.calendar): in the request up to this many records, above it by the background worker.
-    "RECOMPUTE_IN_REQUEST_MAX_RECORDS": 2000,
-}
+# Each is a setting, never a constant in code. Their names, types, defaults and meanings are in
+# carereview/core/authority.py (read with `authority()`; the README's settings section has the
+# table). CAREREVIEW holds only what this deployment changes; an unknown key, a wrong type or a
+# value out of range fails the system check carereview.E001.
+CAREREVIEW: dict[str, Any] = {}
 
 # Logs (issue 13, item 6; core/logs.py): readable text locally, one JSON object a line in
 # production (its settings switch the console handler to "json"). Every record carries the
 # request's id, and secret URL keywords (a portal sign-in token) are scrubbed from messages.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
@@ -270,85 +258,26 @@ DJANGO_GUID = {
     "EXPOSE_HEADER": False,
 }
 
-CAREREVIEW.update(
-    {
-        # rules.md §4 "record": decisions within 5 and the full record within 20 working days
-        # (ours, defaults).
-        "DECISIONS_WITHIN_WORKING_DAYS": 5,
-        "RECORD_WITHIN_WORKING_DAYS": 20,
-        # rules.md §3: postponing or cancelling needs an IRO manager's approval (ours, default).
-        "MEETING_CHANGE_NEEDS_APPROVAL": True,
-        # IRO Handbook: social worker contact 15, papers 3 working days before the review.
-        "SOCIAL_WORKER_CONTACT_WORKING_DAYS": 15,
-        "PAPERS_WORKING_DAYS": 3,
-    }
-)
-
-CAREREVIEW.update(
-    {
-        # The portal (issue 5). A child may be invited from this age; younger only with an adult's
-        # help, which the member of staff confirms (ours).
-        "PORTAL_CHILD_MIN_AGE": 8,
-        # An invitation link works once, for this many days (ours).
-        "PORTAL_INVITATION_DAYS": 7,
-        # Unless the IRO sets another, a child may change their choices until this many working
-        # days before the first meeting (ours).
-        "PORTAL_CHOICES_CUTOFF_WORKING_DAYS": 3,
-        # Who arranges advocacy (s26A) and how a child reaches them (ours: the authority's
-        # commissioned service, reached through the complaints and representations team).
-        "ADVOCACY_SERVICE_NAME": "Northmoor Advocacy for Children",
-        "ADVOCACY_SERVICE_PHONE": "01632 960111",
-        # The advocacy service gets in touch with a child who asks within this many working days
-        # (ours; s26A sets no time).
-        "ADVOCACY_REFERRAL_WORKING_DAYS": 2,
-        "COMPLAINTS_PHONE": "01632 960222",
-        "COMPLAINTS_EMAIL": "complaints@northmoor.example.org",
-    }
-)
 
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
-# Images people upload (issue 12, item 7; core/images.py): refused above this size in bytes or this
-# many pixels (read from the header, before decoding); kept at most this many pixels a side.
-CAREREVIEW["IMAGE_UPLOAD_MAX_BYTES"] = 5 * 1024 * 1024
-CAREREVIEW["IMAGE_UPLOAD_MAX_PIXELS"] = 40_000_000
-CAREREVIEW["IMAGE_STORED_MAX_SIDE"] = 600
 
 # Local and demo: messages are printed. Production configures its own mailer (issue 6).
-MAILERS = {"default": {"BACKEND": "carereview.core.mail.EmailBackend"}}  # printed decoded
+MAILERS: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "carereview.core.mail.EmailBackend"}  # printed decoded
+}
 DEFAULT_FROM_EMAIL = "iro-service@northmoor.example.org"
 
 # The portal's optional second step (issue 5): the authenticator app shows the authority's name.
-OTP_TOTP_ISSUER = CAREREVIEW["AUTHORITY_NAME"]
+# django-otp calls it for each device; read then, so that a deployment's AUTHORITY_NAME counts.
 
-CAREREVIEW.update(
-    {
-        # Issue 7. Staff sign in with a password and a code from an app (TOTP) or a recovery code:
-        # "required" makes every member of staff set the app up before any other page; "relaxed"
-        # (local demo and the test settings only) asks for a code only from those who set one up.
-        # `carereview check --deploy` fails if it is not "required" (accounts/checks.py).
-        "STAFF_SECOND_FACTOR": "required",
-        # Sessions end after this long without a request, and after this long in all; a warning
-        # shows this many seconds before (core/static/js/session-warning.js).
-        "SESSION_IDLE_MINUTES": 30,
-        "SESSION_MAX_HOURS": 12,
-        "SESSION_WARNING_SECONDS": 120,
-        # Failed sign-ins from one address, on any accounts, before that address is locked out
-        # (AXES_FAILURE_LIMIT is the limit per account).
-        "SIGN_IN_ADDRESS_FAILURE_LIMIT": 20,
-        # Proxies in front of the application that add to X-Forwarded-For: 0 reads the address
-        # from the connection (REMOTE_ADDR). Production reads it from the environment.
-        "TRUSTED_PROXY_COUNT": 0,
-        # Figures that take about a second to work out at 100,000 children are kept this long
-        # (reports.kept): the timeliness report, and the managers' caseload totals.
-        "REPORT_FRESH_MINUTES": 10,
-        "CASELOAD_TOTALS_FRESH_MINUTES": 2,
-        # Who may approve deleting records past their retention date (rules.md §7): "web" takes
-        # approvals only from a second administrator signed in on the web; "web or command line"
-        # also takes a name typed with `carereview retention approve --by`, which proves nothing.
-        "RETENTION_APPROVAL": "web",
-    }
-)
+
+def OTP_TOTP_ISSUER(device) -> str:  # noqa: N802 (a setting, so upper case)
+    from carereview.core.authority import authority
+
+    return authority().authority_name
+
+
 # django-axes says "INFO" at every sign-in and sign-out; failures and lockouts are WARNINGs, with
 # the username and address masked (AXES_SENSITIVE_PARAMETERS' default).
 LOGGING["loggers"] = {**LOGGING.get("loggers", {}), "axes": {"level": "WARNING"}}
@@ -356,64 +285,11 @@ LOGGING["loggers"]["django_guid"] = {"level": "ERROR"}
 # WeasyPrint says "INFO ... Fetching and parsing CSS" for every stylesheet it reads.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 
-CAREREVIEW.update(
-    {
-        # Between reviews (issue 6). rules.md §4 "follow-up": the IRO's midway check falls at this
-        # fraction of the time between a review and the next due date (ours: the midpoint).
-        "MIDWAY_FRACTION": 0.5,
-        # rules.md §5: the dispute resolution ladder, each stage addressed to a person and with a
-        # response time in working days (ours: 10 per stage). "addressee" is how the person is
-        # found: the child's social worker, their team manager, then up the line management.
-        "DISPUTE_LADDER": [
-            {
-                "code": "informal",
-                "label": "Informal: the social worker",
-                "addressee": "social_worker",
-                "working_days": 10,
-            },
-            {
-                "code": "team_manager",
-                "label": "Stage 1: team manager",
-                "addressee": "team_manager",
-                "working_days": 10,
-            },
-            {
-                "code": "service_manager",
-                "label": "Stage 2: service manager",
-                "addressee": "line_manager",
-                "working_days": 10,
-            },
-            {
-                "code": "head_of_service",
-                "label": "Stage 3: head of service",
-                "addressee": "line_manager",
-                "working_days": 10,
-            },
-            {
-                "code": "director",
-                "label": "Stage 4: director of children's services",
-                "addressee": "line_manager",
-                "working_days": 10,
-            },
-        ],
-        # Reminders (ours): working days before a review is due that an unbooked one is flagged;
-        # before a decision is due that its owner is reminded; before a dispute response is due.
-        "REMIND_UNBOOKED_WORKING_DAYS": 20,
-        "REMIND_DECISION_WORKING_DAYS": 5,
-        "REMIND_DISPUTE_WORKING_DAYS": 2,
-        # The outbox: a failed send is tried again after 1, 2, 4 ... minutes, at most this many.
-        "OUTBOX_MAX_BACKOFF_MINUTES": 360,
-        # A message still not sent after this many attempts (about 8 hours of trying at the
-        # default back-off) needs a person: the worker logs an ERROR at each further failure,
-        # and the outbox page lists it at the top. It is still tried, and never dropped.
-        "OUTBOX_STUCK_AFTER_ATTEMPTS": 10,
-    }
-)
 
 # Messages (issue 6): the notifications interface's backend. Locally they are printed; production
 # sets "notify" (GOV.UK Notify, NOTIFY_API_KEY and template ids) or "smtp" (EMAIL_HOST etc.).
 # Each template has the placeholders ((subject)) and ((body)) (email) or ((body)) (text).
-NOTIFICATIONS = {
+NOTIFICATIONS: dict[str, Any] = {
     "BACKEND": "console",  # "console", "locmem" (tests), "smtp" or "notify"
     "NOTIFY_API_KEY": "",
     "NOTIFY_BASE_URL": "",  # empty: the client's own default
@@ -462,18 +338,15 @@ CACHES = {
         "LOCATION": "carereview_cache",
     }
 }
-if os.environ.get("REDIS_URL"):
+_redis = Env().str("REDIS_URL", "")
+if _redis:
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
+        "LOCATION": _redis,
     }
 
 # Background work: Django's tasks framework with the database backend (`carereview worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-# Break-glass (issue 7): an IRO manager's access to a record outside their scope lasts this many
-# hours from giving the reason (ours).
-CAREREVIEW["BREAK_GLASS_HOURS"] = 4
 
 # Logs hold no personal data (issue 7): at DEBUG these two log each SQL statement with its values
 # and each template's whole context (the child's name, address ...). They stay at INFO even where
@@ -483,7 +356,3 @@ LOGGING["loggers"] = {
     "django.db.backends": {"level": "INFO"},
     "django.template": {"level": "INFO"},
 }
-
-# rules.md §7 (ours, default on): where a placement address is confidential from a parent, that
-# parent's versions (record, letters, portal) leave out the carer's name too (documents.release).
-CAREREVIEW["HIDE_CARER_NAME_FROM_PARENT_WHEN_ADDRESS_CONFIDENTIAL"] = True

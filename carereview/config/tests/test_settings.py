@@ -62,6 +62,7 @@ def test_the_console_command_lists_the_projects_commands():
 @pytest.mark.django_db
 def test_demo_sets_up_and_prints_a_sign_in_for_each_role(tmp_path, settings, capsys):
     settings.VAR_DIR = tmp_path
+    settings.STATIC_ROOT = tmp_path / "static"
     call_command("demo", no_serve=True, children=12)
     out = capsys.readouterr().out
     password = (tmp_path / "demo-password.txt").read_text().strip()

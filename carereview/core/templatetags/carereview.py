@@ -48,7 +48,7 @@ def pagination(context, page, label, what="page", anchor="", drop=""):
     }
 
 
-@register.inclusion_tag("includes/sort_header.html", takes_context=True)
+@register.inclusion_tag("govuk/sort_header.html", takes_context=True)
 def sort_header(context, key, label, numeric=False):
     view = context["v"]
     active = view.sort == key

@@ -5,11 +5,13 @@ so until it is done). One test per kind of stored date."""
 import io
 from datetime import date
 
+import msgspec.structs
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from carereview.children.models import Episode
+from carereview.core.authority import authority
 from carereview.core.calendar import working_calendar
 from carereview.core.models import BankHoliday
 from carereview.core.testing import make_child
@@ -94,7 +96,7 @@ def test_dispute_response_dates_are_recomputed(client, service, responded):
 
 @pytest.mark.django_db
 def test_dispute_response_dates_follow_each_stages_setting(client, service, settings):
-    ladder = [dict(stage) for stage in settings.CAREREVIEW["DISPUTE_LADDER"]]
+    ladder = [msgspec.structs.asdict(stage) for stage in authority().dispute_ladder]
     ladder[0]["working_days"] = 5
     settings.CAREREVIEW = {**settings.CAREREVIEW, "DISPUTE_LADDER": ladder}
     child = make_child(iro=service.iro, social_worker=service.social_worker, start=MONDAY)

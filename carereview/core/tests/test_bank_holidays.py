@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from carereview.core.models import AuditEvent, BankHoliday
-from carereview.core.testing import make_child
+from carereview.core.testing import date_parts, make_child
 
 
 @pytest.mark.django_db
@@ -24,7 +24,7 @@ def test_a_proclaimed_holiday_moves_due_dates_at_once(client, service):
     client.force_login(service.administrator)
     page = client.post(
         reverse("core:bank-holidays"),
-        {"date": "2026-11-16", "name": "Proclaimed holiday"},
+        {**date_parts("date", date(2026, 11, 16)), "name": "Proclaimed holiday"},
         follow=True,
     )
     assert "worked out again" in page.content.decode()
@@ -44,9 +44,21 @@ def test_a_proclaimed_holiday_moves_due_dates_at_once(client, service):
 def test_bad_input_is_explained_and_nothing_is_saved(client, service):
     client.force_login(service.administrator)
     before = BankHoliday.objects.count()
-    page = client.post(reverse("core:bank-holidays"), {"date": "31/02/2026", "name": ""})
+    page = client.post(
+        reverse("core:bank-holidays"),
+        {"date_day": "31", "date_month": "2", "date_year": "2026", "name": ""},
+    )
     html = page.content.decode()
-    assert "There is a problem" in html and "Enter a real date" in html
+    assert "There is a problem" in html
+    assert "The date of the bank holiday must be a real date" in html
+    # Only the day is wrong (February has no 31st): the summary links to it, and it alone is red.
+    assert '<a href="#id_date_day">The date of the bank holiday must be a real date</a>' in html
+    day_box = 'value="31" inputmode="numeric" id="id_date_day" class="govuk-input '
+    assert day_box + 'govuk-date-input__input govuk-input--width-2 govuk-input--error"' in html
+    assert (
+        'id="id_date_month" class="govuk-input govuk-date-input__input govuk-input--width-2"'
+        in html
+    )
     assert "Enter the name of the bank holiday" in html
     page = client.post(reverse("core:bank-holidays"), {"date": "2026-12-25", "name": "Again"})
     assert "That date is already a bank holiday" in page.content.decode()

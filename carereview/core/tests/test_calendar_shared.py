@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from typing import Any
 
 HOLIDAY = "2031-11-17"  # a Monday, no bank holiday
 
@@ -38,7 +39,13 @@ def test_a_bank_holiday_added_in_one_process_reaches_another(tmp_path):
         "DJANGO_SETTINGS_MODULE": "carereview.config.settings.local",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
     }
-    run = {"env": env, "capture_output": True, "text": True, "timeout": 300, "check": False}
+    run: dict[str, Any] = {
+        "env": env,
+        "capture_output": True,
+        "text": True,
+        "timeout": 300,
+        "check": False,
+    }
     migrated = subprocess.run([sys.executable, "-m", "carereview", "migrate", "-v0"], **run)  # noqa: S603
     assert migrated.returncode == 0, migrated.stderr
     worker = subprocess.Popen(  # noqa: S603
@@ -49,6 +56,7 @@ def test_a_bank_holiday_added_in_one_process_reaches_another(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert worker.stdout is not None
     try:
         assert worker.stdout.readline().split() == ["before", "True"]
         edited = subprocess.run([sys.executable, "-c", EDITOR], **run)  # noqa: S603

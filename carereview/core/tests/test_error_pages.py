@@ -7,8 +7,10 @@ exception's own message.
 """
 
 import re
+from collections.abc import Callable
 
 import pytest
+from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from carereview.core.policy import allows
@@ -142,7 +144,8 @@ def test_the_portal_error_pages_use_the_portal_frame(client, service):
 @pytest.mark.parametrize("status", [400, 500])
 @pytest.mark.parametrize(("path", "frame"), [("/", STAFF_FRAME), ("/portal/", PORTAL_FRAME)])
 def test_the_configured_400_and_500_pages(rf, status, path, frame):
-    handler = get_resolver().resolve_error_handler(status)
+    # The 500 handler takes the request alone; the 400 handler the exception too.
+    handler: Callable[..., HttpResponse] = get_resolver().resolve_error_handler(status)
     request = rf.get(path)
     response = handler(request) if status == 500 else handler(request, Exception("internal"))
     assert response.status_code == status

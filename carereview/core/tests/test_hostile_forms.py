@@ -110,6 +110,8 @@ class FormReader(HTMLParser):
         name = a.get("name")
         if tag == "input" and name:
             kind = (a.get("type") or "text").lower()
+            if "govuk-date-input__input" in (a.get("class") or "").split():
+                kind = "date-" + name.rsplit("_", 1)[-1]  # a box of the GOV.UK date input
             self._form.fields.append(
                 Field(name, kind, a.get("value") or "", checked="checked" in a)
             )
@@ -183,7 +185,7 @@ class Filler:
     choice: object = None  # None: the first offered option; a function: of the fields
     hidden: object = None  # None: as the page gave it
     check_all: bool = True
-    file: object = None  # None: no file sent
+    file: tuple[str, bytes, str] | None = None  # None: no file sent
 
     def upload(self, f: Field):
         if self.file is None:
@@ -233,6 +235,8 @@ def fill(form: Form, filler: Filler) -> dict[str, list[str] | str]:
                 values = options[:1]
         elif kind == "date":
             values = [filler.value(filler.date, f) for f in group]
+        elif kind.startswith("date-"):  # the day, month or year of the GOV.UK date input
+            values = [date_part(filler.value(filler.date, first), kind.removeprefix("date-"))]
         elif kind == "time":
             values = [filler.value(filler.time, f) for f in group]
         elif kind == "number":
@@ -242,6 +246,16 @@ def fill(form: Form, filler: Filler) -> dict[str, list[str] | str]:
         if values:
             data[name] = values
     return {k: v[0] if len(v) == 1 else v for k, v in data.items()}
+
+
+def date_part(typed: str, part: str) -> str:
+    """The `part` (day, month, year) of a filler's date, as typed in the GOV.UK date input's
+    boxes: "2026-02-30" gives "30", "02" and "2026"; anything else goes in every box."""
+    match = re.fullmatch(r"(\d+)-(\d+)-(\d+)", typed)
+    if match is None:
+        return typed
+    year, month, day = match.groups()
+    return {"day": day, "month": month, "year": year}[part]
 
 
 def _future_date(_f=None) -> str:
@@ -561,6 +575,9 @@ def test_the_form_reader_reads_fields_of_every_kind():
     <form method="post" action="/x/">
       <input type="hidden" name="csrfmiddlewaretoken" value="t">
       <input name="a" value="1"><input type="date" name="d"><input type="number" name="n">
+      <input class="govuk-input govuk-date-input__input" name="on_day" inputmode="numeric">
+      <input class="govuk-input govuk-date-input__input" name="on_month" inputmode="numeric">
+      <input class="govuk-input govuk-date-input__input" name="on_year" inputmode="numeric">
       <input type="radio" name="r" value="one"><input type="radio" name="r" value="two">
       <input type="checkbox" name="c" value="p"><input type="checkbox" name="c" value="q">
       <select name="s"><option value="">Choose</option><option value="v1">One</option></select>
@@ -571,12 +588,17 @@ def test_the_form_reader_reads_fields_of_every_kind():
     """
     (form,) = read_forms(html)
     assert form.action == "/x/"
-    assert form.names() == ["a", "c", "csrfmiddlewaretoken", "d", "n", "r", "s", "t"]
+    assert form.names() == [
+        "a", "c", "csrfmiddlewaretoken", "d", "n", "on_day", "on_month", "on_year", "r", "s", "t"
+    ]  # fmt: skip
     data = fill(form, HOSTILE[0])
     assert data["t"] == SCRIPT and data["d"] == _future_date() and data["n"] == "1"
+    year, month, day = _future_date().split("-")
+    assert (data["on_day"], data["on_month"], data["on_year"]) == (day, month, year)
     assert data["r"] == "one" and data["c"] == ["p", "q"] and data["s"] == "v1"
     assert data["action"] == "save" and data["csrfmiddlewaretoken"] == "t"
     wrong = fill(form, HOSTILE[1])
+    assert wrong["on_day"] == wrong["on_month"] == wrong["on_year"] == SCRIPT
     assert wrong["r"] == SCRIPT and wrong["s"] == SCRIPT and wrong["csrfmiddlewaretoken"] == SCRIPT
 
 

@@ -19,6 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from carereview.core.authority import authority
+
 pytestmark = pytest.mark.django_db
 MB = 1024 * 1024
 
@@ -40,7 +42,9 @@ def png_header_only(width: int, height: int) -> bytes:
 
 def peak_rss_mb() -> int:
     with open("/proc/self/status") as status:
-        return int(re.search(r"VmHWM:\s+(\d+)", status.read()).group(1)) // 1024
+        found = re.search(r"VmHWM:\s+(\d+)", status.read())
+        assert found is not None
+        return int(found.group(1)) // 1024
 
 
 def reset_peak_rss() -> None:
@@ -125,7 +129,7 @@ def test_an_ordinary_large_photo_is_stored_smaller_the_right_way_up_without_meta
     service.iro.refresh_from_db()
     stored = service.iro.photo.open("rb").read()
     assert b"PhoneMaker" not in stored and b"Exif" not in stored
-    side = settings.CAREREVIEW["IMAGE_STORED_MAX_SIDE"]
+    side = authority().image_stored_max_side
     assert Image.open(io.BytesIO(stored)).size == (side * 3 // 4, side)  # upright: taller
     assert service.iro.photo.name.endswith(".jpg")
 
@@ -144,7 +148,11 @@ def test_every_uploaded_file_field_in_every_form_is_an_image_upload():
         except ModuleNotFoundError:
             continue
         for _, form in inspect.getmembers(module, inspect.isclass):
-            if not issubclass(form, forms.BaseForm) or form.__module__ != module.__name__:
+            # Form and ModelForm: the classes with declared fields (base_fields)
+            if (
+                not issubclass(form, (forms.Form, forms.ModelForm))
+                or form.__module__ != module.__name__
+            ):
                 continue
             for name, field in form.base_fields.items():
                 if isinstance(field, forms.FileField):

@@ -46,9 +46,10 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from carereview.accounts.models import User
 from carereview.children.models import Child, Episode, Person
 from carereview.core.policy import PUBLIC, ROUTES, allows
-from carereview.core.testing import PASSWORD, make_child, make_review_objects
+from carereview.core.testing import PASSWORD, make_child
 from carereview.core.tests.test_hostile_forms import (
     Field,
     Filler,
@@ -56,13 +57,20 @@ from carereview.core.tests.test_hostile_forms import (
     _texts,
     post_forms,
 )
-from carereview.core.tests.test_policy_routes import _kwargs, all_routes
+from carereview.core.tests.test_policy_routes import (
+    RouteObjects,
+    _kwargs,
+    all_routes,
+    route_objects,
+)
 from carereview.disputes import services as disputes
 from carereview.followup.testing import make_followup_objects
 from carereview.notifications import backends, outbox
 from carereview.notifications.models import Message
+from carereview.portal.models import PortalAccess
 from carereview.portal.testing import make_portal_objects, make_portal_user
 from carereview.records import services as retention
+from carereview.reviews.models import Review
 
 FIRST, LAST = "Zebedee", "Quillfeather"
 DOB = date(2013, 2, 17)
@@ -166,7 +174,15 @@ def take_output(capture: Captured, capfd) -> None:
 
 
 class World:
-    pass
+    """Zebedee's record, with one of everything, and the people who read it."""
+
+    child: Child
+    mother: Person
+    held: Review
+    objects: RouteObjects
+    child_access: PortalAccess
+    child_user: User
+    portal_users: dict[str, User]
 
 
 @pytest.fixture
@@ -191,7 +207,7 @@ def zebedee(service):
     )
     w.mother.refresh_from_db()
     w.held = w.child.reviews.get()
-    w.objects = make_review_objects(w.child, service.iro)
+    w.objects = route_objects(w.child, service.iro)
     w.objects.portal = make_portal_objects(w.child, service)
     w.objects.consultation.share_with_social_worker = True
     w.objects.consultation.returned_on = w.objects.consultation.sent_on

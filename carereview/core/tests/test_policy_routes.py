@@ -9,16 +9,37 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from carereview.accounts.models import STAFF_ROLES
+from carereview.accounts.models import STAFF_ROLES, User
 from carereview.breakglass.models import BreakGlassGrant
+from carereview.children.models import Child
 from carereview.core.models import BankHoliday
 from carereview.core.policy import PUBLIC, ROUTES, allows
-from carereview.core.testing import make_child, make_review_objects
+from carereview.core.testing import ReviewObjects, make_child, make_review_objects
 from carereview.disputes import services as disputes
+from carereview.disputes.models import Dispute
 from carereview.documents import services as document_services
-from carereview.followup.testing import make_followup_objects
-from carereview.portal.testing import make_portal_objects
+from carereview.followup.testing import FollowupObjects, make_followup_objects
+from carereview.portal.testing import PortalObjects, make_portal_objects
 from carereview.records import services as retention
+from carereview.records.models import RetentionProposal
+
+
+class RouteObjects(ReviewObjects):
+    """make_review_objects' records and one of each other kind that a route names."""
+
+    portal: PortalObjects
+    followup: FollowupObjects
+    dispute: Dispute
+    grant: BreakGlassGrant
+    proposal: RetentionProposal
+
+
+def route_objects(child: Child, by: User) -> RouteObjects:
+    """make_review_objects(child, by), to be given the other records."""
+    base = make_review_objects(child, by)
+    return RouteObjects(
+        base.review, base.meeting, base.consultation, base.invitation, base.exclusion
+    )
 
 
 def walk(patterns, namespace=""):
@@ -73,7 +94,9 @@ def _kwargs(route: str, pattern: URLPattern, child, service, objects=None) -> di
     if route == "caseload:iro":
         return {"user_id": service.iro.pk}
     if route.startswith("core:bank-holiday"):
-        return {"holiday_id": BankHoliday.objects.order_by("date").first().pk}
+        holiday = BankHoliday.objects.order_by("date").first()
+        assert holiday is not None
+        return {"holiday_id": holiday.pk}
     values = {"pk": child.pk, "child_id": child.pk, "position": 1}
     if objects is not None:
         values |= {
@@ -130,7 +153,7 @@ def in_scope_child(service):
 
 @pytest.fixture
 def objects(service, in_scope_child):
-    objects = make_review_objects(in_scope_child, service.iro)
+    objects = route_objects(in_scope_child, service.iro)
     # The invitations go (by letter): business support then has a letter to print (issue 12).
     document_services.send_invitations(objects.review, by=service.iro)
     objects.portal = make_portal_objects(in_scope_child, service)
@@ -259,7 +282,7 @@ def test_anonymous_is_sent_to_sign_in_except_on_public_pages(
 def test_a_child_out_of_scope_is_not_found_for_every_role(client, service):
     """Allowed the kind of page, but not this child's: 404, never the record."""
     stranger = make_child(iro=service.iro2, social_worker=service.other_social_worker)
-    theirs = make_review_objects(stranger, service.iro2)
+    theirs = route_objects(stranger, service.iro2)
     theirs.portal = make_portal_objects(stranger, service)
     theirs.followup = make_followup_objects(
         stranger, reporter=service.other_social_worker, owner_description="The foster carer"

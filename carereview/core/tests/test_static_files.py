@@ -32,7 +32,9 @@ def collected(tmp_path_factory):
 
 def _stylesheet(client) -> str:
     page = client.get(reverse("accessibility")).content.decode()
-    return re.search(r'<link rel="stylesheet" href="([^"]+)"', page).group(1)
+    found = re.search(r'<link rel="stylesheet" href="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
 
 
 @pytest.mark.django_db
@@ -92,7 +94,9 @@ def test_scripts_import_govuk_frontend_by_its_hashed_name(collected, client):
     init = client.get(staticfiles_storage.url("js/init.js"))
     assert init["Cache-Control"] == TEN_YEARS
     source = b"".join(init.streaming_content).decode()
-    imported = re.search(r'from "([^"]+)"', source).group(1)
+    found = re.search(r'from "([^"]+)"', source)
+    assert found is not None
+    imported = found.group(1)
     assert re.fullmatch(r"\.\./build/govuk-frontend\.min\.[0-9a-f]{12}\.js", imported)
 
 

@@ -21,6 +21,7 @@ from django.urls import path, reverse
 
 from carereview.config.urls import urlpatterns as project_urls
 from carereview.core import unavailable
+from carereview.core.authority import Authority
 from carereview.core.calendar import today
 from carereview.core.testing import make_child
 from carereview.reviews.models import Meeting, Review
@@ -96,7 +97,7 @@ def assert_unavailable_page(response):
     assert HEADING in body
     assert "Traceback" not in body
     assert SECRET not in body
-    assert response["Retry-After"] == str(unavailable.DEFAULT_RETRY_AFTER_SECONDS)
+    assert response["Retry-After"] == str(Authority().unavailable_retry_after_seconds)
     assert response["Cache-Control"] == "no-store"
     assert response["Content-Type"] == "text/html; charset=utf-8"
 
@@ -225,8 +226,11 @@ def test_django_does_not_log_an_internal_server_error_for_a_503(browser, service
 def test_the_page_is_standalone():
     """base.html's context processors need the database; the 503 page must not use them."""
     from django.template import loader
+    from django.template.backends.django import Template as DjangoTemplate
 
-    source = loader.get_template("503.html").template.source
+    template = loader.get_template("503.html")
+    assert isinstance(template, DjangoTemplate)  # the Django engine's template, with its source
+    source = template.template.source
     assert "{% extends" not in source
     assert "<script>" not in source  # no inline script (Content Security Policy)
 

@@ -106,10 +106,19 @@ def test_the_overview_page(client, service, history):
 @pytest.mark.parametrize(
     ("query", "error"),
     [
-        ("?start=<script>&end=2026-01-01", "Enter a real date"),
+        ("?start=<script>&end=2026-01-01", "The start of the period must be a real date"),
         ("?start=2026-01-01&end=2025-01-01", "on or after its start"),
-        ("?start=&end=", "Enter from"),
-        ("?start=" + "9" * 100_000, "Enter a real date"),
+        ("?start=&end=", "Enter the start of the period"),
+        ("?start=" + "9" * 100_000, "The start of the period must be a real date"),
+        # The date input's boxes, as the page's form sends them.
+        (
+            "?start_day=1&start_month=4&start_year=2026&end_day=&end_month=3&end_year=2027",
+            "The end of the period must include a day",
+        ),
+        (
+            "?start_day=1&start_month=apr&start_year=2026&end_day=31&end_month=3&end_year=2026",
+            "on or after its start",
+        ),
     ],
 )
 def test_a_bad_period_is_an_error_and_the_reporting_year_is_shown(

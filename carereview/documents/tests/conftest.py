@@ -10,7 +10,7 @@ import pytest
 
 from carereview.children.models import Child, Person, Relationship
 from carereview.children.services import refresh_summary
-from carereview.core.testing import make_child
+from carereview.core.testing import Service, make_child
 from carereview.documents.testing import confirm_parents_versions
 from carereview.reviews.models import (
     Decision,
@@ -37,7 +37,7 @@ class Case:
     gran: Person
     exclusion: Exclusion
     invitations: dict[str, Invitation]
-    service: object
+    service: Service
 
 
 @pytest.fixture

@@ -133,6 +133,7 @@ def test_booking_leads_to_the_review_and_the_workspace_lists_what_is_left(client
     child = make_child(iro=service.iro, social_worker=service.social_worker)
     client.force_login(service.business_support)
     on = child.next_review_due
+    assert on is not None
     response = client.post(
         reverse("reviews:book", kwargs={"pk": child.pk}),
         {
@@ -354,6 +355,7 @@ def test_a_letter_waiting_for_the_iros_check_is_not_offered_to_print_until_confi
     bs = service.business_support
     document_services.send_invitations(review, by=bs)
     mother = review.invitations.exclude(for_child=True).get().person
+    assert mother is not None
     to_mother = Dispatch.objects.get(review=review, kind="invitation", person=mother)
     to_child = Dispatch.objects.get(review=review, kind="invitation", for_child=True)
     letter_url = _url(review, "invitation", review.invitations.get(person=mother).pk)

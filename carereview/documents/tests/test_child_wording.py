@@ -34,6 +34,7 @@ def _everything_the_child_reads(case) -> dict[str, str]:
     review = case.review
     child = records.recipient_for_invitation(review, case.invitations["child"])
     version = release.record_version(review, child)
+    assert version is not None
     return {
         "draft letter": letters.draft_child_letter(review),
         "letter": letters.render_child_letter_html(review),

@@ -12,7 +12,9 @@ from carereview.reviews.models import Dispatch
 
 
 def _title_and_h1(html: str) -> tuple[str, str]:
-    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    found = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert found is not None
+    title = found.group(1)
     (h1,) = re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.S)
     return unescape(title).strip(), unescape(h1).strip()
 

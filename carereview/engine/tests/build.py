@@ -22,5 +22,10 @@ def ep(
     """An episode; REC defaults to E13 where the episode has ended."""
     ended = dec is not None
     return Episode(
-        d(decom), d(dec) if ended else None, rne, ls, place, rec or ("E13" if ended else None)
+        d(decom),
+        d(dec) if dec is not None else None,
+        rne,
+        ls,
+        place,
+        rec or ("E13" if ended else None),
     )

@@ -60,8 +60,9 @@ def review_dates(draw: st.DrawFn, around: list[Episode]) -> list[date | None]:
     held += draw(st.lists(near, max_size=2))
     if draw(st.booleans()):
         held.append(None)
-    if held and draw(st.booleans()):
-        held.append(draw(st.sampled_from(held)))
+    if held:
+        if draw(st.booleans()):
+            held.append(draw(st.sampled_from(held)))
     return draw(st.permutations(held))
 
 

@@ -1,5 +1,6 @@
 """compute_schedules_bulk agrees exactly with compute_schedule, child by child."""
 
+from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
@@ -25,11 +26,11 @@ from carereview.engine.schedule import compute_schedule
 from .golden import AS_AT, expected_children, golden_children
 from .strategies import as_at_dates, child_cases
 
-Child = tuple[list[Episode], list[date | None]]
+Child = tuple[list[Episode], Sequence[date | None]]
 ERROR_KINDS = {OUTSIDE_PERIOD: "outside_period", SAME_DAY: "same_day", UNREADABLE: "unreadable"}
 
 
-def to_columns(children: list[Child], seed: int) -> tuple[EpisodeColumns, ReviewColumns, list]:
+def to_columns(children: Sequence[Child], seed: int) -> tuple[EpisodeColumns, ReviewColumns, list]:
     """Column arrays of the children's rows, interleaved across children, and each review
     row's (child, row within child)."""
     rng = np.random.default_rng(seed)
@@ -69,7 +70,7 @@ def _day(value: np.datetime64) -> date | None:
     return None if np.isnat(value) else value.astype(date)
 
 
-def assert_agrees(children: list[Child], as_at: date, seed: int = 0) -> BulkSchedules:
+def assert_agrees(children: Sequence[Child], as_at: date, seed: int = 0) -> BulkSchedules:
     episodes, reviews, rv_rows = to_columns(children, seed)
     bulk = compute_schedules_bulk(episodes, reviews, len(children), as_at)
     for child, (eps, held) in enumerate(children):

@@ -115,7 +115,7 @@ def test_the_first_iro_of_each_period_is_the_appointment_counted():
         "second": (date(2027, 1, 5), True),
     }
     # A period with no IRO yet has no entry; an IRO kept from before the period is in time.
-    kept = [("kept", date(2025, 6, 1), None)]
+    kept: list[tuple[str, date, date | None]] = [("kept", date(2025, 6, 1), None)]
     assert first_iro_appointments([(date(2026, 12, 24), None)], kept, CAL, 5) == {
         "kept": (date(2027, 1, 5), True)
     }

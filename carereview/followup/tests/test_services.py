@@ -1,6 +1,7 @@
 """Issue 6, items 1-3: decisions tracked, the midway check, significant events (services)."""
 
 from datetime import date, time, timedelta
+from typing import Any
 
 import pytest
 
@@ -63,6 +64,7 @@ def test_the_owner_records_progress_then_done_and_the_history_keeps_both(service
     ]
     # The audit trail says what changed, never what was written.
     event = AuditEvent.objects.filter(operation="decision.update").first()
+    assert event is not None
     assert event.snapshot["status"] == "done" and event.snapshot["note_length"] == 14
     assert "Seen on Monday" not in str(event.snapshot)
     # Reopened: the date done goes.
@@ -304,6 +306,7 @@ def test_recording_the_check_and_an_earlier_review(service):
     child.refresh_from_db()
     assert (check.outcome, check.done_on, check.done_by) == ("earlier_review", TODAY, service.iro)
     requirement = check.earlier_review
+    assert requirement is not None
     assert (requirement.reason, requirement.required_by) == ("iro_request", required)
     assert child.next_review_due == required < due
     with pytest.raises(FollowupRefused, match="already recorded"):
@@ -336,7 +339,12 @@ def test_recording_the_check_and_an_earlier_review(service):
 def test_the_midway_check_is_refused_with_reasons(service, changes, message):
     child = held_child(service, held_ago=30)
     check = MidwayCheck.objects.get(child=child)
-    args = {"outcome": "on_track", "progress_note": "Fine", "done_on": TODAY, "by": "iro"}
+    args: dict[str, Any] = {
+        "outcome": "on_track",
+        "progress_note": "Fine",
+        "done_on": TODAY,
+        "by": "iro",
+    }
     args |= changes
     args["by"] = getattr(service, args["by"])
     with pytest.raises(FollowupRefused, match=message):

@@ -152,8 +152,40 @@ def test_someone_who_may_read_but_not_update_gets_no_form_and_a_403_on_post(clie
     ("form", "message"),
     [
         ({"status": "done", "note": "x" * 100_000}, "5000 characters or fewer"),
-        ({"status": "done", "note": "Done", "done_on": "2026-02-30"}, "Enter a real date"),
-        ({"status": "done", "note": "Done", "done_on": "yesterday"}, "Enter a real date"),
+        (
+            {
+                "status": "done",
+                "note": "Done",
+                "done_on_day": "30",
+                "done_on_month": "2",
+                "done_on_year": "2026",
+            },
+            "The date it was done must be a real date",
+        ),  # fmt: skip
+        (
+            {
+                "status": "done",
+                "note": "Done",
+                "done_on_day": "3",
+                "done_on_month": "",
+                "done_on_year": "2026",
+            },
+            "The date it was done must include a month",
+        ),  # fmt: skip
+        (
+            {
+                "status": "done",
+                "note": "Done",
+                "done_on_day": "yesterday",
+                "done_on_month": "",
+                "done_on_year": "",
+            },
+            "The date it was done must include a month and year",
+        ),  # fmt: skip
+        (
+            {"status": "done", "note": "Done", "done_on": "yesterday"},
+            "The date it was done must be a real date",
+        ),
         ({"status": "done", "note": "", "done_on": ""}, "Enter a note saying what was done"),
         ({"status": "done", "note": "Done", "done_on": ""}, "Enter the date it was done"),
         ({"status": "<script>", "note": "Done"}, "Choose how the decision stands"),
@@ -254,6 +286,8 @@ def test_overdue_decisions_are_flagged_on_the_caseloads_child_and_review_pages(c
     overdue_for(late)
     fine = make_child(iro=service.iro, social_worker=service.social_worker, last_name="Finewood")
     flag = reverse("followup:child-decisions", kwargs={"pk": late.pk})
+    late_review = late.reviews.first()
+    assert late_review is not None
     cases = [
         (service.iro, reverse("caseload:mine")),
         (service.iro_manager, reverse("caseload:iro", kwargs={"user_id": service.iro.pk})),
@@ -263,7 +297,7 @@ def test_overdue_decisions_are_flagged_on_the_caseloads_child_and_review_pages(c
         (service.social_worker, reverse("children:detail", kwargs={"pk": late.pk})),
         (
             service.iro,
-            reverse("reviews:detail", kwargs={"review_id": late.reviews.first().pk}),
+            reverse("reviews:detail", kwargs={"review_id": late_review.pk}),
         ),
     ]
     for user, url in cases:
@@ -363,7 +397,9 @@ def test_the_iro_records_the_midway_check_with_an_earlier_review(client, service
     assert page.status_code == 200
     html = page.content.decode()
     assert "Arrange a visit to the new school" in html
-    assert f'value="{TODAY.isoformat()}"' in html  # done on: today by default
+    # Done on: today by default, in the day, month and year boxes.
+    for part, value in (("day", TODAY.day), ("month", TODAY.month), ("year", TODAY.year)):
+        assert f'name="done_on_{part}" value="{value}"' in html
     required = TODAY + timedelta(days=7)
     bad = client.post(url, {"outcome": "earlier_review", "progress_note": "Drift", "done_on": ""})
     assert bad.status_code == 200
@@ -380,7 +416,8 @@ def test_the_iro_records_the_midway_check_with_an_earlier_review(client, service
     )
     assert response.status_code == 302 and response["Location"] == reverse("followup:work")
     objects.midway.refresh_from_db()
-    assert objects.midway.earlier_review.required_by == required
+    requirement = objects.midway.earlier_review
+    assert requirement is not None and requirement.required_by == required
     child.refresh_from_db()
     assert child.next_review_due == required
     html = client.get(url).content.decode()
@@ -442,7 +479,16 @@ def test_a_social_worker_tells_the_iro_and_it_lands_unseen(client, service, chil
 @pytest.mark.parametrize(
     ("form", "message"),
     [
-        ({"kind": "s47", "occurred_on": "2026-02-30", "details": "x"}, "Enter a real date"),
+        (
+            {
+                "kind": "s47",
+                "occurred_on_day": "30",
+                "occurred_on_month": "feb",
+                "occurred_on_year": "2026",
+                "details": "x",
+            },
+            "The date it happened must be a real date",
+        ),  # fmt: skip
         (
             {"kind": "s47", "occurred_on": (TODAY + timedelta(1)).isoformat(), "details": "x"},
             "cannot be in the future",
@@ -476,7 +522,9 @@ def test_the_iro_reads_an_event_and_requires_an_earlier_review(client, service, 
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.seen_by == service.iro and event.iro_note == "Noted"
-    assert event.earlier_review.reason == EarlierReviewRequirement.Reason.IRO_REQUEST
+    requirement = event.earlier_review
+    assert requirement is not None
+    assert requirement.reason == EarlierReviewRequirement.Reason.IRO_REQUEST
     assert client.get(reverse("followup:work")).context["w"].events == []
     # Once required, the page no longer offers it; the note can still change.
     html = client.get(url).content.decode()

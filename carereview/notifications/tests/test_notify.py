@@ -198,7 +198,8 @@ def test_portal_links_by_text_go_through_notify_from_the_outbox(fake_notify, ser
         base_url="http://testserver",
     )
     message = Message.objects.get(key=f"portal-link:{sent.invitation.pk}")
-    assert outbox.deliver(message.pk and [message.pk]).sent == 1
+    delivery = outbox.deliver([message.pk])
+    assert delivery is not None and delivery.sent == 1
     [(path, body)] = fake_notify.requests
     assert path == "/v2/notifications/sms" and sent.token in body["personalisation"]["body"]
     assert body["reference"] == backends.notify_reference(message)

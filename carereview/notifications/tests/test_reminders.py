@@ -124,6 +124,7 @@ def test_papers_late(staff, child):
         "sam.worker@northmoor.example.org",
     ]
     message = Message.objects.filter(key__startswith="papers-late:").first()
+    assert message is not None
     assert "the personal education plan, the health plan" in message.body
     assert "care plan," not in message.body
     assert "by Thursday 31 December 2026" in message.body

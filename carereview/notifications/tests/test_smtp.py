@@ -31,6 +31,13 @@ class RefusesThenAccepts:
         return "250 2.0.0 OK"
 
 
+def _decoded_text(message) -> str:
+    """A one-part message's text, decoded from its transfer encoding."""
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode().strip()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -67,7 +74,9 @@ def test_every_message_arrives_exactly_once_through_a_server_that_refuses_and_re
     # 1. No server listening: every send fails, nothing is lost.
     assert outbox.deliver_due(now=now).failed == 6
     assert set(Message.objects.values_list("status", flat=True)) == {"retrying"}
-    first_error = Message.objects.first().last_error
+    oldest = Message.objects.first()
+    assert oldest is not None
+    first_error = oldest.last_error
     assert first_error.startswith("ConnectionRefusedError")
 
     handler = RefusesThenAccepts(refuse=2)
@@ -95,7 +104,7 @@ def test_every_message_arrives_exactly_once_through_a_server_that_refuses_and_re
 
     assert handler.refused == 2
     received_ids = [m["Message-ID"] for m in handler.received]
-    markers = sorted(m.get_payload(decode=True).decode().strip() for m in handler.received)
+    markers = sorted(_decoded_text(m) for m in handler.received)
     assert len(received_ids) == len(set(received_ids)) == 6  # each exactly once
     assert markers == [f"Marker body-{n}" for n in range(6)]  # none lost
     for message in made:

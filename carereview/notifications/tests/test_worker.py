@@ -129,7 +129,7 @@ def test_a_failing_task_is_reported_and_the_worker_carries_on(staff, monkeypatch
 
 def test_sigterm_stops_the_loop_cleanly(db):
     """A real signal to this process: the worker finishes its pass and returns."""
-    lines = []
+    lines: list[str] = []
     worker = worker_module.Worker(interval=0.2, write=lines.append)
     timer = threading.Timer(0.6, os.kill, (os.getpid(), signal.SIGTERM))
     before = signal.getsignal(signal.SIGTERM)

@@ -58,7 +58,9 @@ def send_link(client, staff, access, channel, sent_to):
 def token_from_last_link(outbox) -> str:
     deliver_due()  # the worker (in these tests the flush after commit does not run)
     body = [m for m in outbox if "/portal/invitation/" in m.body][-1].body
-    return re.search(r"/portal/invitation/([^/\s]+)/", body).group(1)
+    found = re.search(r"/portal/invitation/([^/\s]+)/", body)
+    assert found is not None
+    return found.group(1)
 
 
 def notices() -> list[Message]:

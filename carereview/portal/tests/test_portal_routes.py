@@ -8,16 +8,17 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from carereview.children.models import Person, Relationship
+from carereview.accounts.models import User
+from carereview.children.models import Child, Person, Relationship
 from carereview.core.calendar import today
 from carereview.core.policy import PUBLIC, ROUTES
-from carereview.core.testing import make_child, make_review_objects
+from carereview.core.testing import ReviewObjects, make_child, make_review_objects
 from carereview.core.tests.test_policy_routes import all_routes
 from carereview.portal import services
 from carereview.portal.models import PortalAccess
 from carereview.portal.testing import make_portal_user
 from carereview.representations.models import Representation
-from carereview.reviews.models import MatterConsidered
+from carereview.reviews.models import MatterConsidered, Review
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,18 @@ NOT_ABOUT_A_CHILD = {"portal:home", "portal:second-factor", "portal:sign-out", "
 
 
 class World:
-    pass
+    """The portal's people and records, as the fixture makes them."""
+
+    child: Child
+    held: Review
+    objects: ReviewObjects
+    open: Review
+    mother: Person
+    father: Person
+    carer_person: Person
+    users: dict[str, User]
+    other_child: Child
+    representations: dict[str, Representation]
 
 
 @pytest.fixture
@@ -85,10 +97,11 @@ def world(service):
     # Each person's own representation, for the acknowledgement page.
     w.representations = {}
     for name, user in w.users.items():
-        access = PortalAccess.objects.filter(user=user).first()
+        own = PortalAccess.objects.filter(user=user).first()
+        assert own is not None
         w.representations[name] = Representation.objects.create(
-            child=access.child,
-            access=access,
+            child=own.child,
+            access=own,
             made_by="child",
             made_by_name="Someone",
             kind="comment",
@@ -229,6 +242,7 @@ def test_every_portal_read_is_in_the_access_log(client, world):
     before = AccessEvent.objects.count()
     client.get(reverse("portal:after", kwargs={"child_id": world.child.pk}))
     event = AccessEvent.objects.order_by("-id").first()
+    assert event is not None
     assert AccessEvent.objects.count() == before + 1
     assert event.user == world.users["mother"] and event.child == world.child
     assert event.action == "portal.after the review"

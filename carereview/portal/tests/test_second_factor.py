@@ -135,6 +135,7 @@ def test_after_setting_a_password_it_can_be_skipped(signed_in):
 def test_turning_it_on_with_the_right_code(signed_in, portal_user):
     signed_in.get(SECURITY)
     device = second_factor.pending_device(portal_user)
+    assert device is not None
     response = signed_in.post(SECURITY, {"action": "on", "code": code_for(device)})
     assert response.status_code == 302 and response["Location"] == SECURITY
     assert second_factor.has_second_factor(portal_user)

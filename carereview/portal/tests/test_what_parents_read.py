@@ -124,6 +124,7 @@ def test_a_link_used_in_another_tab_meanwhile_is_a_clear_page(client, service, m
     )
     url = reverse("portal:accept", args=[sent.token])
     found = services.find_invitation(sent.token)
+    assert found is not None
     services.accept(found, username="first.tab", password=PASSWORD)
     monkeypatch.setattr(services, "find_invitation", lambda token: found)
     # The second tab shows "sign in to add this child" (the person now has a sign-in) and the

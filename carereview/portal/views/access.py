@@ -13,6 +13,7 @@ from carereview.accounts.models import User
 from carereview.accounts.pending import PORTAL as PENDING
 from carereview.children.models import Child
 from carereview.core.access import describe as describe_access
+from carereview.core.authority import authority
 from carereview.core.second_factor import has_second_factor
 from carereview.portal import services
 from carereview.portal.forms import (
@@ -75,10 +76,10 @@ def accept(request, token: str):
     existing = services.existing_user(access)
     if existing is not None:
         # Someone already using the portal: they prove it is them by signing in.
-        form = PortalSignInForm(request, data=request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            if form.get_user() != existing:
-                form.add_error(None, "Sign in as the person this link was sent to.")
+        sign_in = PortalSignInForm(request, data=request.POST or None)
+        if request.method == "POST" and sign_in.is_valid():
+            if sign_in.get_user() != existing:
+                sign_in.add_error(None, "Sign in as the person this link was sent to.")
             else:
                 try:
                     services.accept(invitation, user=existing)
@@ -88,9 +89,9 @@ def accept(request, token: str):
                 messages.success(request, f"You can now see {access.child.first_name}'s reviews.")
                 return redirect("portal:child", child_id=access.child_id)
         return render_portal(
-            request, "portal/accept_existing.html", None, {"form": form, "access": access}
+            request, "portal/accept_existing.html", None, {"form": sign_in, "access": access}
         )
-    source = access.child if access.person_id is None else access.person
+    source = access.person or access.child
     form = SetUpForm(
         request.POST or None,
         user_for_checks=User(
@@ -196,8 +197,8 @@ def staff_list(request, pk: int):
         {
             "child": child,
             "accesses": accesses,
-            "min_age": services._cfg("PORTAL_CHILD_MIN_AGE"),
-            "invitation_days": services._cfg("PORTAL_INVITATION_DAYS"),
+            "min_age": authority().portal_child_min_age,
+            "invitation_days": authority().portal_invitation_days,
         },
     )
 
@@ -212,6 +213,7 @@ def staff_invite(request, pk: int):
         person = None
         if data["who"] != "child":
             rel = child.relationships.filter(person_id=int(data["who"].split("-")[1])).first()
+            assert rel is not None  # the form offers only the child's people
             person = rel.person
         who = person or child
         sent_to = data["sent_to"].strip() or (

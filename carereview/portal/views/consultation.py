@@ -185,6 +185,7 @@ def question(request, child_id: int, position: int):
     under_8 = consult.is_under_8(consultation)
     from_check = request.GET.get("from") == "check"
     saved = consultation.answers.filter(question=q).first()
+    form: PicturesForm | AnswerForm
     if under_8:
         feeling, words = consult.read_pictures_answer(saved.answer if saved else "")
         initial = {"feeling": feeling.key if feeling else "", "words": words}

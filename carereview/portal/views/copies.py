@@ -62,7 +62,7 @@ def _confirm(request, people, copies_of) -> None:
     copy = None
     if recipient is not None:
         copy = dict(copies_of(recipient)).get(what)
-    if copy is None:
+    if recipient is None or copy is None:
         messages.error(request, "There is nothing of that to confirm. Choose from the page.")
         return
     try:

@@ -3,16 +3,17 @@ decided (issue 5, items 2, 3 and 5). Every view starts from the person's own acc
 
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from carereview.core import audit
+from carereview.core.authority import authority
 from carereview.core.calendar import today, working_calendar
-from carereview.core.forms import is_number, parse_id
+from carereview.core.forms import ChoiceFilterForm, is_number, parse_id
 from carereview.documents import copies, letters, records, redaction, release
 from carereview.portal import services as portal_services
 from carereview.portal.forms import ChoicesForm, SeparateMeetingForm, VisitRequestForm
@@ -33,10 +34,6 @@ TALKED_ABOUT = [
     "Plans for the future",
     "What you think and how you feel",
 ]
-
-
-def _cfg(name: str):
-    return settings.CAREREVIEW[name]
 
 
 def _recipient(access: PortalAccess) -> records.Recipient:
@@ -78,7 +75,7 @@ def choices_cutoff(review: Review) -> date | None:
     if meeting is None:
         return None
     return working_calendar().subtract_working_days(
-        meeting.on, _cfg("PORTAL_CHOICES_CUTOFF_WORKING_DAYS")
+        meeting.on, authority().portal_choices_cutoff_working_days
     )
 
 
@@ -136,7 +133,7 @@ def iro_photo(request, child_id: int):
     if iro is None or not iro.photo:
         raise Http404("No photo")
     response = FileResponse(iro.photo.open("rb"), content_type="image/jpeg")
-    if iro.photo.name.lower().endswith(".png"):
+    if (iro.photo.name or "").lower().endswith(".png"):
         response["Content-Type"] = "image/png"
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -158,6 +155,7 @@ def visit(request, child_id: int):
         except portal_services.PortalRefused as refused:
             form.add_error(None, str(refused))
         else:
+            assert iro is not None  # ask_for_visit refuses a child without an IRO
             messages.success(request, f"Sent to {iro.first_name}. They will answer here.")
             return redirect("portal:visit", child_id=access.child_id)
     return render_portal(
@@ -173,7 +171,9 @@ def visit_answers_copy(access: PortalAccess) -> copies.ParentCopy:
     typed outside any review (documents.release)."""
     answered = access.visit_requests.filter(answered_at__isnull=False).order_by("answered_at", "id")
     return copies.answers_copy(
-        access.child, _recipient(access), [(a.answered_at.date(), a.answer) for a in answered]
+        access.child,
+        _recipient(access),
+        [(a.answered_at.date(), a.answer) for a in answered if a.answered_at],
     )
 
 
@@ -276,8 +276,8 @@ def choices(request, child_id: int):
         except review_services.ChoicesChanged as changed:
             # The IRO saved them while this page was open: show what they are now.
             latest = changed.latest
-            form.data = form.data.copy()
-            form.data["version"] = str(latest.choices_version)
+            form.data = posted = request.POST.copy()
+            posted["version"] = str(latest.choices_version)
             now = [
                 ("Who comes", latest.choice_who),
                 ("What you talk about", latest.choice_topics),
@@ -332,6 +332,12 @@ def after(request, child_id: int):
         if chosen is None:
             raise Http404("No such review")
     context = {"held": held, "chosen": chosen, "version": None, "blocks": [], "excluded": None}
+    context["review_filter"] = ChoiceFilterForm(
+        "review",
+        "Which review",
+        [(r.pk, date_format(r.held_on, "j F Y")) for r in held],
+        chosen.pk if chosen else None,
+    )
     if chosen is not None:
         recipient = records.recipient_for_person(chosen, access.person)
         context["excluded"] = _exclusion(chosen, access)
@@ -340,7 +346,9 @@ def after(request, child_id: int):
                 context["blocks"] = letters.letter_blocks(letters.child_letter_text(chosen))
             elif chosen.decisions_sent_on:
                 # Until the letter comes: the decisions in the words written for the child.
-                context["child_decisions"] = release.record_version(chosen, recipient).decisions
+                child_version = release.record_version(chosen, recipient)
+                assert child_version is not None  # the child sees their own review's record
+                context["child_decisions"] = child_version.decisions
         else:
             version = release.record_version(chosen, recipient)
             if version is not None and not version.released:

@@ -23,6 +23,7 @@ from carereview.documents.models import HeldCopy
 from carereview.documents.records import recipient_of_child
 from carereview.followup.models import MidwayCheck, SignificantEvent
 from carereview.notifications import outbox
+from carereview.portal.models import PortalAccess
 from carereview.portal.testing import make_portal_objects, make_portal_user
 from carereview.reviews.models import (
     ChecklistEntry,
@@ -44,7 +45,7 @@ class Family:
     child: Child  # the record that goes
     brother: Child  # stays
     shared: Person  # related to both: stays
-    aunt_access: object  # the shared person's portal access for the brother: stays
+    aunt_access: PortalAccess  # the shared person's portal access for the brother: stays
 
 
 def full_record(service, *, dob: date = date(1948, 2, 29), died: date | None = None) -> Family:
@@ -81,6 +82,7 @@ def full_record(service, *, dob: date = date(1948, 2, 29), died: date | None = N
         )
 
     held = child.reviews.order_by("held_on").last()
+    assert held is not None
     objects = make_review_objects(child, by=service.iro)
     decision = Decision.objects.create(
         review=held,

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, connections
 
 from carereview.accounts.models import Role, User
 from carereview.children.models import Child
@@ -64,7 +64,9 @@ def _scramble():
     Message.objects.all().delete()
     AccessEvent.objects.all().delete()
     Dispute.objects.all().delete()
-    Review.objects.filter(pk=Review.objects.order_by("pk").first().pk).delete()
+    first_review = Review.objects.order_by("pk").first()
+    assert first_review is not None
+    Review.objects.filter(pk=first_review.pk).delete()
     PortalAccess.objects.update(revoke_reason="scrambled")
     User.objects.filter(role=Role.IRO).update(email="changed@example.org")
     make_child(first_name="Newcomer")
@@ -216,6 +218,10 @@ def test_restore_refuses_a_backup_of_another_application(tmp_path):
 
 def _foreign_postgresql_dump(path: Path) -> None:
     """A pg_dump of another application's database, made on the same server."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    server = connections["default"]  # `connection` is a proxy to it
+    assert isinstance(server, DatabaseWrapper)
     name = f"{connection.settings_dict['NAME']}_foreign"
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -223,14 +229,14 @@ def _foreign_postgresql_dump(path: Path) -> None:
     try:
         other = backup.Target("default", "postgresql", {**connection.settings_dict, "NAME": name})
         env = backup._pg_env(other)
-        psql = backup.find_pg_tool("psql", connection.pg_version // 10000)
+        psql = backup.find_pg_tool("psql", server.pg_version // 10000)
         subprocess.run(  # noqa: S603
             [str(psql), "--no-password", "-c", "CREATE TABLE shop (id integer)"],
             env=env,
             check=True,
             capture_output=True,
         )
-        pg_dump = backup.find_pg_tool("pg_dump", connection.pg_version // 10000)
+        pg_dump = backup.find_pg_tool("pg_dump", server.pg_version // 10000)
         subprocess.run(  # noqa: S603
             [str(pg_dump), "--format=custom", "--no-password", f"--file={path}"],
             env=env,

@@ -218,7 +218,7 @@ def test_deletion_removes_the_whole_record_and_leaves_everything_else(service, a
     after = model_rows()
 
     # Every row that stays is unchanged; every row that went is counted in the log.
-    gone = {}
+    gone: dict[str, int] = {}
     for label, rows in before.items():
         for pk, row in rows.items():
             if pk in after[label]:

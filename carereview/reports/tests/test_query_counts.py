@@ -43,7 +43,7 @@ def _grow(service, n: int, iros: list, *, first: int = 0) -> list[Child]:
             first_name=f"Kit{i}",
         )
         latest = child.reviews.order_by("-held_on").first()
-        if latest is not None:
+        if latest is not None and latest.held_on is not None:
             for k in range(2):
                 Decision.objects.create(
                     review=latest,

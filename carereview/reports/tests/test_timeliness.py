@@ -225,7 +225,11 @@ def test_csv_cells_cannot_become_formulas(client, authority):
     ("params", "message"),
     [
         ({"year": YEAR, "as_at": "2999-01-01"}, "The as-at date must be today or in the past"),
-        ({"year": YEAR, "as_at": "2025-02-30"}, "Enter a real date for the as-at date"),
+        ({"year": YEAR, "as_at": "2025-02-30"}, "The as-at date must be a real date"),
+        (
+            {"year": YEAR, "as_at_day": "31", "as_at_month": "", "as_at_year": "2025"},
+            "The as-at date must include a month",
+        ),
         ({"year": YEAR, "as_at": "2025-03-31"}, "on or after the start of the year, 1 April 2025"),
         ({"year": "1066", "as_at": "2025-12-01"}, "Choose a reporting year from the list"),
     ],

@@ -16,7 +16,7 @@ TODAY = date.today()
 @pytest.fixture
 def meeting(service):
     child = make_child(iro=service.iro, start=TODAY - timedelta(days=10))
-    assert child.next_review_due > TODAY
+    assert child.next_review_due is not None and child.next_review_due > TODAY
     return services.book_meeting(
         child, by=service.iro, on=child.next_review_due, at=time(10), venue="School"
     )

@@ -1,6 +1,7 @@
 """Issue 4: booking, preparing, holding, recording and sending a review (rules.md §3-4)."""
 
 from datetime import date, time, timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -19,7 +20,7 @@ TODAY = date.today()
 
 
 def record_input(**changes):
-    data = {
+    data: dict[str, Any] = {
         "held_on": TODAY,
         "participation_code": "PN1",
         "wishes_and_feelings": "I want to stay with my carers.",
@@ -169,7 +170,7 @@ def test_papers_and_social_worker_contact_flags_at_working_day_edges(service):
         review=review, item="care_plan", done_on=date(2026, 11, 26), recorded_by=service.iro
     )
     p = ReviewPresenter(review, date(2026, 11, 26), working_calendar())
-    rows = {r.item: r.deadline for r in p.checklist}
+    rows = {r.item: r.deadline for r in p.checklist if r.deadline is not None}
     assert rows["sw_contact"].due == date(2026, 11, 9) and rows["sw_contact"].status == "done"
     assert rows["care_plan"].due == date(2026, 11, 25)
     assert rows["care_plan"].status == "done late"
@@ -347,7 +348,8 @@ def test_sending_decisions_and_the_record_with_deadlines(service, child, review)
     review.refresh_from_db()
     assert review.decisions_sent_on == TODAY and review.record_sent_on == TODAY
     p = ReviewPresenter(review, TODAY, working_calendar())
-    assert p.decisions_deadline.status == "done" and p.record_deadline.status == "done"
+    assert p.decisions_deadline is not None and p.decisions_deadline.status == "done"
+    assert p.record_deadline is not None and p.record_deadline.status == "done"
     assert p.stage.label == "Record sent"
     outbox.deliver_due()
     assert [m.to for m in mail.outbox[1:]] == [["morgan@example.com"]] * 2
@@ -359,9 +361,11 @@ def test_late_decisions_are_flagged_at_the_working_day_edge(service):
     review = Review.objects.create(child=child, held_on=date(2026, 11, 27))
     # Held Friday 27 Nov: decisions due Friday 4 Dec (5 working days).
     p = ReviewPresenter(review, date(2026, 12, 4), working_calendar())
-    assert p.decisions_deadline.due == date(2026, 12, 4) and not p.decisions_deadline.late
+    deadline = p.decisions_deadline
+    assert deadline is not None and deadline.due == date(2026, 12, 4) and not deadline.late
     p = ReviewPresenter(review, date(2026, 12, 7), working_calendar())
-    assert p.decisions_deadline.late
+    deadline = p.decisions_deadline
+    assert deadline is not None and deadline.late
     assert "Decisions not sent" in p.stage.late
 
 
@@ -438,12 +442,14 @@ def test_a_part_marked_hidden_from_a_parent_is_left_out_of_their_copy(
     )
     assert page.status_code == 302
     assert list(review.matters.get(matter="contact").hidden_from.all()) == [mother]
-    theirs = render_record_html(
-        record_version(review, Recipient("parent", str(mother), person=mother))
-    )
+    parents_version = record_version(review, Recipient("parent", str(mother), person=mother))
+    assert parents_version is not None
+    theirs = render_record_html(parents_version)
     assert "Doing well at school." in theirs
     assert "suspended after an incident" not in theirs
-    full = render_record_html(record_version(review, Recipient("full", "IRO")))
+    full_version = record_version(review, Recipient("full", "IRO"))
+    assert full_version is not None
+    full = render_record_html(full_version)
     assert "suspended after an incident" in full
 
 

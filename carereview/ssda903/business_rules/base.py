@@ -62,7 +62,7 @@ def children_in(data: Return, table: str) -> np.ndarray:
     """True for each child code that has a row in ``table`` (``np.isin`` by direct address:
     every code is below the number of children)."""
     present = np.zeros(len(data.children.values), dtype=bool)
-    present[data.tables[table]["CHILD"].codes] = True
+    present[data.tables[table].coded("CHILD").codes] = True
     return present
 
 

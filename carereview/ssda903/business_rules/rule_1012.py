@@ -20,7 +20,7 @@ class Rule1012(Rule):
     )
 
     def check(self, data: Return) -> dict[str, np.ndarray]:
-        has_episode = children_in(data, "Episodes")[data.tables["Reviews"]["CHILD"].codes]
+        has_episode = children_in(data, "Episodes")[data.tables["Reviews"].coded("CHILD").codes]
         return {"Reviews": np.flatnonzero(~has_episode)}
 
     def messages(self, data: Return, table: str, rows: np.ndarray) -> list[str]:

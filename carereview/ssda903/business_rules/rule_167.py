@@ -17,7 +17,7 @@ class Rule167(Rule):
     def check(self, data: Return) -> dict[str, np.ndarray]:
         reviews = data.tables["Reviews"]
         review_blank = reviews["REVIEW"].blank()
-        code = reviews["REVIEW_CODE"]
+        code = reviews.coded("REVIEW_CODE")
         valid = (~review_blank & code.isin(PARTICIPATION_CODES)) | (review_blank & code.blank())
         return {"Reviews": np.flatnonzero(~valid)}
 

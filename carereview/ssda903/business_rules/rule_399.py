@@ -29,8 +29,8 @@ class Rule399(Rule):
     def check(self, data: Return) -> dict[str, np.ndarray]:
         episodes, header, reviews = (data.tables[t] for t in ("Episodes", "Header", "Reviews"))
         n = len(data.children.values)
-        ep_child, hd_child, rv_child = (t["CHILD"].codes for t in (episodes, header, reviews))
-        short = episodes["LS"].isin(SHORT_BREAKS)
+        ep_child, hd_child, rv_child = (t.coded("CHILD").codes for t in (episodes, header, reviews))
+        short = episodes.coded("LS").isin(SHORT_BREAKS)
         n_episodes = per_child(n, ep_child)
         only_short = (n_episodes > 0) & (per_child(n, ep_child, short) == n_episodes)
         blank_child = data.children.find("")

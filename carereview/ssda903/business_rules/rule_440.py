@@ -26,7 +26,7 @@ class Rule440(Rule):
 
     def check(self, data: Return) -> dict[str, np.ndarray]:
         reviews = data.tables["Reviews"]
-        pn0 = np.flatnonzero(reviews["REVIEW_CODE"].isin(UNDER_FOUR))
+        pn0 = np.flatnonzero(reviews.coded("REVIEW_CODE").isin(UNDER_FOUR))
         birthday = fourth_birthday(reviews["DOB"].dates()[pn0])
         return {"Reviews": pn0[reviews["REVIEW"].dates()[pn0] > birthday]}
 

@@ -20,7 +20,7 @@ class Rule441(Rule):
 
     def check(self, data: Return) -> dict[str, np.ndarray]:
         reviews = data.tables["Reviews"]
-        pn1_to_7 = np.flatnonzero(reviews["REVIEW_CODE"].isin(FOUR_OR_OVER))
+        pn1_to_7 = np.flatnonzero(reviews.coded("REVIEW_CODE").isin(FOUR_OR_OVER))
         birthday = fourth_birthday(reviews["DOB"].dates()[pn1_to_7])
         return {"Reviews": pn1_to_7[reviews["REVIEW"].dates()[pn1_to_7] < birthday]}
 

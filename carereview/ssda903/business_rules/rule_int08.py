@@ -14,7 +14,7 @@ class RuleINT08(Rule):
     description = "Internal Check: Child in Reviews does not exist in Header."
 
     def check(self, data: Return) -> dict[str, np.ndarray]:
-        in_header = children_in(data, "Header")[data.tables["Reviews"]["CHILD"].codes]
+        in_header = children_in(data, "Header")[data.tables["Reviews"].coded("CHILD").codes]
         return {"Reviews": np.flatnonzero(~in_header)}
 
     def messages(self, data: Return, table: str, rows: np.ndarray) -> list[str]:

@@ -19,14 +19,14 @@ class RuleINT17(Rule):
         n = len(data.children.values)
         header_dob = header["DOB"].dates()
         known = ~np.isnat(header_dob)
-        child, days = header["CHILD"].codes[known], header_dob[known].astype(np.int64)
+        child, days = header.coded("CHILD").codes[known], header_dob[known].astype(np.int64)
         lowest = np.full(n, np.iinfo(np.int64).max)
         highest = np.full(n, np.iinfo(np.int64).min)
         np.minimum.at(lowest, child, days)
         np.maximum.at(highest, child, days)
         has_dob = np.bincount(child, minlength=n) > 0
         review_dob = reviews["DOB"].dates()
-        rv_child = reviews["CHILD"].codes
+        rv_child = reviews.coded("CHILD").codes
         dob = review_dob.astype(np.int64)
         differs = (
             ~np.isnat(review_dob)

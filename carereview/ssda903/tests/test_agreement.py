@@ -24,6 +24,7 @@ def _tool():
     spec = importlib.util.spec_from_file_location(
         "be903_validator", REPO / "tools/be903_validator.py"
     )
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -74,7 +74,7 @@ HUGE = 1 << 20  # 1 MB
 
 def snapshot(folder: Path) -> dict:
     """Everything under ``folder`` (not following links): kind, size and modification time."""
-    seen = {}
+    seen: dict[str, tuple[int, int, int]] = {}
     if not os.path.lexists(folder):
         return seen
     for root, dirs, files in os.walk(folder, followlinks=False):
@@ -99,6 +99,7 @@ def run_in_process(folder: Path, *extra: str) -> tuple[int, bytes, str]:
     try:
         status = cli.main([str(folder), "--as-at", AS_AT, *extra])
     except SystemExit as leaving:  # argparse: a usage message and 2
+        assert isinstance(leaving.code, int)
         status = leaving.code
     finally:
         sys.stdout, sys.stderr = saved

@@ -32,7 +32,7 @@ def dumps_json(result: CheckResult) -> str:
     counted = defaultdict(list)
     if reviews is not None:
         for row in np.flatnonzero(s.review_status == bulk.COUNTED).tolist():
-            counted[int(reviews["CHILD"].codes[row])].append(row)
+            counted[int(reviews.coded("CHILD").codes[row])].append(row)
     members = []
     for child, name in enumerate(result.children):
         if not name:

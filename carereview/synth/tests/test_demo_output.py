@@ -59,6 +59,7 @@ def test_demo_prints_sign_ins_for_the_iro_and_social_worker_of_the_portals_child
     start = next(i for i, line in enumerate(lines) if child.full_name in line and "IRO" in line)
     staff = "\n".join(lines[start : start + 3])
     for user in (child.current_iro, child.current_social_worker):
+        assert user is not None
         assert re.search(rf"username {re.escape(user.username)}\s+password {password}", staff)
 
 

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         for name in ("django.tasks", "django_tasks_db"):
             logging.getLogger(name).setLevel(level)
         if interval is None:
-            interval = float(settings.NOTIFICATIONS.get("WORKER_INTERVAL_SECONDS", 15))
+            interval = float(settings.NOTIFICATIONS["WORKER_INTERVAL_SECONDS"])
         if interval <= 0:
             raise CommandError("--interval must be more than 0 seconds")
 

@@ -5,6 +5,7 @@ is a ``CommandError`` with exit status 2 and a message naming the file, row and 
 """
 
 import sys
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             )
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "check":
             try:
                 cli.check(
