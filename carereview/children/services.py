@@ -176,7 +176,7 @@ def recompute_schedules(calendar: WorkingCalendar) -> int:
 
 
 def refresh_all_in_care(*, as_at: date | None = None) -> int:
-    """The nightly refresh (notifications.tasks): every in-care child's schedule worked out again,
+    """The nightly refresh (followup.tasks): every in-care child's schedule worked out again,
     so stored due dates and overdue flags do not age overnight. Returns the count."""
     return _refresh_each(Child.objects.filter(in_care=True), as_at=as_at)
 

@@ -22,7 +22,7 @@ PAGES = {
 class Refusal(PermissionDenied):
     """A refusal whose message is written for the person refused (plain words, no internals): the
     403 page shows it in place of the general words, so the reader learns why and what happens
-    next, e.g. a letter waiting for the IRO's check (documents.release.NotReleased)."""
+    next, e.g. a letter waiting for the IRO's check (documents.redaction.NotReleased)."""
 
 
 def is_portal(request) -> bool:

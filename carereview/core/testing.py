@@ -211,13 +211,14 @@ def make_review_objects(child: Child, by: User) -> ReviewObjects:
     the mother invited, a second parent excluded. Through the services, as a user would."""
     from datetime import time
 
+    from carereview.documents import services as document_services
     from carereview.reviews import services
 
     meeting = services.book_meeting(
         child, by=by, on=date.today() + timedelta(days=10), at=time(10), venue="Family centre"
     )
     review = meeting.review
-    consultation = services.send_consultation(review, by=by)
+    consultation = document_services.send_consultation(review, by=by)
     services.invite(
         review,
         by=by,

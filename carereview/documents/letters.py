@@ -24,15 +24,9 @@ from carereview.documents.pdf import html_to_pdf
 from carereview.documents.recipients import (
     MATTER_ORDER,
     authority_name,
-    is_excluded,
-    recipient_for_invitation,
-    recipient_for_person,
-    sees_confidential_address,
 )
 from carereview.reviews.models import (
     Dispatch,
-    Exclusion,
-    Invitation,
     MatterConsidered,
     Meeting,
     Review,
@@ -72,7 +66,7 @@ def clock(t: time) -> str:
     return f"{hour}:{t.minute:02d}{'am' if t.hour < 12 else 'pm'}"
 
 
-def _iro(review: Review):
+def review_iro(review: Review):
     return review.child.current_iro or review.chaired_by
 
 
@@ -102,7 +96,7 @@ def draft_child_letter(review: Review) -> str:
     """A letter to the child about their review, in short sentences and plain words."""
     child = review.child
     name = child.preferred_name or child.first_name
-    iro = _iro(review)
+    iro = review_iro(review)
     service_phone = authority().iro_service_phone
     parts: list[str] = [f"Dear {name},"]
 
@@ -251,7 +245,7 @@ def render_child_letter_pdf(review: Review) -> bytes:
     return html_to_pdf(render_child_letter_html(review))
 
 
-# --- invitations ---------------------------------------------------------------------------------
+# --- the meetings, as a letter gives them ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -285,79 +279,3 @@ def meeting_lines(
             where = meeting.venue or "The IRO will tell you where the meeting will be."
         lines.append(MeetingLine(when, where))
     return lines
-
-
-def render_invitation_html(review: Review, invitation: Invitation) -> str:
-    """The invitation letter to one invitee. Refuses a parent excluded from the review."""
-    from carereview.documents import release
-
-    recipient = recipient_for_invitation(review, invitation)
-    if is_excluded(review, recipient):
-        raise ValueError(f"{recipient.name} is not invited to this review")
-    release.require_released(recipient, review)
-    child = review.child
-    for_child = recipient.kind == "child"
-    greeting = (child.preferred_name or child.first_name) if for_child else recipient.name
-    heading = document_heading(Dispatch.Kind.INVITATION, child, for_child=for_child)
-    return render_to_string(
-        "documents/invitation.html",
-        {
-            "title": heading.title,
-            "heading": heading.h1,
-            "authority_name": authority_name(),
-            "for_child": for_child,
-            "greeting": greeting,
-            "child": child,
-            "address": recipient.person.address if recipient.person else "",
-            "meetings": meeting_lines(
-                review,
-                may_see_address=for_child or sees_confidential_address(recipient.kind),
-                matcher=release.matcher_for(child, recipient),
-            ),
-            "iro": _iro(review),
-            "service_phone": authority().iro_service_phone,
-        },
-    )
-
-
-def render_invitation_pdf(review: Review, invitation: Invitation) -> bytes:
-    return html_to_pdf(render_invitation_html(review, invitation))
-
-
-# --- the written reason for not inviting a parent -----------------------------------------------
-
-
-def render_exclusion_letter_html(exclusion: Exclusion) -> str:
-    """The written reason to the parent, the offer to meet the IRO separately, how to reach the
-    IRO service and how to complain (seeds)."""
-    from carereview.documents import release
-
-    review = exclusion.review
-    child = review.child
-    # The reason is typed by a person: it must not give away a confidential placement address,
-    # and it reaches the parent only once the IRO has checked their version.
-    recipient = recipient_for_person(review, exclusion.person)
-    release.require_released(recipient, review)
-    reason = release.exclusion_reason_for(exclusion, recipient)
-    heading = document_heading(Dispatch.Kind.EXCLUSION_LETTER, child)
-    return render_to_string(
-        "documents/exclusion_letter.html",
-        {
-            "title": heading.title,
-            "heading": heading.h1,
-            "authority_name": authority_name(),
-            "exclusion": exclusion,
-            "person": exclusion.person,
-            "child": child,
-            "reason": reason,
-            "decided_on": long_date(exclusion.decided_on),
-            "offered_on": long_date(exclusion.separate_meeting_offered_on),
-            "signed_by": exclusion.decided_by,
-            "iro": _iro(review) or exclusion.decided_by,
-            "service_phone": authority().iro_service_phone,
-        },
-    )
-
-
-def render_exclusion_letter_pdf(exclusion: Exclusion) -> bytes:
-    return html_to_pdf(render_exclusion_letter_html(exclusion))

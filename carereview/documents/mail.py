@@ -12,13 +12,14 @@ the same person.
 from __future__ import annotations
 
 from carereview.core.authority import authority
-from carereview.documents.letters import render_child_letter_pdf, render_invitation_pdf
+from carereview.documents.invitations import render_invitation_pdf
+from carereview.documents.letters import render_child_letter_pdf
 from carereview.documents.records import (
     recipient_for_invitation,
-    record_version,
     render_decisions_pdf,
     render_record_pdf,
 )
+from carereview.documents.release import record_version
 from carereview.notifications.models import Message
 from carereview.notifications.outbox import File, notify
 from carereview.reviews.models import Dispatch, Invitation, Review

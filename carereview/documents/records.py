@@ -31,6 +31,7 @@ from carereview.children import codes
 from carereview.documents.addresses import latest_episode
 from carereview.documents.headings import Heading, heading_about
 from carereview.documents.headings import heading as document_heading
+from carereview.documents.letters import child_letter_text, letter_html
 from carereview.documents.pdf import html_to_pdf
 
 # Who receives the record lives in documents.recipients (so that letters can use it without
@@ -50,6 +51,12 @@ from carereview.documents.recipients import (  # noqa: F401
     recipient_of_child,
     recipients_for,
     sees_confidential_address,
+)
+from carereview.documents.redaction import (
+    NotReleased,
+    carer_names_hidden_from,
+    matcher_for,
+    not_released_message,
 )
 from carereview.reviews.models import Invitation, Review
 
@@ -139,8 +146,6 @@ def _title(review: Review) -> str:
 
 
 def _child_version(review: Review, recipient: Recipient) -> RecordVersion:
-    from carereview.documents.letters import child_letter_text
-
     child = review.child
     return RecordVersion(
         kind="child",
@@ -160,17 +165,6 @@ def _child_version(review: Review, recipient: Recipient) -> RecordVersion:
     )
 
 
-def record_version(review: Review, recipient: Recipient) -> RecordVersion | None:
-    """What `recipient` may see of the record of `review`, or None if they may see none of it.
-    `released` says whether it may reach them yet (documents.release)."""
-    version = build_record_version(review, recipient)
-    if version is not None and version.kind != "child":
-        from carereview.documents.release import released_to
-
-        version.released = released_to(recipient, review)
-    return version
-
-
 def build_record_version(review: Review, recipient: Recipient) -> RecordVersion | None:
     """The version itself, before the person's check (documents.release builds on this)."""
     if recipient.kind == "child":
@@ -178,8 +172,6 @@ def build_record_version(review: Review, recipient: Recipient) -> RecordVersion 
     if is_excluded(review, recipient):
         # rules.md §7: no version for someone excluded unless a person releases one (not built).
         return None
-
-    from carereview.documents.release import carer_names_hidden_from, matcher_for
 
     child = review.child
     omitted: list[str] = []
@@ -266,12 +258,10 @@ def build_record_version(review: Review, recipient: Recipient) -> RecordVersion 
 
 def render_record_html(version: RecordVersion) -> str:
     """The record version as HTML (the child's version is their letter). Refuses a version not
-    yet released to its recipient (documents.release.NotReleased)."""
+    yet released to its recipient (documents.redaction.NotReleased)."""
     _check_released(version)
     heading = _heading("record", version)
     if version.kind == "child":
-        from carereview.documents.letters import letter_html
-
         return letter_html(version.body, heading=heading)
     return render_to_string(
         "documents/record.html",
@@ -286,8 +276,6 @@ def render_record_html(version: RecordVersion) -> str:
 
 def _check_released(version: RecordVersion) -> None:
     if not version.released:
-        from carereview.documents.release import NotReleased, not_released_message
-
         raise NotReleased(not_released_message(version.recipient.name))
 
 

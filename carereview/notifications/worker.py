@@ -2,8 +2,9 @@
 
 Each pass:
 
-1. **Daily jobs.** Once a day, after its local time (settings), each daily job is enqueued: the
-   schedule refresh (`nightly_refresh`), then the reminders (`send_reminders`). A `ScheduledRun`
+1. **Daily jobs.** Once a day, after its local time (settings), each daily job is enqueued: those
+   the worker is given (the `worker` command gives followup.tasks.DAILY_JOBS: the schedule
+   refresh, then the reminders), in their order. A `ScheduledRun`
    row per job, moved on by a compare-and-set in the same transaction as the enqueue, makes that
    once a day across restarts and however many workers run. Finished task results older than
    `KEEP_TASK_RESULTS_DAYS` are pruned once a day too (successful ones only).
@@ -16,7 +17,10 @@ second one stops it at once). `--once` does one pass and exits: for the tests, a
 it from cron instead of as a service.
 
 A daily job that fails is not run again that day: the next day's reminders include whatever a
-missed day left (reminders.py: "on the day or, if missed, on the next run").
+missed day left (followup.reminders: "on the day or, if missed, on the next run").
+
+The worker is infrastructure and knows no domain app (ADR 0013): its daily jobs are handed to it
+by the command, in the top layer, not found by importing up.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock
@@ -62,20 +66,8 @@ def _prune(today: date) -> None:
     ).delete()
 
 
-def _refresh(today: date) -> None:
-    tasks.nightly_refresh.enqueue()
-
-
-def _reminders(today: date) -> None:
-    tasks.send_reminders.enqueue(today.isoformat())
-
-
-# In this order: a pass that enqueues both runs the refresh first (and priorities agree).
-DAILY_JOBS = (
-    DailyJob("nightly_refresh", "NIGHTLY_REFRESH_AT", _refresh),
-    DailyJob("send_reminders", "REMINDERS_AT", _reminders),
-    DailyJob("prune_task_results", "NIGHTLY_REFRESH_AT", _prune),
-)
+# The worker's own daily job, after those it is given.
+PRUNE = DailyJob("prune_task_results", "NIGHTLY_REFRESH_AT", _prune)
 
 
 def claim_daily_run(name: str, today: date) -> bool:
@@ -89,11 +81,11 @@ def claim_daily_run(name: str, today: date) -> bool:
     return bool(claimed)
 
 
-def schedule_daily(now: datetime | None = None) -> list[str]:
-    """Enqueue each daily job whose time has come and which has not run today; their names."""
+def schedule_daily(jobs: Sequence[DailyJob], now: datetime | None = None) -> list[str]:
+    """Enqueue each of `jobs` whose time has come and which has not run today; their names."""
     local = timezone.localtime(now or timezone.now())
     started = []
-    for job in DAILY_JOBS:
+    for job in jobs:
         if local.time() < job.starts_at():
             continue
         with transaction.atomic():
@@ -115,8 +107,15 @@ def enqueue_outbox() -> bool:
 
 
 class Worker:
-    def __init__(self, *, interval: float, write: Callable[[str], None] = print):
+    def __init__(
+        self,
+        *,
+        interval: float,
+        daily_jobs: Sequence[DailyJob] = (),
+        write: Callable[[str], None] = print,
+    ):
         self.interval = interval
+        self.daily_jobs = (*daily_jobs, PRUNE)
         self.write = write
         self.worker_id = f"carereview-{get_random_string(12)}"
         self.stopping = False
@@ -182,7 +181,7 @@ class Worker:
 
     def one_pass(self) -> None:
         close_old_connections()
-        for name in schedule_daily():
+        for name in schedule_daily(self.daily_jobs):
             self.write(f"Daily job started: {name}")
         enqueue_outbox()
         if not self.stopping:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from carereview.accounts.models import Role
 from carereview.core import audit
 from carereview.core.calendar import today
+from carereview.documents import services as document_services
 from carereview.portal.models import PortalAccess
 from carereview.reviews import services as review_services
 from carereview.reviews.forms import TEXT_LIMIT
@@ -122,7 +123,7 @@ def find_or_send(access: PortalAccess, *, by) -> Consultation | None:
     if consultation is not None:
         return consultation
     assert review is not None  # found above, and locked since
-    return review_services.send_consultation(
+    return document_services.send_consultation(
         review,
         by=by,
         person=access.person,

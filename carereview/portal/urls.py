@@ -5,9 +5,10 @@ from django.urls import path
 
 from carereview.accounts.views import keep_alive
 
-from .views import access, consultation, copies, help, pages, requests, security
+from .views import access, consultation, copies, pages, requests, security
 
-app_name = "portal"
+# The portal's own pages, in the portal namespace with representations.urls.portal_patterns
+# (config.urls).
 urlpatterns = [
     # Ways in.
     path("sign-in/", access.sign_in, name="sign-in"),
@@ -34,14 +35,6 @@ urlpatterns = [
         pages.separate_meeting,
         name="separate-meeting",
     ),
-    path("<int:child_id>/help/", help.help_page, name="help"),
-    path("<int:child_id>/help/advocate/", help.advocate, name="advocate"),
-    path("<int:child_id>/help/tell-us/", help.representation, name="representation"),
-    path(
-        "<int:child_id>/help/tell-us/<int:representation_id>/",
-        help.representation_done,
-        name="representation-done",
-    ),
 ]
 
 access_patterns = (
@@ -55,20 +48,17 @@ access_patterns = (
     "access",
 )
 
-requests_patterns = (
-    [
-        path("", requests.work_list, name="list"),
-        path("visits/<int:visit_id>/", requests.visit_answer, name="visit"),
-        path(
-            "reviews/<int:review_id>/copies-for-parents/",
-            copies.parent_copies,
-            name="parent-copies",
-        ),
-        path(
-            "children/<int:child_id>/visit-answers-for-parents/",
-            copies.visit_answers_check,
-            name="visit-answers-check",
-        ),
-    ],
-    "requests",
-)
+# The requests' pages but the work list (representations.urls.requests_patterns; config.urls).
+requests_patterns = [
+    path("visits/<int:visit_id>/", requests.visit_answer, name="visit"),
+    path(
+        "reviews/<int:review_id>/copies-for-parents/",
+        copies.parent_copies,
+        name="parent-copies",
+    ),
+    path(
+        "children/<int:child_id>/visit-answers-for-parents/",
+        copies.visit_answers_check,
+        name="visit-answers-check",
+    ),
+]

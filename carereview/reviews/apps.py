@@ -14,5 +14,3 @@ class ReviewsConfig(AppConfig):
         child_kwarg("consultation_id", "reviews.Consultation")
         child_kwarg("exclusion_id", "reviews.Exclusion")
         not_child_data("item", "which checklist item, on a review's page")
-        not_child_data("kind", "which document or send, on a review's page")
-        not_child_data("recipient", "whose copy, on a review's page")

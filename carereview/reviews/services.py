@@ -21,7 +21,6 @@ from carereview.core import audit
 from carereview.core.authority import authority
 from carereview.core.calendar import due_words, today, working_calendar
 from carereview.engine.timescales import ssda903_participation_code_allowed
-from carereview.reviews import selectors
 from carereview.reviews.models import (
     ChecklistEntry,
     Consultation,
@@ -324,51 +323,6 @@ def child_form_audience(child: Child, on: date) -> str:
 
 
 @transaction.atomic
-def send_consultation(
-    review: Review,
-    *,
-    by,
-    person: Person | None = None,
-    audience: str | None = None,
-    method: str = Consultation.Method.PAPER,
-    sent_on: date | None = None,
-) -> Consultation:
-    """Send a consultation form to the child (their age band's form) or a parent or carer; by
-    email, it is an outbox message (documents.mail.queue_consultation_email)."""
-    from carereview.documents.mail import consultation_address, queue_consultation_email
-
-    sent_on = sent_on or today()
-    if person is None:
-        audience = child_form_audience(review.child, sent_on)
-    elif audience not in {ConsultationForm.Audience.PARENT, ConsultationForm.Audience.CARER}:
-        raise ReviewRefused("Choose the parent's or the carer's form")
-    if method == Consultation.Method.EMAIL and not consultation_address(review, person):
-        who = "The child" if person is None else str(person)
-        raise ReviewRefused(
-            f"{who} has no email address on their record: add one, or send the form on paper"
-        )
-    form = ConsultationForm.objects.get(audience=audience)
-    # The same form to the same person the same day, not yet back, is a second press: the review
-    # row is locked so that of two at once the second waits and finds the first's (nothing twice).
-    Review.objects.select_for_update().filter(pk=review.pk).first()
-    what = {
-        "form": form,
-        "for_child": person is None,
-        "person": person,
-        "sent_on": sent_on,
-        "method": method,
-    }
-    same = review.consultations.filter(**what, returned_on__isnull=True).first()
-    if same is not None:
-        return same
-    consultation = Consultation.objects.create(review=review, sent_by=by, **what)
-    if method == Consultation.Method.EMAIL:
-        queue_consultation_email(consultation)
-    audit.record_change(by, "consultation.send", consultation, {"audience": audience})
-    return consultation
-
-
-@transaction.atomic
 def record_answers(
     consultation: Consultation,
     *,
@@ -562,36 +516,6 @@ def record_separate_meeting(exclusion: Exclusion, *, by, outcome: str, note: str
     exclusion.save(update_fields=["outcome", "outcome_note"])
     audit.record_change(by, "review.separate_meeting", exclusion, {"outcome": outcome})
     return exclusion
-
-
-@transaction.atomic
-def send_invitations(review: Review, *, by) -> int:
-    """Send every invitation not yet sent: email where chosen and known, and a letter (PDF).
-
-    Each invitation is taken by a conditional update (sent_on from empty to today): of two sends
-    at once, each invitation goes with exactly one of them (the other waits for its row, then
-    finds it sent), and its email is an outbox message with its own key."""
-    from carereview.documents.mail import queue_document_email
-
-    sent = 0
-    for invitation in review.invitations.filter(sent_on__isnull=True).select_related(
-        "person", "staff"
-    ):
-        if not Invitation.objects.filter(pk=invitation.pk, sent_on__isnull=True).update(
-            sent_on=today()
-        ):
-            continue  # sent a moment ago by someone else
-        invitation.sent_on = today()
-        if (
-            invitation.method in {"email", "both"}
-            and invitation.email
-            and not _held_for_check(review, invitation, "invitation")
-        ):
-            queue_document_email(review, "invitation", invitation, invitation.email)
-        _log_dispatch(review, invitation, Dispatch.Kind.INVITATION, invitation.method, by)
-        sent += 1
-    audit.record_change(by, "review.send_invitations", review, {"sent": sent})
-    return sent
 
 
 # --- the meeting record ---------------------------------------------------------------
@@ -790,75 +714,6 @@ def save_record(review: Review, *, by, version: int, data: RecordInput) -> Revie
 # --- after the review -----------------------------------------------------------------
 
 
-def _log_dispatch(review: Review, invitation: Invitation, kind: str, method: str, by) -> Dispatch:
-    return Dispatch.objects.create(
-        review=review,
-        kind=kind,
-        recipient=invitation.name,
-        person=invitation.person,
-        staff=invitation.staff,
-        for_child=invitation.for_child,
-        method=method,
-        sent_on=today(),
-        sent_by=by,
-    )
-
-
-def _held_for_check(review: Review, invitation: Invitation, kind: str) -> bool:
-    """rules.md §7 (ADR 0009): a parent the address is confidential from gets no staff-typed
-    text until the IRO has checked their version; their email is held and goes then."""
-    from carereview.documents.release import hold_until_released
-
-    return hold_until_released(review, invitation, kind, invitation.email)
-
-
-def _recipients(review: Review) -> list[Invitation]:
-    return list(review.invitations.select_related("person", "staff"))
-
-
-@transaction.atomic
-def send_decisions(review: Review, *, by) -> int:
-    """Decisions to the child and attendees within 5 working days (ours) of the review."""
-    return _send(review, by=by, kind=Dispatch.Kind.DECISIONS, field="decisions_sent_on")
-
-
-@transaction.atomic
-def send_record(review: Review, *, by) -> int:
-    """The full record within 20 working days (ours): each recipient gets the version they may
-    see (documents.records); a parent excluded gets none unless a person releases one."""
-    return _send(review, by=by, kind=Dispatch.Kind.RECORD, field="record_sent_on")
-
-
-def _send(review: Review, *, by, kind: str, field: str) -> int:
-    """Send the decisions or the record once. The review is taken by a conditional update (the
-    date sent, from empty to today) before anything else: on PostgreSQL a second send at the
-    same moment waits for the first's row lock, then finds the date set and is refused, so it
-    writes nothing; the `review` passed in may be a stale copy, and is not trusted. Each email is
-    an outbox message with its own idempotency key (documents.mail.document_key)."""
-    from carereview.documents.mail import queue_document_email
-
-    blockers = send_blockers(review, kind)
-    if blockers:
-        raise ReviewRefused(*blockers)
-    taken = Review.objects.filter(
-        pk=review.pk, held_on__isnull=False, **{f"{field}__isnull": True}
-    ).update(**{field: today()})
-    if not taken:
-        already = Review.objects.values_list(field, flat=True).get(pk=review.pk)
-        if already is None:
-            raise ReviewRefused("Record the review as held first")
-        raise ReviewRefused(f"This was sent on {already:%-d %B %Y}; it is not sent twice")
-    review.refresh_from_db()
-    count = 0
-    for invitation in _recipients(review):
-        if invitation.email and not _held_for_check(review, invitation, kind):
-            queue_document_email(review, kind, invitation, invitation.email)
-        _log_dispatch(review, invitation, kind, "email" if invitation.email else "letter", by)
-        count += 1
-    audit.record_change(by, f"review.send_{kind}", review, {"recipients": count})
-    return count
-
-
 @transaction.atomic
 def save_child_wording(review: Review, *, by, wordings: dict[int, str]) -> list[Decision]:
     """The IRO writes (or confirms) each decision in the child's words. `wordings` maps a
@@ -920,27 +775,3 @@ def mark_care_plan(
         {"explained_on": str(explained_on), "copied_on": str(copied_on)},
     )
     return review
-
-
-@transaction.atomic
-def mark_letters_posted(review: Review, *, by, dispatch_ids: list[int]) -> int:
-    """Business support printed and posted these paper letters of `review` (issue 12, item 21).
-    A letter already marked keeps its first date; one of another review is ignored."""
-    from carereview.reviews.models import PostedLetter
-
-    chosen = set(dispatch_ids)
-    found = [x for x in selectors.letters_to_post(review) if x.dispatch.pk in chosen]
-    letters = [x.dispatch for x in found if not x.waiting]
-    if not letters:
-        if found:
-            raise ReviewRefused(
-                "That letter is waiting for the IRO to check what its recipient reads: print "
-                "and post it once they have"
-            )
-        raise ReviewRefused("Select the letters you have posted")
-    for dispatch in letters:
-        PostedLetter.objects.get_or_create(
-            dispatch=dispatch, defaults={"posted_on": today(), "posted_by": by}
-        )
-    audit.record_change(by, "review.letters_posted", review, {"letters": len(letters)})
-    return len(letters)

@@ -2,19 +2,15 @@ from django.urls import path
 
 from . import converters, views  # noqa: F401 (converters registers the URL types)
 
-app_name = "reviews"
+# A review's own pages, in the reviews namespace with those of documents.urls (config.urls).
 urlpatterns = [
     path("children/<int:pk>/book/", views.book, name="book"),
     path("children/<int:pk>/earlier/", views.earlier, name="earlier"),
     path("approvals/", views.approvals, name="approvals"),
-    path("support/", views.support, name="support"),
-    path("<int:review_id>/letters/posted/", views.letters_posted, name="letters-posted"),
     path("meetings/<int:meeting_id>/change/", views.meeting_change, name="meeting-change"),
     path("meetings/<int:meeting_id>/decide/", views.approval_decide, name="approval-decide"),
-    path("<int:review_id>/", views.detail, name="detail"),
     path("<int:review_id>/checklist/<checklist:item>/", views.checklist, name="checklist"),
     path("<int:review_id>/choices/", views.choices, name="choices"),
-    path("<int:review_id>/consultation/", views.consultation_send, name="consultation-send"),
     path(
         "consultations/<int:consultation_id>/",
         views.consultation_answers,
@@ -25,17 +21,8 @@ urlpatterns = [
         views.consultation_read,
         name="consultation-read",
     ),
-    path("<int:review_id>/invitations/", views.invitations, name="invitations"),
     path("<int:review_id>/exclude/", views.exclude, name="exclude"),
     path("exclusions/<int:exclusion_id>/", views.exclusion, name="exclusion"),
     path("<int:review_id>/record/", views.record, name="record"),
-    path("<int:review_id>/send/<send:kind>/", views.send, name="send"),
-    path(
-        "<int:review_id>/documents/<document:kind>/<recipient:recipient>.pdf",
-        views.document,
-        name="document",
-    ),
-    path("<int:review_id>/letter/", views.child_letter, name="child-letter"),
-    path("<int:review_id>/decisions-for-child/", views.child_wording, name="child-wording"),
     path("<int:review_id>/care-plan/", views.care_plan, name="care-plan"),
 ]

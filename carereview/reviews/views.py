@@ -1,35 +1,29 @@
 """The review's pages: book, prepare, hold, record and send (issue 4). Thin: forms and services."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from carereview.children.models import Child
 from carereview.core import access
-from carereview.core.authority import authority
-from carereview.core.calendar import due_words, today, working_calendar
-from carereview.core.forms import parse_id
-from carereview.reviews import forms, selectors, services
+from carereview.core.calendar import due_words, today
+from carereview.reviews import forms, services
 from carereview.reviews.models import (
     ChecklistEntry,
     Consultation,
-    ConsultationForm,
     Exclusion,
     MatterConsidered,
     Meeting,
     Review,
 )
-from carereview.reviews.presenters import ReviewPresenter
 
 
 def _child(request, pk, purpose="case"):
     return get_object_or_404(Child.objects.visible_to(request.user, purpose), pk=pk)
 
 
-def _review(request, review_id, purpose="case"):
+def get_review(request, review_id, purpose="case"):
     review = get_object_or_404(
         Review.objects.visible_to(request.user, purpose).select_related(
             "child", "child__current_iro", "child__current_social_worker"
@@ -39,19 +33,19 @@ def _review(request, review_id, purpose="case"):
     return review
 
 
-def _refused(form, refused: services.ReviewRefused, field=None):
+def add_refusal(form, refused: services.ReviewRefused, field=None):
     for reason in refused.reasons:
         form.add_error(field, reason)
 
 
-def _form_page(request, review, form, *, title: str, intro: str, button: str):
+def form_page(request, review, form, *, title: str, intro: str, button: str):
     """One form on a page of its own, for a step of the review."""
     context = {"review": review, "child": review.child, "form": form}
     context |= {"title": title, "intro": intro, "button": button}
     return render(request, "reviews/form_page.html", context)
 
 
-def _to_review(request, review):
+def to_review(request, review):
     """Back to the review's page (business support see their own view of it)."""
     return redirect("reviews:detail", review_id=review.pk)
 
@@ -84,78 +78,12 @@ def book(request, pk: int):
             messages.success(
                 request, f"Meeting booked for {meeting.on:%-d %B %Y} at {meeting.at:%H:%M}."
             )
-            return _to_review(request, meeting.review)
+            return to_review(request, meeting.review)
     elif request.method == "GET":
         form = forms.BookMeetingForm(initial={"on": child.next_review_due, "at": "10:00"})
     return render(
         request, "reviews/book.html", {"child": child, "form": form, "warnings": warnings}
     )
-
-
-def detail(request, review_id: int):
-    if not request.user.has_perm("carereview.view_review"):
-        return _support_detail(request, review_id)
-    review = _review(request, review_id)
-    access.describe(request, "viewed a review")
-    p = ReviewPresenter(review, today(), working_calendar())
-    from carereview.documents.release import waiting_for_check
-
-    context = {"review": review, "child": review.child, "p": p}
-    context["checklist"] = _checklist_tasks(request, review, p)
-    context["copies_to_check"] = waiting_for_check(review)  # rules.md §7, ADR 0009
-    context["unworded"] = len(services.child_wording_missing(review)) if review.held_on else 0
-    return render(request, "reviews/detail.html", context)
-
-
-def _checklist_tasks(request, review, p: ReviewPresenter) -> list[dict]:
-    """The IRO's checklist as GOV.UK task list tasks; each links to where it is recorded for
-    those who prepare reviews."""
-    can_record = request.user.has_perm("carereview.prepare_review")
-    return [
-        {
-            "title": row.label,
-            "status": row.status,
-            "hint": row.hint,
-            "href": reverse("reviews:checklist", args=[review.pk, row.item]) if can_record else "",
-        }
-        for row in p.checklist
-    ]
-
-
-def _support_detail(request, review_id: int):
-    """Business support's view of a review: when and where, who is invited, and what is left for
-    them to do, with the letters to print and post. No case content (docs/adr/0011)."""
-    review = _review(request, review_id, "scheduling")
-    access.describe(request, "viewed a review's arrangements")
-    row = selectors.support_row(review)
-    meetings = review.meetings.order_by("on", "at")
-    invitations = review.invitations.select_related("person", "staff").order_by("id")
-    context = {"review": review, "child": review.child, "row": row, "meetings": meetings}
-    context |= {"invitations": invitations, "in_work": selectors.is_supported(request.user, review)}
-    return render(request, "reviews/support_detail.html", context)
-
-
-def support(request):
-    """Business support's workspace: the reviews in their work, each with what is left to do."""
-    reviews = selectors.with_support_details(selectors.supported_reviews(request.user))
-    size = authority().support_page_size
-    page = Paginator(reviews, size).get_page(request.GET.get("page"))
-    rows = [selectors.support_row(r) for r in page.object_list]
-    return render(request, "reviews/support.html", {"rows": rows, "page": page})
-
-
-def letters_posted(request, review_id: int):
-    review = _review(request, review_id, "scheduling")
-    if request.method != "POST":
-        return redirect(reverse("reviews:detail", kwargs={"review_id": review.pk}) + "#letters")
-    try:
-        ids = [n for n in map(parse_id, request.POST.getlist("letters")) if n is not None]
-        n = services.mark_letters_posted(review, by=request.user, dispatch_ids=ids)
-    except services.ReviewRefused as refused:
-        messages.error(request, " ".join(refused.reasons))
-    else:
-        messages.success(request, f"{n} letter{'s' if n != 1 else ''} marked as posted.")
-    return redirect(reverse("reviews:detail", kwargs={"review_id": review.pk}) + "#letters")
 
 
 def meeting_change(request, meeting_id: int):
@@ -197,7 +125,7 @@ def meeting_change(request, meeting_id: int):
                 new_at=data.get("new_at"),
             )
         except services.ReviewRefused as refused:
-            _refused(form, refused)
+            add_refusal(form, refused)
         else:
             meeting.refresh_from_db()
             if meeting.approval == Meeting.Approval.PENDING:
@@ -206,7 +134,7 @@ def meeting_change(request, meeting_id: int):
                 )
             else:
                 messages.success(request, "Done. The due date does not change.")
-            return _to_review(request, meeting.review)
+            return to_review(request, meeting.review)
     return render(
         request,
         "reviews/meeting_change.html",
@@ -239,7 +167,7 @@ def approval_decide(request, meeting_id: int):
                 note=form.cleaned_data["note"],
             )
         except services.ReviewRefused as refused:
-            _refused(form, refused)
+            add_refusal(form, refused)
         else:
             messages.success(request, "Decision recorded.")
             return redirect("reviews:approvals")
@@ -277,7 +205,7 @@ def earlier(request, pk: int):
 
 
 def checklist(request, review_id: int, item: str):
-    review = _review(request, review_id)
+    review = get_review(request, review_id)
     labels = dict(ChecklistEntry.Item.choices)
     if item not in labels:
         raise Http404("No such checklist item")
@@ -301,10 +229,10 @@ def checklist(request, review_id: int, item: str):
                 note=data["note"],
             )
         except services.ReviewRefused as refused:
-            _refused(form, refused)
+            add_refusal(form, refused)
         else:
             messages.success(request, f"{labels[item]}: recorded.")
-            return _to_review(request, review)
+            return to_review(request, review)
     return render(
         request,
         "reviews/checklist.html",
@@ -320,7 +248,7 @@ def checklist(request, review_id: int, item: str):
 
 
 def choices(request, review_id: int):
-    review = _review(request, review_id)
+    review = get_review(request, review_id)
     access.describe(request, "child's choices")
     form = forms.ChoicesForm(
         request.POST or None, instance=review, initial={"version": review.choices_version}
@@ -343,8 +271,8 @@ def choices(request, review_id: int):
             form = _choices_changed(form, changed.latest)
         else:
             messages.success(request, f"{review.child.first_name}'s choices saved.")
-            return _to_review(request, review)
-    return _form_page(
+            return to_review(request, review)
+    return form_page(
         request,
         review,
         form,
@@ -375,55 +303,6 @@ def _choices_changed(form, latest):
     return form
 
 
-def _consultation_recipients(review):
-    child = review.child
-    rows = [("child", f"{child.full_name} (the child's form for their age)")]
-    for rel in child.relationships.select_related("person"):
-        if rel.kind in {"mother", "father", "parent", "carer"}:
-            rows.append((f"{rel.kind}-{rel.person_id}", f"{rel.person} ({rel.get_kind_display()})"))
-    return rows
-
-
-def consultation_send(request, review_id: int):
-    review = _review(request, review_id)
-    form = forms.SendConsultationForm(
-        request.POST or None, recipients=_consultation_recipients(review)
-    )
-    if request.method == "POST" and form.is_valid():
-        key = form.cleaned_data["recipient"]
-        if key == "child":
-            person, audience = None, None
-        else:
-            kind, person_id = key.split("-", 1)
-            person = review.child.relationships.get(person_id=int(person_id), kind=kind).person
-            audience = (
-                ConsultationForm.Audience.CARER
-                if kind == "carer"
-                else ConsultationForm.Audience.PARENT
-            )
-        try:
-            c = services.send_consultation(
-                review,
-                by=request.user,
-                person=person,
-                audience=audience,
-                method=form.cleaned_data["method"],
-            )
-        except services.ReviewRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, f"“{c.form.title}” sent to {c.respondent}.")
-            return _to_review(request, review)
-    return _form_page(
-        request,
-        review,
-        form,
-        title="Send a consultation form",
-        intro="The child gets the form for their age: under 8, 8 to 11, or 12 and over.",
-        button="Send the form",
-    )
-
-
 def consultation_answers(request, consultation_id: int):
     consultation = get_object_or_404(
         Consultation.objects.visible_to(request.user).select_related("review__child", "form"),
@@ -437,7 +316,7 @@ def consultation_answers(request, consultation_id: int):
             f"{consultation.respondent} is filling this form in online and has not sent "
             "it yet. You will see the answers once it is sent.",
         )
-        return _to_review(request, review)
+        return to_review(request, review)
     access.describe(request, "read consultation answers")
     initial = {
         "returned_on": consultation.returned_on or today(),
@@ -453,8 +332,8 @@ def consultation_answers(request, consultation_id: int):
             share_with_social_worker=form.cleaned_data.get("share_with_social_worker", False),
         )
         messages.success(request, f"Answers from {consultation.respondent} recorded.")
-        return _to_review(request, review)
-    return _form_page(
+        return to_review(request, review)
+    return form_page(
         request,
         review,
         form,
@@ -464,45 +343,8 @@ def consultation_answers(request, consultation_id: int):
     )
 
 
-def invitations(request, review_id: int):
-    review = _review(request, review_id, "scheduling")
-    excluded = services.excluded_people(review)
-    choices = [
-        (i.key, f"{i.name} ({i.role})")
-        for i in services.possible_invitees(review)
-        if not (i.person and i.person.pk in excluded)
-    ]
-    form = forms.InviteForm(request.POST or None, choices=choices)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invite(
-                review,
-                by=request.user,
-                keys=form.cleaned_data["invitees"],
-                method=form.cleaned_data["method"],
-            )
-            sent = services.send_invitations(review, by=request.user)
-        except services.ReviewRefused as refused:
-            _refused(form, refused, "invitees")
-        else:
-            messages.success(
-                request,
-                f"{sent} invitation{'s' if sent != 1 else ''} sent.{_waiting_note(review)}",
-            )
-            return _to_review(request, review)
-    return _form_page(
-        request,
-        review,
-        form,
-        title="Invite people to the review",
-        intro="Invitations go as a letter (PDF) and, where chosen and known, by email. "
-        "A parent who is not invited is not listed: their letter gives the reason.",
-        button="Send invitations",
-    )
-
-
 def exclude(request, review_id: int):
-    review = _review(request, review_id)
+    review = get_review(request, review_id)
     parents = [
         (r.person_id, f"{r.person} ({r.get_kind_display()})")
         for r in review.child.relationships.select_related("person")
@@ -526,11 +368,11 @@ def exclude(request, review_id: int):
                 offered_on=form.cleaned_data["offered_on"],
             )
         except services.ReviewRefused as refused:
-            _refused(form, refused)
+            add_refusal(form, refused)
         else:
             messages.success(request, f"{person} is not invited. Their letter is ready.")
             return redirect("reviews:exclusion", exclusion_id=exclusion.pk)
-    return _form_page(
+    return form_page(
         request,
         review,
         form,
@@ -556,7 +398,7 @@ def exclusion(request, exclusion_id: int):
             note=form.cleaned_data["outcome_note"],
         )
         messages.success(request, "The separate meeting's outcome is recorded.")
-        return _to_review(request, review)
+        return to_review(request, review)
     return render(
         request,
         "reviews/exclusion.html",
@@ -584,7 +426,7 @@ def _owners(review):
 def record(request, review_id: int):
     """The meeting record. A save that started from an older version is refused and shown with
     both the saved record and what this editor typed, so nothing is lost."""
-    review = _review(request, review_id)
+    review = get_review(request, review_id)
     access.describe(request, "opened the review record")
     owners = _owners(review)
     meetings = services.completing_meetings(review)
@@ -630,14 +472,14 @@ def record(request, review_id: int):
                 form.data = posted = request.POST.copy()
                 posted["version"] = conflict.version
             except services.DateHeldRefused as refused:
-                _refused(form, refused, "held_on")
+                add_refusal(form, refused, "held_on")
             except services.ReviewRefused as refused:
                 # No IRO yet (rules.md §4) is about the whole record, not one field.
                 no_iro = review.child.current_iro_id is None
-                _refused(form, refused, None if no_iro else "participation_code")
+                add_refusal(form, refused, None if no_iro else "participation_code")
             else:
                 messages.success(request, "The record is saved.")
-                return _to_review(request, review)
+                return to_review(request, review)
     else:
         form = forms.RecordForm(
             review=review,
@@ -686,186 +528,8 @@ def record(request, review_id: int):
     )
 
 
-def _waiting_note(review) -> str:
-    """After a send: whose copies wait for the IRO's check (rules.md §7, ADR 0009), so whoever
-    sent is not told everything went."""
-    from carereview.documents.release import waiting_for_check
-
-    people = set(review.invitations.values_list("person_id", flat=True))
-    people |= set(review.exclusions.values_list("person_id", flat=True))
-    names = [r.name for r in waiting_for_check(review) if r.person and r.person.pk in people]
-    if not names:
-        return ""
-    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return (
-        f" What goes to {who} waits for the IRO's check of what they read, and goes once the "
-        "IRO confirms."
-    )
-
-
-def send(request, review_id: int, kind: str):
-    review = _review(request, review_id, "scheduling")
-    if kind not in {"decisions", "record"}:
-        raise Http404("Nothing of that kind to send")
-    p = ReviewPresenter(review, today(), working_calendar())
-    deadline = p.decisions_deadline if kind == "decisions" else p.record_deadline
-    error = None
-    if request.method == "POST":
-        try:
-            sent = (services.send_decisions if kind == "decisions" else services.send_record)(
-                review, by=request.user
-            )
-        except services.ReviewRefused as refused:
-            error = " ".join(refused.reasons)
-        else:
-            messages.success(
-                request,
-                f"The {kind} went to {sent} {'person' if sent == 1 else 'people'}."
-                + _waiting_note(review),
-            )
-            return _to_review(request, review)
-    from carereview.documents.records import (
-        recipient_for_invitation,
-        recipients_for,
-        record_version,
-    )
-
-    recipients = [recipient_for_invitation(review, i) for i in p.invitations]
-    keys = {r.key for r in recipients}
-    recipients += [r for r in recipients_for(review) if r.kind == "full" and r.key not in keys]
-    versions = [(r, record_version(review, r)) for r in recipients]
-    sent_on = review.decisions_sent_on if kind == "decisions" else review.record_sent_on
-    return render(
-        request,
-        "reviews/send.html",
-        {
-            "review": review,
-            "child": review.child,
-            "kind": kind,
-            "deadline": deadline,
-            "error": error,
-            "versions": versions,
-            "sent_on": sent_on,
-            "blockers": [] if sent_on else services.send_blockers(review, kind),
-        },
-    )
-
-
-def document(request, review_id: int, kind: str, recipient: int | str):
-    """A PDF for one recipient: only the version they may see (documents.records)."""
-    from carereview.documents import letters, records
-
-    review = _review(request, review_id, "scheduling")
-    if not request.user.has_perm("carereview.view_review"):
-        # Business support prints only the letters to post, of reviews in their work (ADR 0011);
-        # one waiting for the IRO's check says so (rules.md §7).
-        letter = selectors.letter_to_post(request.user, review, kind, recipient)
-        if letter is None:
-            raise PermissionDenied("Business support opens only the letters they post")
-        if letter.waiting:
-            from carereview.documents.release import NotReleased
-
-            raise NotReleased(
-                "This letter is waiting for the IRO to check what its recipient reads. You can "
-                "print it once they have."
-            )
-    access.describe(request, f"downloaded the {kind} for {recipient}")
-    if kind == "letter-to-child":
-        pdf, name = letters.render_child_letter_pdf(review), "letter-to-child"
-    elif kind == "exclusion-letter":
-        if not isinstance(recipient, int):
-            raise Http404("No such letter")
-        exclusion = get_object_or_404(review.exclusions, pk=recipient)
-        pdf, name = letters.render_exclusion_letter_pdf(exclusion), "reason-in-writing"
-    elif kind == "invitation":
-        if not isinstance(recipient, int):
-            raise Http404("No such invitation")
-        invitation = get_object_or_404(review.invitations, pk=recipient)
-        pdf, name = letters.render_invitation_pdf(review, invitation), "invitation"
-    elif kind in {"record", "decisions"}:
-        match = [r for r in records.recipients_for(review) if r.key == recipient]
-        if not match:
-            raise Http404("No such recipient")
-        version = records.record_version(review, match[0])
-        if version is None:
-            raise Http404("This person may not have a copy of the record")
-        if kind == "decisions":
-            pdf, name = records.render_decisions_pdf(version), "review-decisions"
-        else:
-            pdf, name = records.render_record_pdf(version), "review-record"
-    else:
-        raise Http404("No such document")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}-{review.pk}.pdf"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def child_wording(request, review_id: int):
-    """Each decision in the child's words, written or confirmed by the IRO (issue 12 item 24)."""
-    from carereview.documents.letters import suggest_child_wording
-
-    review = _review(request, review_id)
-    access.describe(request, "decisions in the child's words")
-    child = review.child
-    name = services.known_as(child)
-    decisions = list(review.decisions.order_by("due_on", "id"))
-    form = forms.ChildWordingForm(
-        request.POST or None,
-        decisions=decisions,
-        name=name,
-        suggestions={d.pk: suggest_child_wording(d, child) for d in decisions},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_child_wording(review, by=request.user, wordings=form.wordings())
-        except services.ReviewRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, f"The decisions in {name}'s words are saved.")
-            return _to_review(request, review)
-    return _form_page(
-        request,
-        review,
-        form,
-        title=f"The decisions in {name}'s words",
-        intro=(
-            f"{name}'s letter, their copy of the decisions and their pages in the portal use these "
-            "words, never the professional ones. Write each as you would say it to them."
-            if decisions
-            else "No decisions are recorded for this review yet. Record them first."
-        ),
-        button="Save",
-    )
-
-
-def child_letter(request, review_id: int):
-    from carereview.documents.letters import draft_child_letter
-
-    review = _review(request, review_id)
-    form = forms.ChildLetterForm(
-        request.POST or None, initial={"text": review.child_letter or draft_child_letter(review)}
-    )
-    if request.method == "POST" and form.is_valid():
-        services.save_child_letter(review, by=request.user, text=form.cleaned_data["text"])
-        messages.success(request, f"The letter to {review.child.first_name} is saved.")
-        return _to_review(request, review)
-    return render(
-        request,
-        "reviews/child_letter.html",
-        {
-            "review": review,
-            "child": review.child,
-            "form": form,
-            "unworded": len(services.child_wording_missing(review)),
-            "name": services.known_as(review.child),
-        },
-    )
-
-
 def care_plan(request, review_id: int):
-    review = _review(request, review_id)
+    review = get_review(request, review_id)
     access.describe(request, "updated care plan")
     form = forms.CarePlanForm(
         request.POST or None,
@@ -878,8 +542,8 @@ def care_plan(request, review_id: int):
     if request.method == "POST" and form.is_valid():
         services.mark_care_plan(review, by=request.user, **form.cleaned_data)
         messages.success(request, "Recorded.")
-        return _to_review(request, review)
-    return _form_page(
+        return to_review(request, review)
+    return form_page(
         request,
         review,
         form,

@@ -29,7 +29,8 @@ from playwright.sync_api import Page, expect
 from carereview.children.models import Person, Relationship
 from carereview.core.calendar import today
 from carereview.core.testing import make_child, make_review_objects
-from carereview.documents.records import recipients_for, record_version, render_record_html
+from carereview.documents.records import recipients_for, render_record_html
+from carereview.documents.release import record_version
 from carereview.notifications import outbox
 from carereview.reviews.models import (
     ChecklistEntry,

@@ -5,6 +5,7 @@ app with no layer."""
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,28 @@ def test_a_new_app_needs_a_layer(copy):
     assert run.returncode == 1
     assert "The following modules are not listed as layers" in run.stdout
     assert "- carereview.newapp" in run.stdout
+
+
+def test_documents_check_sits_above_the_copy_it_checks(copy):
+    # The record is built below the check (documents.release): reaching up to it is refused.
+    run = _broken_by(
+        copy,
+        "carereview/documents/records.py",
+        "def _gate():\n    from carereview.documents.release import released_to  # noqa\n",
+    )
+    assert run.returncode == 1
+    assert "carereview.documents.records -> carereview.documents.release" in run.stdout
+
+
+def test_no_known_upward_import_is_left():
+    """Each contract ignores only the tests and the test helpers (ADR 0013): no upward import is
+    let through by name."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    allowed = {
+        "carereview.*.tests.* -> carereview.**",
+        "carereview.*.testing -> carereview.**",
+        "carereview.engine.tests.* -> carereview.**",
+        "carereview.documents.tests.* -> carereview.**",
+    }
+    for contract in config["contracts"]:
+        assert set(contract.get("ignore_imports", [])) <= allowed, contract["id"]

@@ -124,7 +124,7 @@ def test_business_supports_page_and_the_change_page_show_the_practical_deadline(
 @pytest.mark.django_db
 def test_a_reminder_email_names_the_practical_deadline(service):
     """Text that is not a page: the IRO's reminder that a review due on a Saturday is not booked."""
-    from carereview.notifications import reminders
+    from carereview.followup import reminders
     from carereview.notifications.models import Message
     from carereview.notifications.tests.helpers import at_london
 

@@ -17,11 +17,11 @@ from carereview.core.policy import PUBLIC, ROUTES, allows
 from carereview.core.testing import ReviewObjects, make_child, make_review_objects
 from carereview.disputes import services as disputes
 from carereview.disputes.models import Dispute
+from carereview.documents import services as document_services
 from carereview.followup.testing import FollowupObjects, make_followup_objects
 from carereview.portal.testing import PortalObjects, make_portal_objects
 from carereview.records import services as retention
 from carereview.records.models import RetentionProposal
-from carereview.reviews import services as review_services
 
 
 class RouteObjects(ReviewObjects):
@@ -155,7 +155,7 @@ def in_scope_child(service):
 def objects(service, in_scope_child):
     objects = route_objects(in_scope_child, service.iro)
     # The invitations go (by letter): business support then has a letter to print (issue 12).
-    review_services.send_invitations(objects.review, by=service.iro)
+    document_services.send_invitations(objects.review, by=service.iro)
     objects.portal = make_portal_objects(in_scope_child, service)
     # The child let their social worker read their form (issue 5), so the walk reaches it.
     objects.consultation.share_with_social_worker = True

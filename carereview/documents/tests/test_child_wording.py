@@ -10,7 +10,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from carereview.documents import letters, records
+from carereview.documents import letters, records, release
+from carereview.documents import services as document_services
 from carereview.portal.testing import make_portal_user
 from carereview.reviews import services
 from carereview.reviews.models import Decision, Meeting
@@ -32,7 +33,7 @@ def _word_all(case, skip=()):
 def _everything_the_child_reads(case) -> dict[str, str]:
     review = case.review
     child = records.recipient_for_invitation(review, case.invitations["child"])
-    version = records.record_version(review, child)
+    version = release.record_version(review, child)
     assert version is not None
     return {
         "draft letter": letters.draft_child_letter(review),
@@ -69,7 +70,7 @@ def test_a_decision_not_written_for_the_child_is_a_todo_not_the_professional_tex
     for where, text in _everything_the_child_reads(case).items():
         assert "Plan a day out with Gran" not in text, where
     # Nothing goes to the child, nor to anyone, until it is written: the IRO is told what to do.
-    for send in (services.send_decisions, services.send_record):
+    for send in (document_services.send_decisions, document_services.send_record):
         refusal = "1 decision is not yet written in Robin's words"
         with pytest.raises(services.ReviewRefused, match=refusal):
             send(case.review, by=case.service.iro)
@@ -144,7 +145,7 @@ def test_changing_a_decision_clears_its_childs_wording(case):
 @pytest.mark.django_db
 def test_the_childs_portal_shows_their_wording(client, case):
     _word_all(case)
-    services.send_decisions(case.review, by=case.service.iro)
+    document_services.send_decisions(case.review, by=case.service.iro)
     _, user = make_portal_user(case.child, by=case.service.iro)
     client.force_login(user)
     page = client.get(reverse("portal:after", args=[case.child.pk])).content.decode()

@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from carereview.documents import headings, letters, records
+from carereview.documents import headings, invitations, letters, records, release
 from carereview.reviews.models import Dispatch
 
 
@@ -22,12 +22,12 @@ def _title_and_h1(html: str) -> tuple[str, str]:
 def _every_document(case):
     """(kind, for the child, html) for every document a review produces, for every recipient."""
     review = case.review
-    yield "exclusion_letter", False, letters.render_exclusion_letter_html(case.exclusion)
+    yield "exclusion_letter", False, invitations.render_exclusion_letter_html(case.exclusion)
     for name, invitation in case.invitations.items():
-        yield "invitation", name == "child", letters.render_invitation_html(review, invitation)
+        yield "invitation", name == "child", invitations.render_invitation_html(review, invitation)
     yield "child_letter", True, letters.render_child_letter_html(review)
     for recipient in records.recipients_for(review):
-        version = records.record_version(review, recipient)
+        version = release.record_version(review, recipient)
         if version is None:
             continue
         child = recipient.kind == "child"
@@ -57,7 +57,7 @@ def test_every_document_is_headed_as_its_kind(case):
 
 @pytest.mark.django_db
 def test_the_exclusion_letter_says_why_in_its_heading(case):
-    html = letters.render_exclusion_letter_html(case.exclusion)
+    html = invitations.render_exclusion_letter_html(case.exclusion)
     title, h1 = _title_and_h1(html)
     assert h1 == f"Why you are not invited to the review meeting for {case.child.full_name}"
     assert title == h1

@@ -6,16 +6,18 @@ import pytest
 from django.db.models import F
 
 from carereview.core.calendar import due_words
+from carereview.documents.invitations import (
+    render_exclusion_letter_html,
+    render_exclusion_letter_pdf,
+    render_invitation_html,
+    render_invitation_pdf,
+)
 from carereview.documents.letters import (
     VENUE_FROM_IRO,
     draft_child_letter,
     letter_blocks,
     render_child_letter_html,
     render_child_letter_pdf,
-    render_exclusion_letter_html,
-    render_exclusion_letter_pdf,
-    render_invitation_html,
-    render_invitation_pdf,
 )
 from carereview.documents.testing import confirm_parents_versions
 from carereview.reviews.models import Invitation, Meeting

@@ -4,10 +4,10 @@ outbox and sent by its delivery (the worker's), which is what fills Django's mai
 import pytest
 from django.core import mail
 
+from carereview.documents import services as document_services
 from carereview.documents.mail import queue_document_email
 from carereview.documents.tests.conftest import word_every_decision_for_the_child
 from carereview.notifications import outbox
-from carereview.reviews import services
 from carereview.reviews.models import Invitation
 
 
@@ -63,7 +63,7 @@ def test_the_same_document_is_queued_once_for_a_person(case):
 
 def test_sending_the_record_through_the_review_service(case):
     word_every_decision_for_the_child(case)  # first, as the IRO must (issue 12 item 24)
-    count = services.send_record(case.review, by=case.service.iro)
+    count = document_services.send_record(case.review, by=case.service.iro)
     assert count == 5
     assert mail.outbox == []  # queued, not yet sent
     outbox.deliver_due()

@@ -7,12 +7,12 @@ from carereview.documents.pdf import html_to_pdf
 from carereview.documents.records import (
     Recipient,
     recipients_for,
-    record_version,
     render_decisions_html,
     render_decisions_pdf,
     render_record_html,
     render_record_pdf,
 )
+from carereview.documents.release import record_version
 
 from .conftest import ADDRESS_LINE, HIDDEN_FROM_CARER, HIDDEN_FROM_MOTHER, POSTCODE
 

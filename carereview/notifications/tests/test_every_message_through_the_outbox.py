@@ -16,6 +16,7 @@ from django.core import mail
 from django.urls import reverse
 
 from carereview.core.testing import PASSWORD
+from carereview.documents import services as document_services
 from carereview.documents.tests.conftest import (
     case,  # noqa: F401 - the held review, all kinds
     word_every_decision_for_the_child,
@@ -79,13 +80,13 @@ def test_every_email_and_text_is_an_outbox_message_sent_only_by_the_outbox(
     assert callbacks, "a sign-in link is sent straight after commit"
 
     # The review's documents, and a consultation form by email.
-    assert reviews.send_invitations(review, by=iro) == 5
-    consultation = reviews.send_consultation(
+    assert document_services.send_invitations(review, by=iro) == 5
+    consultation = document_services.send_consultation(
         review, by=iro, person=mother, audience=ConsultationForm.Audience.PARENT, method="email"
     )
     expected[f"consultation:{consultation.pk}"] = ("email", mother.email)
-    reviews.send_decisions(Review.objects.get(pk=review.pk), by=iro)
-    reviews.send_record(Review.objects.get(pk=review.pk), by=iro)
+    document_services.send_decisions(Review.objects.get(pk=review.pk), by=iro)
+    document_services.send_record(Review.objects.get(pk=review.pk), by=iro)
     version = Review.objects.get(pk=review.pk).version
     for invitation in review.invitations.all():
         if invitation.email and invitation.method in {"email", "both"}:
@@ -153,7 +154,7 @@ def test_a_consultation_by_email_to_someone_without_an_address_is_refused(case):
     case.mother.email = ""
     case.mother.save()
     with pytest.raises(reviews.ReviewRefused, match="no email address"):
-        reviews.send_consultation(
+        document_services.send_consultation(
             case.review,
             by=case.service.iro,
             person=case.mother,

@@ -20,7 +20,7 @@ import pytest
 from carereview.children.models import Child
 from carereview.core.testing import make_child
 from carereview.disputes.models import Dispute, DisputeStep
-from carereview.notifications import reminders
+from carereview.followup import reminders
 from carereview.notifications.models import Message
 from carereview.reviews import services as review_services
 from carereview.reviews.models import ChecklistEntry, Decision, Review

@@ -118,7 +118,7 @@ def test_a_failing_task_is_reported_and_the_worker_carries_on(staff, monkeypatch
     def broken(as_at=None):
         raise RuntimeError("reminders broke")
 
-    monkeypatch.setattr("carereview.notifications.reminders.run", broken)
+    monkeypatch.setattr("carereview.followup.reminders.run", broken)
     with at_london(2026, 12, 24, 8, 0):
         output = worker_once()
     assert "send_reminders: FAILED (builtins.RuntimeError)" in output
@@ -148,3 +148,21 @@ def test_the_interval_must_be_positive(db):
 
     with pytest.raises(CommandError):
         call_command("worker", "--once", "--interval", "0")
+
+
+def test_the_worker_runs_the_daily_jobs_it_is_given_and_its_own(db):
+    """The worker knows no domain job (ADR 0013): given none, it prunes its results and nothing
+    else; the `worker` command gives it followup's, which store their own task paths."""
+    with at_london(2026, 12, 24, 8, 0):
+        started = worker_module.schedule_daily(worker_module.Worker(interval=1).daily_jobs)
+    assert started == ["prune_task_results"]
+    assert not DBTaskResult.objects.exists()
+    from carereview.followup.tasks import DAILY_JOBS
+
+    with at_london(2026, 12, 25, 8, 0):
+        for job in DAILY_JOBS:
+            job.enqueue(date(2026, 12, 25))
+    assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "carereview.followup.tasks.nightly_refresh",
+        "carereview.followup.tasks.send_reminders",
+    ]

@@ -21,8 +21,10 @@ from django.urls import reverse
 from carereview.children.models import Person, Relationship
 from carereview.core.calendar import today
 from carereview.core.testing import make_child
-from carereview.documents.letters import render_invitation_html
-from carereview.documents.records import recipient_for_person, record_version, render_record_html
+from carereview.documents import services as document_services
+from carereview.documents.invitations import render_invitation_html
+from carereview.documents.records import recipient_for_person, render_record_html
+from carereview.documents.release import record_version
 from carereview.notifications.outbox import deliver_due
 from carereview.portal.testing import make_portal_user
 from carereview.reviews import services as review_services
@@ -164,7 +166,7 @@ def test_no_spelling_of_the_address_reaches_the_mother(client, service, written)
 
 
 def test_nothing_staff_typed_reaches_the_mother_until_the_iro_confirms(client, service):
-    from carereview.documents.release import NOT_READY
+    from carereview.documents.redaction import NOT_READY
 
     family = Family(service, "109 Pretend Row")
     pages = family.mothers_pages(client)
@@ -191,7 +193,7 @@ def test_nothing_staff_typed_reaches_the_mother_until_the_iro_confirms(client, s
 
 
 def test_a_change_after_the_check_waits_for_a_new_one(client, service):
-    from carereview.documents.release import NOT_READY
+    from carereview.documents.redaction import NOT_READY
 
     family = Family(service, "109 Pretend Row")
     family.iro_confirms(client, family.held)
@@ -208,8 +210,8 @@ def test_a_change_after_the_check_waits_for_a_new_one(client, service):
 
 def test_the_confirmation_says_who_when_and_which_version(client, service):
     from carereview.core.models import AuditEvent
+    from carereview.documents.copies import review_copy
     from carereview.documents.models import ParentCopyConfirmation
-    from carereview.documents.release import review_copy
 
     family = Family(service, "109 Pretend Row")
     mother = recipient_for_person(family.held, family.mother)
@@ -242,7 +244,7 @@ def test_the_mothers_email_is_held_until_her_version_is_confirmed(client, servic
     family = Family(service, "109 Pretend Rd", sent=False)
     deliver_due()  # what setting up sent (the portal's sign-in links)
     mail.outbox.clear()
-    review_services.send_decisions(family.held, by=family.iro)
+    document_services.send_decisions(family.held, by=family.iro)
     deliver_due()  # the outbox's worker
     assert [m.to for m in mail.outbox] == [["cara@example.org"]]  # the carer's went at once
     mail.outbox.clear()
@@ -252,7 +254,7 @@ def test_the_mothers_email_is_held_until_her_version_is_confirmed(client, servic
     assert mail.outbox[0].attachments[0][2] == "application/pdf"
     # Confirming again sends nothing twice.
     mail.outbox.clear()
-    from carereview.documents.release import send_held
+    from carereview.documents.services import send_held
 
     assert send_held(family.held, recipient_for_person(family.held, family.mother)) == 0
     deliver_due()

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from carereview.core.models import AccessEvent
 from carereview.core.testing import make_child, make_review_objects
-from carereview.documents import release
+from carereview.documents import copies, release
+from carereview.documents import services as document_services
 from carereview.documents.records import recipient_for_person
-from carereview.reviews import services
 from carereview.reviews.models import Decision, Review
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_a_parents_version_waiting_for_the_check_is_on_the_iros_work_list(client
     open_ = make_child(iro=service.iro, social_worker=service.social_worker)
     review = make_review_objects(hidden, service.iro).review
     make_review_objects(open_, service.iro)
-    services.send_invitations(review, by=service.business_support)
+    document_services.send_invitations(review, by=service.business_support)
     mother = hidden.relationships.get(kind="mother").person
     check_url = reverse("requests:parent-copies", kwargs={"review_id": review.pk})
 
@@ -40,8 +40,8 @@ def test_a_parents_version_waiting_for_the_check_is_on_the_iros_work_list(client
     assert check_url not in _list(client, service.iro2)
 
     for person in release.waiting_for_check(review):
-        copy = release.review_copy(review, recipient_for_person(review, person.person))
-        release.confirm(copy, by=service.iro, read_hash=copy.hash)
+        copy = copies.review_copy(review, recipient_for_person(review, person.person))
+        document_services.confirm(copy, by=service.iro, read_hash=copy.hash)
     assert check_url not in _list(client, service.iro)
 
 
@@ -77,6 +77,6 @@ def test_the_send_page_shows_a_version_waiting_for_the_check_as_such_not_a_link_
     assert pdf not in page
     assert "Waiting for the IRO's check of what they read" in page
     assert reverse("requests:parent-copies", kwargs={"review_id": review.pk}) in page
-    copy = release.review_copy(review, recipient_for_person(review, mother))
-    release.confirm(copy, by=service.iro, read_hash=copy.hash)
+    copy = copies.review_copy(review, recipient_for_person(review, mother))
+    document_services.confirm(copy, by=service.iro, read_hash=copy.hash)
     assert pdf in client.get(send).content.decode()

@@ -12,7 +12,7 @@ from carereview.children.models import Person, Relationship
 from carereview.core.calendar import today
 from carereview.core.models import AccessEvent
 from carereview.core.testing import PASSWORD, make_child, make_review_objects
-from carereview.documents import release
+from carereview.documents import services as document_services
 from carereview.documents.testing import confirm_parents_versions
 from carereview.portal import services
 from carereview.portal.models import VisitRequest
@@ -76,7 +76,7 @@ def test_the_childs_topics_and_the_iros_answers_are_cleaned_for_a_parent(client,
     page = client.get(reverse("portal:visit", args=[child.pk])).content.decode()
     assert "Example Lane" not in page and "not ready for you yet" in page
     copy = visit_answers_copy(access)
-    release.confirm(copy, by=service.iro, read_hash=copy.hash)
+    document_services.confirm(copy, by=service.iro, read_hash=copy.hash)
     page = client.get(reverse("portal:visit", args=[child.pk])).content.decode()
     assert "Come to [address withheld]" in page and "Example Lane" not in page
 

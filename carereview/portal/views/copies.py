@@ -10,14 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from carereview.children.models import Child
 from carereview.core.access import describe as describe_access
-from carereview.documents import release
+from carereview.documents import copies, redaction, release
+from carereview.documents import services as document_services
 from carereview.documents.models import ParentCopyConfirmation
 from carereview.portal.models import PortalAccess
 from carereview.portal.views.pages import visit_answers_copy
 from carereview.reviews.models import Review
 
 
-def _answers(child: Child, recipient) -> list[tuple[str, release.ParentCopy]]:
+def _answers(child: Child, recipient) -> list[tuple[str, copies.ParentCopy]]:
     """("answers-<access id>", copy) for each of this person's accesses with answers to check."""
     found = []
     for access in PortalAccess.objects.filter(child=child, person=recipient.person):
@@ -27,13 +28,13 @@ def _answers(child: Child, recipient) -> list[tuple[str, release.ParentCopy]]:
     return found
 
 
-def _copies(review: Review, recipient) -> list[tuple[str, release.ParentCopy]]:
+def _copies(review: Review, recipient) -> list[tuple[str, copies.ParentCopy]]:
     """("review" | "answers-<access id>", copy) for everything of this person's to check."""
-    return [("review", release.review_copy(review, recipient)), *_answers(review.child, recipient)]
+    return [("review", copies.review_copy(review, recipient)), *_answers(review.child, recipient)]
 
 
-def _shown(recipient, what: str, copy: release.ParentCopy) -> dict:
-    matcher = release.matcher_for(copy.child, recipient)
+def _shown(recipient, what: str, copy: copies.ParentCopy) -> dict:
+    matcher = redaction.matcher_for(copy.child, recipient)
     confirmed = release.confirmation_of(copy)
     earlier = (
         ParentCopyConfirmation.objects.filter(
@@ -47,7 +48,7 @@ def _shown(recipient, what: str, copy: release.ParentCopy) -> dict:
         "what": what,
         "title": "This review" if what == "review" else "The IRO's answers to visit requests",
         "copy": copy,
-        "sections": [(s.label, release.marked(s.text, matcher)) for s in copy.sections],
+        "sections": [(s.label, redaction.marked(s.text, matcher)) for s in copy.sections],
         "confirmed": confirmed,
         "earlier": earlier,
         "held": len(release.held_for(copy.review, recipient)) if copy.review is not None else 0,
@@ -65,8 +66,8 @@ def _confirm(request, people, copies_of) -> None:
         messages.error(request, "There is nothing of that to confirm. Choose from the page.")
         return
     try:
-        release.confirm(copy, by=request.user, read_hash=request.POST.get("hash", ""))
-    except release.CopyChanged as changed:
+        document_services.confirm(copy, by=request.user, read_hash=request.POST.get("hash", ""))
+    except document_services.CopyChanged as changed:
         messages.error(request, str(changed))
     else:
         messages.success(request, f"Confirmed. {recipient.name} can now read this version.")

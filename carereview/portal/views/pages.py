@@ -14,7 +14,7 @@ from carereview.core import audit
 from carereview.core.authority import authority
 from carereview.core.calendar import today, working_calendar
 from carereview.core.forms import ChoiceFilterForm, is_number, parse_id
-from carereview.documents import letters, records, release
+from carereview.documents import copies, letters, records, redaction, release
 from carereview.portal import services as portal_services
 from carereview.portal.forms import ChoicesForm, SeparateMeetingForm, VisitRequestForm
 from carereview.portal.models import PortalAccess, VisitRequest
@@ -55,8 +55,8 @@ def _meeting_lines(access: PortalAccess, review: Review | None) -> list:
     recipient = _recipient(access)
     return letters.meeting_lines(
         review,
-        may_see_address=not release.hides_address_from(access.child, recipient),
-        matcher=release.matcher_for(access.child, recipient),
+        may_see_address=not redaction.hides_address_from(access.child, recipient),
+        matcher=redaction.matcher_for(access.child, recipient),
     )
 
 
@@ -94,9 +94,9 @@ def _exclusion(review: Review | None, access: PortalAccess):
     exclusion = review.exclusions.filter(person_id=access.person_id).first()
     if exclusion is not None:
         exclusion.reason_for_parent = (
-            release.exclusion_reason_for(exclusion, _recipient(access))
+            redaction.exclusion_reason_for(exclusion, _recipient(access))
             if _released(access, review)
-            else release.NOT_READY
+            else redaction.NOT_READY
         )
     return exclusion
 
@@ -118,7 +118,7 @@ def child(request, child_id: int):
             "review": review,
             "meeting": meeting,
             "meeting_lines": _meeting_lines(access, review) if released else [],
-            "not_ready": release.NOT_READY if not released else "",
+            "not_ready": redaction.NOT_READY if not released else "",
             "next_due": the_child.next_review_due,
             "open_visits": open_visits,
             "excluded": _exclusion(review, access),
@@ -166,11 +166,11 @@ def visit(request, child_id: int):
     )
 
 
-def visit_answers_copy(access: PortalAccess) -> release.ParentCopy:
+def visit_answers_copy(access: PortalAccess) -> copies.ParentCopy:
     """The IRO's answers to this person's visit requests, as they would read them: text staff
     typed outside any review (documents.release)."""
     answered = access.visit_requests.filter(answered_at__isnull=False).order_by("answered_at", "id")
-    return release.answers_copy(
+    return copies.answers_copy(
         access.child,
         _recipient(access),
         [(a.answered_at.date(), a.answer) for a in answered if a.answered_at],
@@ -181,10 +181,10 @@ def _visits(access: PortalAccess) -> list[VisitRequest]:
     asked = list(access.visit_requests.select_related("answered_by"))
     copy = visit_answers_copy(access)
     released = release.is_released(copy)
-    matcher = release.matcher_for(access.child, _recipient(access))
+    matcher = redaction.matcher_for(access.child, _recipient(access))
     for a in asked:
         if not released:
-            a.answer_for_them = release.NOT_READY
+            a.answer_for_them = redaction.NOT_READY
         else:
             a.answer_for_them = matcher.redact(a.answer)[0] if matcher else a.answer
     return asked
@@ -205,7 +205,7 @@ def review(request, child_id: int):
                 for i in open_review.invitations.select_related("person", "staff")
             ]
         else:  # as this person may read it (a hidden carer's name left out)
-            invitations = release.invitee_lines(open_review, _recipient(access))
+            invitations = redaction.invitee_lines(open_review, _recipient(access))
     return render_portal(
         request,
         "portal/review.html",
@@ -214,12 +214,12 @@ def review(request, child_id: int):
             "review": open_review,
             "next_due": the_child.next_review_due,
             "meeting_lines": _meeting_lines(access, open_review) if released else [],
-            "not_ready": release.NOT_READY if not released else "",
+            "not_ready": redaction.NOT_READY if not released else "",
             "invitations": invitations,
             "excluded": excluded,
             "talked_about": TALKED_ABOUT,
             "topics": (
-                release.matcher_for(the_child, _recipient(access)).redact(
+                redaction.matcher_for(the_child, _recipient(access)).redact(
                     open_review.choice_topics
                 )[0]
                 if open_review and released
@@ -317,7 +317,7 @@ def _care_plan(review: Review, access: PortalAccess) -> str:
     """The updated care plan as copied to parents (seeds), without a confidential address."""
     if access.role != "parent":
         return ""
-    return release.care_plan_for(review, _recipient(access))
+    return redaction.care_plan_for(review, _recipient(access))
 
 
 def after(request, child_id: int):
@@ -346,13 +346,13 @@ def after(request, child_id: int):
                 context["blocks"] = letters.letter_blocks(letters.child_letter_text(chosen))
             elif chosen.decisions_sent_on:
                 # Until the letter comes: the decisions in the words written for the child.
-                child_version = records.record_version(chosen, recipient)
+                child_version = release.record_version(chosen, recipient)
                 assert child_version is not None  # the child sees their own review's record
                 context["child_decisions"] = child_version.decisions
         else:
-            version = records.record_version(chosen, recipient)
+            version = release.record_version(chosen, recipient)
             if version is not None and not version.released:
-                context["not_ready"] = release.NOT_READY
+                context["not_ready"] = redaction.NOT_READY
             else:
                 context["version"] = version
                 context["record_sent"] = bool(chosen.record_sent_on)
@@ -372,7 +372,7 @@ def record_pdf(request, child_id: int, review_id: int):
         pdf = letters.render_child_letter_pdf(chosen)
         name = "letter-about-your-review.pdf"
     else:
-        version = records.record_version(
+        version = release.record_version(
             chosen, records.recipient_for_person(chosen, access.person)
         )
         if version is None:
@@ -382,7 +382,7 @@ def record_pdf(request, child_id: int, review_id: int):
                 request,
                 "portal/not_ready.html",
                 access,
-                {"not_ready": release.NOT_READY},
+                {"not_ready": redaction.NOT_READY},
             )
         pdf = records.render_record_pdf(version)
         name = f"review-record-{chosen.held_on:%Y-%m-%d}.pdf"

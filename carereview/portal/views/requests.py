@@ -1,6 +1,7 @@
 """The IRO's work list of what children and families asked for through the portal (issue 5):
-visits to answer, separate meetings asked for, choices changed, forms sent in, and advocacy and
-representations made (handled by the complaints team, shown so the IRO knows)."""
+visits to answer, separate meetings asked for, choices changed, forms sent in; and advocacy and
+representations made (handled by the complaints team, shown so the IRO knows), which
+representations.portal_views.work_list adds to this context."""
 
 from datetime import timedelta
 
@@ -18,7 +19,6 @@ from carereview.documents import release
 from carereview.portal.forms import VisitAnswerForm
 from carereview.portal.models import VisitRequest
 from carereview.portal.views.pages import visit_answers_copy
-from carereview.representations.models import AdvocacyRequest, Representation
 from carereview.reviews.models import Consultation, Decision, Exclusion, Review
 
 RECENT_DAYS = 30
@@ -64,13 +64,15 @@ def _blocked_by_the_iro(user) -> dict:
     }
 
 
-def work_list(request):
-    user = request.user
+def work_list_context(user) -> dict:
+    """What the work list shows of the portal and the reviews. The page itself is
+    representations.portal_views.work_list, which adds the advocacy and representations made
+    (ADR 0013: representations is the layer above the portal)."""
     since = timezone.now() - timedelta(days=RECENT_DAYS)
     visits = VisitRequest.objects.visible_to(user).select_related(
         "child", "access", "access__person"
     )
-    context = {
+    return {
         "waiting_visits": visits.filter(answered_at__isnull=True).order_by("asked_at"),
         "answered_visits": visits.filter(answered_at__gte=since).order_by("-answered_at")[:20],
         "separate_meetings": Exclusion.objects.visible_to(user)
@@ -89,20 +91,16 @@ def work_list(request):
         )
         .select_related("review__child", "person", "form")
         .order_by("-returned_on"),
-        "advocacy": AdvocacyRequest.objects.visible_to(user)
-        .filter(closed_on__isnull=True)
-        .select_related("child")
-        .order_by("requested_on"),
-        "representations": Representation.objects.visible_to(user)
-        .filter(responded_on__isnull=True)
-        .select_related("child")
-        .order_by("received_on"),
         "recent_days": RECENT_DAYS,
         **_blocked_by_the_iro(user),
     }
-    # One access event for each child whose requests are shown.
-    shown = {}
-    for key in ("waiting_visits", "answered_visits", "advocacy", "representations"):
+
+
+def render_work_list(request, context: dict, *, also_shown=()):
+    """The work list page, with one access event for each child whose requests are shown: those
+    of `context` (work_list_context) and the children `also_shown` (what the caller added)."""
+    shown = {child.pk: child for child in also_shown}
+    for key in ("waiting_visits", "answered_visits"):
         for row in context[key]:
             shown[row.child.pk] = row.child
     for row in context["separate_meetings"]:

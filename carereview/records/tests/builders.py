@@ -17,7 +17,8 @@ from carereview.core.models import AccessEvent
 from carereview.core.testing import make_child, make_review_objects
 from carereview.disputes import services as disputes
 from carereview.disputes.models import Theme
-from carereview.documents import release
+from carereview.documents import copies
+from carereview.documents import services as document_services
 from carereview.documents.models import HeldCopy
 from carereview.documents.records import recipient_of_child
 from carereview.followup.models import MidwayCheck, SignificantEvent
@@ -142,8 +143,8 @@ def full_record(service, *, dob: date = date(1948, 2, 29), died: date | None = N
     )
     assert dispute.steps.exists()
     # The IRO checked the mother's version of the held review (ADR 0009), and an email of it waits.
-    copy = release.review_copy(held, recipient_of_child(child, mother))
-    release.confirm(copy, by=service.iro, read_hash=copy.hash)
+    copy = copies.review_copy(held, recipient_of_child(child, mother))
+    document_services.confirm(copy, by=service.iro, read_hash=copy.hash)
     HeldCopy.objects.create(
         review=held,
         invitation=objects.review.invitations.filter(person=mother).first()

@@ -22,6 +22,7 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
+from carereview.documents import services as document_services
 from carereview.documents.tests.conftest import (
     case,  # noqa: F401 - the held review, all kinds
     word_every_decision_for_the_child,
@@ -124,7 +125,9 @@ def test_six_sends_of_the_invitations_at_once_send_each_once(case):  # noqa: F81
 
     def send(i):
         counts.append(
-            services.send_invitations(Review.objects.get(pk=review.pk), by=case.service.iro)
+            document_services.send_invitations(
+                Review.objects.get(pk=review.pk), by=case.service.iro
+            )
         )
 
     assert _at_once(PRESSES, send) == []
@@ -155,7 +158,7 @@ def test_six_presses_of_send_the_consultation_form_by_email_send_once(case):  # 
 
 @pytest.mark.django_db
 def test_a_second_press_of_send_the_consultation_form_sends_nothing_more(case):  # noqa: F811
-    send = services.send_consultation
+    send = document_services.send_consultation
     kwargs = {"person": case.mother, "audience": "parent", "method": "email"}
     first = send(case.review, by=case.service.iro, **kwargs)
     again = send(Review.objects.get(pk=case.review.pk), by=case.service.iro, **kwargs)
@@ -201,8 +204,8 @@ def test_four_workers_at_once_send_each_message_once(db):
 @pytest.mark.parametrize(
     "send, field",
     [
-        (services.send_decisions, "decisions_sent_on"),
-        (services.send_record, "record_sent_on"),
+        (document_services.send_decisions, "decisions_sent_on"),
+        (document_services.send_record, "record_sent_on"),
     ],
 )
 def test_a_second_send_from_a_stale_copy_is_refused_and_writes_nothing(case, send, field):  # noqa: F811
@@ -218,9 +221,9 @@ def test_a_second_send_from_a_stale_copy_is_refused_and_writes_nothing(case, sen
 @pytest.mark.django_db
 def test_every_outgoing_document_has_a_key_that_names_what_it_is(case):  # noqa: F811
     review = case.review
-    services.send_invitations(review, by=case.service.iro)
-    services.send_decisions(Review.objects.get(pk=review.pk), by=case.service.iro)
-    services.send_record(Review.objects.get(pk=review.pk), by=case.service.iro)
+    document_services.send_invitations(review, by=case.service.iro)
+    document_services.send_decisions(Review.objects.get(pk=review.pk), by=case.service.iro)
+    document_services.send_record(Review.objects.get(pk=review.pk), by=case.service.iro)
     version = Review.objects.get(pk=review.pk).version
     keys = set(Message.objects.values_list("key", flat=True))
     for invitation in review.invitations.all():

@@ -10,6 +10,7 @@ from django.urls import reverse
 from carereview.children.models import Person, Relationship
 from carereview.core.calendar import working_calendar
 from carereview.core.testing import make_child
+from carereview.documents import services as document_services
 from carereview.notifications import outbox
 from carereview.reviews import services
 from carereview.reviews.models import ChecklistEntry, Dispatch, Meeting, Review
@@ -185,12 +186,12 @@ def test_papers_and_social_worker_contact_flags_at_working_day_edges(service):
 def test_the_child_gets_the_form_for_their_age(service, age_days, audience):
     child = make_child(iro=service.iro, dob=TODAY - timedelta(days=age_days))
     review = services.book_meeting(child, by=service.iro, on=TODAY, at=time(9), venue="x").review
-    assert services.send_consultation(review, by=service.iro).form.audience == audience
+    assert document_services.send_consultation(review, by=service.iro).form.audience == audience
 
 
 @pytest.mark.django_db
 def test_answers_come_back_as_answers_to_questions(service, review):
-    consultation = services.send_consultation(review, by=service.iro)
+    consultation = document_services.send_consultation(review, by=service.iro)
     questions = list(consultation.form.questions.all())
     services.record_answers(
         consultation,
@@ -321,11 +322,11 @@ def test_sending_decisions_and_the_record_with_deadlines(service, child, review)
     mother.email = "morgan@example.com"
     mother.save()
     services.invite(review, by=service.iro, keys=[f"person-{mother.pk}", "child"], method="both")
-    services.send_invitations(review, by=service.iro)
+    document_services.send_invitations(review, by=service.iro)
     outbox.deliver_due()  # the worker
     assert len(mail.outbox) == 1 and mail.outbox[0].attachments
     with pytest.raises(services.ReviewRefused, match="held"):
-        services.send_decisions(review, by=service.iro)
+        document_services.send_decisions(review, by=service.iro)
     services.save_record(
         review,
         by=service.iro,
@@ -342,8 +343,8 @@ def test_sending_decisions_and_the_record_with_deadlines(service, child, review)
     )
     review.refresh_from_db()
     word_for_the_child(review, service)
-    assert services.send_decisions(review, by=service.iro) == 2
-    assert services.send_record(review, by=service.iro) == 2
+    assert document_services.send_decisions(review, by=service.iro) == 2
+    assert document_services.send_record(review, by=service.iro) == 2
     review.refresh_from_db()
     assert review.decisions_sent_on == TODAY and review.record_sent_on == TODAY
     p = ReviewPresenter(review, TODAY, working_calendar())
@@ -399,9 +400,9 @@ def test_nothing_is_sent_twice(service, child, review):
     )
     review.refresh_from_db()
     word_for_the_child(review, service)
-    services.send_record(review, by=service.iro)
+    document_services.send_record(review, by=service.iro)
     with pytest.raises(services.ReviewRefused, match="not sent twice"):
-        services.send_record(review, by=service.iro)
+        document_services.send_record(review, by=service.iro)
     assert Dispatch.objects.filter(kind="record").count() == 1
 
 
@@ -416,7 +417,8 @@ def test_observing_is_for_the_youngest_and_speaking_alone_for_the_rest(service, 
 def test_a_part_marked_hidden_from_a_parent_is_left_out_of_their_copy(
     client, service, child, review
 ):
-    from carereview.documents.records import Recipient, record_version, render_record_html
+    from carereview.documents.records import Recipient, render_record_html
+    from carereview.documents.release import record_version
 
     mother = child.relationships.get(kind="mother").person
     client.force_login(service.iro)

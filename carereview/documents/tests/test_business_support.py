@@ -14,7 +14,9 @@ from django.urls import reverse
 from carereview.children.models import Person, Relationship
 from carereview.core.models import AccessEvent
 from carereview.core.testing import make_child, make_review_objects
-from carereview.reviews import selectors, services
+from carereview.documents import copies, selectors
+from carereview.documents import services as document_services
+from carereview.reviews import services
 from carereview.reviews.models import Decision, Dispatch, Review
 
 
@@ -27,7 +29,7 @@ def _held_and_sent(service):
     carer = Person.objects.create(first_name="Casey", last_name="Carer", email="morgan@example.com")
     Relationship.objects.create(child=child, person=carer, kind=Relationship.Kind.CARER)
     services.invite(review, by=service.iro, keys=[f"person-{carer.pk}"], method="email")
-    services.send_invitations(review, by=service.business_support)
+    document_services.send_invitations(review, by=service.business_support)
     # Held (set as data: the record's own rules are tested in test_record).
     Review.objects.filter(pk=review.pk).update(held_on=date.today(), participation_code="PN1")
     Decision.objects.create(
@@ -37,8 +39,8 @@ def _held_and_sent(service):
         due_on=date.today(),
     )
     review.refresh_from_db()
-    services.send_decisions(review, by=service.business_support)
-    services.send_record(review, by=service.business_support)
+    document_services.send_decisions(review, by=service.business_support)
+    document_services.send_record(review, by=service.business_support)
     review.refresh_from_db()
     return review, objects, carer
 
@@ -110,7 +112,7 @@ def test_business_support_reads_no_letter_of_a_review_out_of_their_work(client, 
     assert client.get(url).status_code == 200
     # Every paper letter posted, the record sent: the review has left their work.
     letters = [x.dispatch.pk for x in selectors.letters_to_post(review)]
-    services.mark_letters_posted(review, by=service.business_support, dispatch_ids=letters)
+    document_services.mark_letters_posted(review, by=service.business_support, dispatch_ids=letters)
     assert not selectors.is_supported(service.business_support, review)
     before = AccessEvent.objects.count()
     assert client.get(url).status_code == 403
@@ -164,7 +166,7 @@ def test_each_task_until_the_review_leaves_the_workspace(client, service):
         return {t.text for r in rows if r.review.pk == review.pk for t in r.tasks}
 
     assert tasks() == {"2 invitations to send", "1 letter to print and post"}  # father's letter
-    services.send_invitations(review, by=bs)
+    document_services.send_invitations(review, by=bs)
     assert tasks() == {"3 letters to print and post"}
     Review.objects.filter(pk=review.pk).update(held_on=date.today(), participation_code="PN1")
     Decision.objects.create(
@@ -175,8 +177,8 @@ def test_each_task_until_the_review_leaves_the_workspace(client, service):
     )
     review.refresh_from_db()
     assert tasks() == {"Decisions to send", "Record to send", "3 letters to print and post"}
-    services.send_decisions(review, by=bs)
-    services.send_record(review, by=bs)
+    document_services.send_decisions(review, by=bs)
+    document_services.send_record(review, by=bs)
     review.refresh_from_db()
     assert tasks() == {"7 letters to print and post"}
     client.force_login(bs)
@@ -202,12 +204,12 @@ def test_the_workspace_reads_the_same_number_of_queries_whatever_its_rows(client
 
     client.force_login(service.business_support)
     review = make_review_objects(make_child(iro=service.iro), service.iro).review
-    services.send_invitations(review, by=service.iro)
+    document_services.send_invitations(review, by=service.iro)
     page_queries()  # the first saves the session
     few = page_queries()
     for _ in range(3):
         more = make_review_objects(make_child(iro=service.iro), service.iro).review
-        services.send_invitations(more, by=service.iro)
+        document_services.send_invitations(more, by=service.iro)
     assert len(selectors.supported_reviews(service.business_support)) == 4
     assert page_queries() == few
 
@@ -220,7 +222,6 @@ def test_a_letter_waiting_for_the_iros_check_is_neither_opened_nor_posted_until_
     post wait for the IRO's check like her emails. Business support sees them waiting, cannot
     open them nor mark them posted (which would leave her with nothing once they are checked);
     once the IRO confirms her version, they are letters to print and post."""
-    from carereview.documents import release
     from carereview.documents.records import recipient_of_child
     from carereview.reviews.models import PostedLetter
 
@@ -259,8 +260,8 @@ def test_a_letter_waiting_for_the_iros_check_is_neither_opened_nor_posted_until_
 
     # The IRO checks their versions: now they are letters to print and post.
     for person in (mother, father):
-        copy = release.review_copy(review, recipient_of_child(review.child, person))
-        release.confirm(copy, by=service.iro, read_hash=copy.hash)
+        copy = copies.review_copy(review, recipient_of_child(review.child, person))
+        document_services.confirm(copy, by=service.iro, read_hash=copy.hash)
     assert row().waiting_letters == []
     page = client.get(reverse("reviews:detail", kwargs={"review_id": review.pk})).content.decode()
     for pk in hers.values_list("pk", flat=True):
@@ -284,7 +285,7 @@ def test_the_workspace_and_send_page_say_what_waits_for_the_iro_not_a_send_that_
     child = make_child(iro=service.iro, social_worker=service.social_worker)
     review = make_review_objects(child, service.iro).review
     bs = service.business_support
-    services.send_invitations(review, by=bs)
+    document_services.send_invitations(review, by=bs)
     Review.objects.filter(pk=review.pk).update(held_on=date.today(), participation_code="PN1")
     for text in ("Swimming lessons", "A mentor at school"):
         Decision.objects.create(review=review, text=text, due_on=date.today())
@@ -347,13 +348,12 @@ def test_a_letter_waiting_for_the_iros_check_is_not_offered_to_print_until_confi
     IRO to read that parent's version. Business support is not offered it to open, print or mark
     posted (opening it would be refused), nor counted as a letter to post; they are told it waits
     for the IRO. Once the IRO confirms, it is a letter to print like any other."""
-    from carereview.documents import release
     from carereview.documents.records import recipient_for_person
 
     child = make_child(iro=service.iro, social_worker=service.social_worker, confidential=True)
     review = make_review_objects(child, service.iro).review  # the mother invited by letter
     bs = service.business_support
-    services.send_invitations(review, by=bs)
+    document_services.send_invitations(review, by=bs)
     mother = review.invitations.exclude(for_child=True).get().person
     assert mother is not None
     to_mother = Dispatch.objects.get(review=review, kind="invitation", person=mother)
@@ -383,16 +383,16 @@ def test_a_letter_waiting_for_the_iros_check_is_not_offered_to_print_until_confi
     assert response.status_code == 403
     assert "waiting for the IRO" in response.content.decode()  # why, not "your role"
     with pytest.raises(services.ReviewRefused):
-        services.mark_letters_posted(review, by=bs, dispatch_ids=[to_mother.pk])
+        document_services.mark_letters_posted(review, by=bs, dispatch_ids=[to_mother.pk])
 
     for person in (mother, review.exclusions.get().person):
-        copy = release.review_copy(review, recipient_for_person(review, person))
-        release.confirm(copy, by=service.iro, read_hash=copy.hash)
+        copy = copies.review_copy(review, recipient_for_person(review, person))
+        document_services.confirm(copy, by=service.iro, read_hash=copy.hash)
     row, detail = seen()
     assert "waiting for the IRO" not in row
     assert letter_url in detail and f'value="{to_mother.pk}"' in detail
     assert client.get(letter_url).status_code == 200
-    assert services.mark_letters_posted(review, by=bs, dispatch_ids=[to_mother.pk]) == 1
+    assert document_services.mark_letters_posted(review, by=bs, dispatch_ids=[to_mother.pk]) == 1
 
 
 @pytest.mark.django_db
@@ -425,7 +425,7 @@ def test_the_workspace_is_paged_soonest_meeting_first(client, service, settings)
     settings.CAREREVIEW = {**settings.CAREREVIEW, "SUPPORT_PAGE_SIZE": 2}
     for _ in range(3):
         review = make_review_objects(make_child(iro=service.iro), service.iro).review
-        services.send_invitations(review, by=service.iro)
+        document_services.send_invitations(review, by=service.iro)
     client.force_login(service.business_support)
     ordered = [r.child.full_name for r in selectors.supported_reviews(service.business_support)]
     first = client.get(reverse("reviews:support")).content.decode()

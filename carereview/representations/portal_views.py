@@ -1,5 +1,10 @@
-"""Help (issue 5, item 6): rights in plain words, asking for an advocate, and making a comment,
-compliment or complaint (rules.md §6).
+"""The portal's help pages (issue 5, item 6): rights in plain words, asking for an advocate, and
+making a comment, compliment or complaint (rules.md §6); and the IRO's work list of requests,
+with the advocacy and representations made.
+
+Their routes stay in the portal's and the requests' namespaces (config.urls mounts them there);
+they live here because representations is the layer above the portal (ADR 0013): a
+representation is made through a portal access.
 
 Every view starts with `portal_access`: the person's own access to this child, or 404. A person
 sees only what they asked for themself (through `visible_to(..., "portal")` and their access).
@@ -13,6 +18,7 @@ from carereview.core.calendar import today, working_calendar
 from carereview.core.forms import parse_id
 from carereview.engine import representations as rules
 from carereview.portal.views.common import portal_access, render_portal
+from carereview.portal.views.requests import render_work_list, work_list_context
 from carereview.representations import forms, services
 from carereview.representations.models import AdvocacyRequest, Representation
 from carereview.representations.presenters import AdvocacyPresenter, RepresentationPresenter
@@ -138,3 +144,24 @@ def representation_done(request, child_id: int, representation_id: int):
     p = RepresentationPresenter(made, today(), working_calendar())
     context = _contacts() | {"r": made, "p": p}
     return render_portal(request, "portal/representation_done.html", access, context)
+
+
+def work_list(request):
+    """The IRO's work list (portal.views.requests), with the advocacy asked for and the
+    representations made, not yet closed."""
+    user = request.user
+    context = work_list_context(user)
+    context["advocacy"] = (
+        AdvocacyRequest.objects.visible_to(user)
+        .filter(closed_on__isnull=True)
+        .select_related("child")
+        .order_by("requested_on")
+    )
+    context["representations"] = (
+        Representation.objects.visible_to(user)
+        .filter(responded_on__isnull=True)
+        .select_related("child")
+        .order_by("received_on")
+    )
+    rows = [*context["advocacy"], *context["representations"]]
+    return render_work_list(request, context, also_shown=[row.child for row in rows])

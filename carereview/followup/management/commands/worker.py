@@ -1,11 +1,16 @@
 """`carereview worker`: reminders, the outbox and every other background task (see
-`carereview.notifications.worker`)."""
+`carereview.notifications.worker`).
+
+The command hands the worker its daily jobs (followup.tasks.DAILY_JOBS): the worker is
+infrastructure and knows no domain app, and followup, which owns the jobs, is above every app
+they read (ADR 0013)."""
 
 import logging
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from carereview.followup.tasks import DAILY_JOBS
 from carereview.notifications.worker import Worker
 
 
@@ -43,4 +48,4 @@ class Command(BaseCommand):
             self.stdout.write(line)
             self.stdout.flush()
 
-        Worker(interval=interval, write=write).run(once=once)
+        Worker(interval=interval, daily_jobs=DAILY_JOBS, write=write).run(once=once)

@@ -29,10 +29,9 @@ from carereview.core.authority import authority
 from carereview.core.calendar import due_words, today, working_calendar
 from carereview.disputes.models import DisputeStep
 from carereview.engine.calendar import WorkingCalendar
+from carereview.notifications.outbox import notify
 from carereview.reviews.models import ChecklistEntry, Decision, Meeting, Review
 from carereview.reviews.presenters import PAPERS, ReviewPresenter
-
-from .outbox import notify
 
 log = logging.getLogger(__name__)
 
