@@ -85,7 +85,13 @@ class DateProblem(ValueError):
 
 
 def _number(text: str) -> int | None:
-    return int(text) if text.isascii() and text.isdigit() else None
+    """The number written in ASCII digits, None for anything else. Leading zeros are read past
+    before int(), which refuses more than 4300 digits (ValueError): a number too big for any
+    part of a date is just big."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 5 else 10**5
 
 
 def read_date(day: str | None, month: str | None, year: str | None) -> date | None:

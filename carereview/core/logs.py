@@ -1,7 +1,8 @@
 """Production logs: one JSON object a line, each with the request id (issue 13, item 6).
 
-* `request_id`: django-guid's middleware (first in MIDDLEWARE) takes the id from the request's
-  `X-Request-ID` header when it is a UUID, makes one otherwise, returns it in the response's
+* `request_id`: django-guid's middleware (near the top of MIDDLEWARE) takes the id from the
+  request's `X-Request-ID` header when it is a UUID written plainly (`plain_request_id`, just
+  before it, drops any other), makes one otherwise, returns it in the response's
   `X-Request-ID`, and its `CorrelationId` filter (on the console handler, settings) puts it on
   every record logged while the request is handled. The background worker does the same for each
   task it runs, with the task's id (notifications/worker.py).
@@ -117,6 +118,28 @@ def _scrub_match(match: re.Match) -> str:
     for start, end in sorted(spans, reverse=True):  # from the end, so earlier spans stay put
         text = text[: start - offset] + SCRUBBED + text[end - offset :]
     return text
+
+
+# --- the request id header ---------------------------------------------------------------------
+#: A request id a client may give: a UUID written plainly, in 32 hex digits or the usual 8-4-4-4-12.
+PLAIN_UUID = re.compile(
+    r"[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+
+
+def plain_request_id(get_response):
+    """Middleware before django-guid's: an `X-Request-ID` header that is not a PLAIN_UUID is
+    dropped, so django-guid makes a new id. django-guid checks the header with uuid.UUID(), which
+    also takes braces and "urn:uuid:" around the digits and any number of hyphens anywhere, and
+    then keeps the header as sent: in the response and on every record logged (any length)."""
+
+    def middleware(request):
+        given = request.META.get("HTTP_X_REQUEST_ID")
+        if given is not None and not PLAIN_UUID.fullmatch(given):
+            del request.META["HTTP_X_REQUEST_ID"]
+        return get_response(request)
+
+    return middleware
 
 
 # --- background tasks ---------------------------------------------------------------------------

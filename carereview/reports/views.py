@@ -85,7 +85,10 @@ def _choices(request, now: date) -> tuple[ReportForm, int, date]:
                 data.pop(f"as_at_{part}", None)
             data["as_at"] = now.isoformat()
     if not data.get("year"):
-        data["year"] = str(year_of(min(as_at or now, now)))
+        # The as-at date's year, or this year when that is older than every year listed: the
+        # form then says the as-at date is wrong, not the year nobody chose.
+        year = year_of(min(as_at or now, now))
+        data["year"] = str(year if year > year_of(now) - YEARS_BACK else year_of(now))
     form = ReportForm(data, now=now)
     if form.is_valid():
         return form, form.cleaned_data["year"], form.cleaned_data["as_at"]

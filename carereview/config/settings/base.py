@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: every record logged while a request is handled carries its id (core/logs.py).
+    # An X-Request-ID that is not a plain UUID is dropped before django-guid reads it.
+    "carereview.core.logs.plain_request_id",
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (issue 13, item 3): before everything else that could touch the session or

@@ -250,6 +250,11 @@ def _post(day, month, year):
         (("15", "12", "٢٠٢٦"), "The date of the review must be a real date", "year", {"year"}),
         (("1", "1", "2031"), "The date of the review must be in 2030 or before", "day",
          {"day", "month", "year"}),
+        # More digits than int() reads (4300): an error, never a 500.
+        (("1" * 5000, "12", "2026"), "The date of the review must be a real date", "day",
+         {"day"}),
+        (("15", "12", "9" * 5000), "The date of the review must be a real date", "year",
+         {"year"}),
     ],
 )  # fmt: skip
 def test_every_date_message_and_what_it_highlights(typed, message, first_wrong, highlighted):

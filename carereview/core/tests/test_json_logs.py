@@ -150,3 +150,32 @@ def test_local_logs_stay_readable_text():
     from carereview.config.settings import local
 
     assert local.LOGGING["handlers"]["console"]["formatter"] == "plain"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "header",
+    [
+        # uuid.UUID() (django-guid's check) takes all of these: braces and "urn:uuid:" around
+        # the digits, and any number of hyphens anywhere. They were echoed and logged as sent.
+        "urn:uuid:{{{" + "-" * 5000 + "12345678123412341234123456789abc}}}",
+        "{12345678-1234-1234-1234-123456789abc}",
+        "1-2-3-4-5-6-7-8-1-2-3-4-1-2-3-4-1-2-3-4-1-2-3-4-5-6-7-8-9-a-b-c",
+    ],
+)
+def test_a_request_id_header_is_taken_only_as_a_plain_uuid(client, production_logging, header):
+    response = client.get("/no-such-page/", headers={"x-request-id": header})
+    made = response["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", made)
+    logged = records(production_logging)
+    assert [r["request_id"] for r in logged if r["logger"] == "django.request"] == [made]
+    assert "12345678" not in production_logging.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_request_id_with_hyphens_in_their_places_is_kept(client):
+    request_id = str(uuid.uuid4())
+    assert (
+        client.get(reverse("healthz-live"), headers={"x-request-id": request_id})["X-Request-ID"]
+        == request_id
+    )

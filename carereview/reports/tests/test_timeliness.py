@@ -319,3 +319,17 @@ def test_agrees_with_a_count_child_by_child(year, as_at):
     assert r.participation_codes == codes
     assert r.due > 20 and r.late and r.participation_reviews
     assert sum(row.due for row in r.by_iro) == r.due
+
+
+@pytest.mark.parametrize("params", [{"as_at": "0001-01-01"}, {"as_at": "1999-06-30"}])
+def test_an_as_at_date_before_the_years_listed_is_what_is_wrong(client, authority, params):
+    """With no year chosen, the year is the as-at date's; a date before every year listed was
+    answered "Choose a reporting year from the list", blaming the select nobody touched."""
+    client.force_login(authority.iro_manager)
+    response = client.get(reverse("reports:timeliness"), params)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose a reporting year from the list" not in html
+    assert (
+        '<a href="#id_as_at_day">The as-at date must be on or after the start of the year' in html
+    )

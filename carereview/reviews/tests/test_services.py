@@ -508,3 +508,54 @@ def test_a_review_held_while_an_earlier_iro_was_appointed_is_recorded(service):
     )
     meeting.review.refresh_from_db()
     assert meeting.review.held_on == held
+
+
+@pytest.mark.django_db
+def test_a_decisions_date_error_links_to_the_box_that_is_wrong(client, service, review):
+    """The decisions' own error summary links to the first wrong box of a date, as the form's
+    does (GovUKBoundField.error_target), not to the date input's wrapper, which takes no focus."""
+    client.force_login(service.iro)
+    page = client.post(
+        reverse("reviews:record", kwargs={"review_id": review.pk}),
+        {
+            "version": "0",
+            "decisions-TOTAL_FORMS": "2",
+            "decisions-INITIAL_FORMS": "0",
+            "decisions-MIN_NUM_FORMS": "0",
+            "decisions-MAX_NUM_FORMS": "1000",
+            "decisions-0-text": "Keep the school place",
+            "decisions-0-owner_description": "Social worker",
+            "decisions-0-due_on_day": "1",
+            "decisions-0-due_on_month": "13",
+            "decisions-0-due_on_year": "2026",
+            "decisions-1-text": "See the dentist",
+            "decisions-1-owner_description": "Carer",
+        },
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<a href="#id_decisions-0-due_on_month">Decision 1: ' in html
+    assert '<a href="#id_decisions-1-due_on_day">Decision 2: Enter by when</a>' in html
+    assert 'href="#id_decisions-0-due_on"' not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("total", ["abc", "2500"])
+def test_a_problem_with_the_decisions_as_a_whole_is_listed(client, service, review, total):
+    """A tampered count of decision rows is an error of the formset, not of a row: the decisions'
+    error summary showed its heading over an empty list."""
+    client.force_login(service.iro)
+    page = client.post(
+        reverse("reviews:record", kwargs={"review_id": review.pk}),
+        {
+            "version": "0",
+            "decisions-TOTAL_FORMS": total,
+            "decisions-INITIAL_FORMS": "0",
+            "decisions-MIN_NUM_FORMS": "0",
+            "decisions-MAX_NUM_FORMS": "1000",
+        },
+    )
+    html = page.content.decode()
+    summary = html.split("There is a problem with the decisions", 1)[1].split("</ul>", 1)[0]
+    assert '<li><a href="#decisions">' in summary
+    assert 'id="decisions"' in html
