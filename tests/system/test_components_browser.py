@@ -102,3 +102,27 @@ def test_without_javascript_every_navigation_link_shows(browser, frontend, live_
         expect(nav.get_by_role("button", name=re.compile("^Sign out"))).to_be_visible()
     finally:
         context.close()
+
+
+def test_at_320_pixels_a_wide_table_scrolls_and_the_page_does_not(page: Page, service):
+    """WCAG 2.2 1.4.10 Reflow: at 320 CSS pixels the IRO managers' caseload table (the widest)
+    scrolls sideways inside its own region, which a keyboard can reach; the page does not."""
+    for n in range(3):
+        make_child(iro=service.iro, first_name=f"Reflow{n}")
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in(page, service.iro_manager.username)
+    visit(page, "/caseload/iros/")
+    region = page.locator(".app-table-container").first
+    expect(region).to_have_attribute("role", "region")
+    widths = page.evaluate(
+        """(region) => ({
+            page: document.documentElement.scrollWidth,
+            viewport: document.documentElement.clientWidth,
+            regionScrolls: region.scrollWidth > region.clientWidth,
+        })""",
+        region.element_handle(),
+    )
+    assert widths["page"] <= widths["viewport"], widths
+    assert widths["regionScrolls"], widths
+    region.focus()
+    expect(region).to_be_focused()

@@ -60,7 +60,9 @@ def test_looked_after_parent_and_sibling_reason(page: Page, service):
     check_axe(page)
     expect(page.locator("main")).to_contain_text(f"{service.conflicted_iro} is now Wren's IRO.")
     visit(page, "/caseload/iros/")
-    expect(page.locator("#siblings ~ table")).to_contain_text("Lark's IRO is on leave until May")
+    expect(page.locator("#siblings ~ .app-table-container table")).to_contain_text(
+        "Lark's IRO is on leave until May"
+    )
 
     # --- A link recorded in error is removed, after a question ---------------------------------
     visit(page, f"/allocation/children/{baby.pk}/looked-after-parent/")

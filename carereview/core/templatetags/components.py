@@ -26,6 +26,9 @@ components are templates under govuk/. Every tag takes `classes` (added to the c
 and other keyword arguments as HTML attributes (`id`, `data_x` → data-x, `aria_x` → aria-x).
 """
 
+import re
+import uuid
+
 from django import template
 from django.template.loader import render_to_string
 from django.utils.html import format_html
@@ -70,14 +73,31 @@ def tag_text(content, status, classes=""):
 # Table -------------------------------------------------------------------------------------------
 
 
+_CAPTION_START = re.compile(r'^(\s*<caption) class="')
+
+
 @register.simple_block_tag(end_name="endtable")
 def table(content, classes="", **attrs):
-    """A GOV.UK table: a `{% caption %}`, a `{% thead %}` and a `{% tbody %}`."""
-    return format_html(
+    """A GOV.UK table: a `{% caption %}`, a `{% thead %}` and a `{% tbody %}`.
+
+    It sits in a container that scrolls sideways when the table is wider than the screen, so the
+    page itself never does (WCAG 2.2 1.4.10 Reflow, at 320 CSS pixels). The container can take
+    focus, so a keyboard can scroll it, and is a region named by the table's caption.
+    """
+    caption_id = f"table-caption-{uuid.uuid4().hex[:12]}"
+    content, captioned = _CAPTION_START.subn(rf'\1 id="{caption_id}" class="', content, count=1)
+    html = format_html(
         '<table class="{}"{}>{}</table>',
         _classes("govuk-table", classes),
         html_attrs(**attrs),
         mark_safe(content),  # noqa: S308 - rendered template
+    )
+    if not captioned:
+        return format_html('<div class="app-table-container">{}</div>', html)
+    return format_html(
+        '<div class="app-table-container" role="region" aria-labelledby="{}" tabindex="0">{}</div>',
+        caption_id,
+        html,
     )
 
 

@@ -200,9 +200,17 @@ def test_a_tables_headers_have_their_scope_and_numbers_align():
         "{% endtr %}{% endthead %}{% tbody %}{% tr %}{% th row=True %}Sam{% endth %}"
         '{% td numeric=True data_sort="3" %}3{% endtd %}{% endtr %}{% endtbody %}{% endtable %}'
     )
+    wrapper = re.fullmatch(
+        r'<div class="app-table-container" role="region" aria-labelledby="(table-caption-\w+)" '
+        r'tabindex="0">(.*)</div>',
+        html,
+    )
+    assert wrapper, html
+    caption_id, html = wrapper.groups()
     assert html == (
         '<table class="govuk-table app-table--compact">'
-        '<caption class="govuk-table__caption govuk-table__caption--s">Caseload</caption>'
+        f'<caption id="{caption_id}" class="govuk-table__caption govuk-table__caption--s">'
+        "Caseload</caption>"
         '<thead class="govuk-table__head"><tr class="govuk-table__row">'
         '<th scope="col" class="govuk-table__header">Name</th>'
         '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Children</th>'
@@ -211,6 +219,22 @@ def test_a_tables_headers_have_their_scope_and_numbers_align():
         '<td class="govuk-table__cell govuk-table__cell--numeric" data-sort="3">3</td>'
         "</tr></tbody></table>"
     )
+
+
+def test_a_wide_table_scrolls_in_its_own_region_named_by_its_caption():
+    """WCAG 1.4.10: the table scrolls inside a focusable region, never the page; the region is
+    named by the caption, whose id is unique to each table on the page."""
+    source = "{% table %}{% caption %}Reviews{% endcaption %}{% endtable %}"
+    first, second = render(source + source).split("</div>")[:2]
+    found = [re.search(r'aria-labelledby="([^"]+)"', part) for part in (first, second)]
+    ids = [match.group(1) for match in found if match]
+    assert len(ids) == 2
+    assert ids[0] != ids[1]
+    for part, caption_id in zip((first, second), ids, strict=True):
+        assert f'<caption id="{caption_id}" class="govuk-table__caption">Reviews</caption>' in part
+    # No caption: the container still scrolls, but is no named region.
+    bare = render("{% table %}{% tbody %}{% endtbody %}{% endtable %}")
+    assert bare.startswith('<div class="app-table-container"><table class="govuk-table">')
 
 
 def test_a_header_cell_takes_no_scope_of_its_own():
