@@ -314,6 +314,7 @@ def make_plan(staff_users: int, portal_users: int, seed: int) -> Plan:
     from carereview.children.models import Child
     from carereview.core.calendar import today
     from carereview.core.testing import PASSWORD
+    from carereview.documents import services as document_services
     from carereview.portal.services import age_on
     from carereview.portal.testing import make_portal_user
     from carereview.reviews import services as review_services
@@ -348,7 +349,7 @@ def make_plan(staff_users: int, portal_users: int, seed: int) -> Plan:
             )
         _access, user = make_portal_user(child, by=iro, username=f"load.child{i + 1}")
         review = review_services.open_review(child)
-        consultation = review_services.send_consultation(
+        consultation = document_services.send_consultation(
             review, by=iro, method=Consultation.Method.ONLINE
         )
         positions = list(consultation.form.questions.values_list("position", flat=True))

@@ -19,6 +19,7 @@ endpoint) is a loud WARNING and does not fail: CI must run where the registries 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess  # noqa: S404 - runs npm, uv and pip-audit with fixed arguments
 import sys
@@ -178,7 +179,9 @@ def audit_python() -> Verdict:
 
 def report(verdict: Verdict, write=print) -> None:
     if verdict.unreachable:
-        write(f"WARNING: {verdict.ecosystem} dependencies were NOT audited: {verdict.unreachable}")
+        # The service's own words, without its address: the log names no registry host.
+        why = re.sub(r"\bhttps?://\S+", "(the audit service)", verdict.unreachable)
+        write(f"WARNING: {verdict.ecosystem} dependencies were NOT audited: {why}")
         return
     for line in verdict.warnings:
         write(f"WARNING ({verdict.ecosystem}): {line}")

@@ -158,3 +158,15 @@ def test_main_warns_loudly_and_passes_when_nothing_answers(monkeypatch, capsys):
     monkeypatch.setitem(audit.AUDITS, "npm", lambda: audit.npm_verdict({"message": "offline"}))
     assert audit.main(["npm"]) == 0
     assert "WARNING: npm dependencies were NOT audited: offline" in capsys.readouterr().out
+
+
+def test_an_unreachable_service_is_reported_without_its_address():
+    lines: list[str] = []
+    verdict = audit.Verdict(
+        "npm", unreachable="405 Method Not Allowed - POST https://host.invalid/-/x"
+    )
+    audit.report(verdict, write=lines.append)
+    assert lines == [
+        "WARNING: npm dependencies were NOT audited: 405 Method Not Allowed - POST "
+        "(the audit service)"
+    ]
