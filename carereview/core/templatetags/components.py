@@ -50,6 +50,20 @@ def _classes(base: str, extra: str = "", **flags: bool) -> str:
     return " ".join(names)
 
 
+def _element(name: str, classes: str, attrs: dict, content: str, lead: str = "") -> str:
+    """`<name{lead} class="…"{attrs}>content</name>`: one of the table's elements around its
+    already rendered (so already escaped) content; `lead` is markup made with format_html."""
+    return format_html(
+        '<{}{} class="{}"{}>{}</{}>',
+        name,
+        lead,
+        classes,
+        html_attrs(**attrs),
+        mark_safe(content),  # noqa: S308 - rendered template
+        name,
+    )
+
+
 # Tags --------------------------------------------------------------------------------------------
 
 
@@ -86,12 +100,7 @@ def table(content, classes="", **attrs):
     """
     caption_id = f"table-caption-{uuid.uuid4().hex[:12]}"
     content, captioned = _CAPTION_START.subn(rf'\1 id="{caption_id}" class="', content, count=1)
-    html = format_html(
-        '<table class="{}"{}>{}</table>',
-        _classes("govuk-table", classes),
-        html_attrs(**attrs),
-        mark_safe(content),  # noqa: S308 - rendered template
-    )
+    html = _element("table", _classes("govuk-table", classes), attrs, content)
     if not captioned:
         return format_html('<div class="app-table-container">{}</div>', html)
     return format_html(
@@ -121,32 +130,17 @@ def caption(content, size="", hidden=False, classes=""):
 @register.simple_block_tag(end_name="endthead")
 def thead(content, classes="", **attrs):
     """The table's head: a `{% tr %}` of `{% th %}` cells."""
-    return format_html(
-        '<thead class="{}"{}>{}</thead>',
-        _classes("govuk-table__head", classes),
-        html_attrs(**attrs),
-        mark_safe(content),  # noqa: S308 - rendered template
-    )
+    return _element("thead", _classes("govuk-table__head", classes), attrs, content)
 
 
 @register.simple_block_tag(end_name="endtbody")
 def tbody(content, classes="", **attrs):
-    return format_html(
-        '<tbody class="{}"{}>{}</tbody>',
-        _classes("govuk-table__body", classes),
-        html_attrs(**attrs),
-        mark_safe(content),  # noqa: S308 - rendered template
-    )
+    return _element("tbody", _classes("govuk-table__body", classes), attrs, content)
 
 
 @register.simple_block_tag(end_name="endtr")
 def tr(content, classes="", **attrs):
-    return format_html(
-        '<tr class="{}"{}>{}</tr>',
-        _classes("govuk-table__row", classes),
-        html_attrs(**attrs),
-        mark_safe(content),  # noqa: S308 - rendered template
-    )
+    return _element("tr", _classes("govuk-table__row", classes), attrs, content)
 
 
 @register.simple_block_tag(end_name="endth")
@@ -154,23 +148,18 @@ def th(content, row=False, numeric=False, classes="", **attrs):
     """A header cell: a column's (scope="col") or, with `row=True`, a row's (scope="row")."""
     if "scope" in attrs:
         raise TypeError('th: the scope is the component\'s; say row=True for scope="row"')
-    return format_html(
-        '<th scope="{}" class="{}"{}>{}</th>',
-        "row" if row else "col",
+    return _element(
+        "th",
         _classes("govuk-table__header", classes, numeric=numeric),
-        html_attrs(**attrs),
-        mark_safe(content),  # noqa: S308 - rendered template
+        attrs,
+        content,
+        lead=format_html(' scope="{}"', "row" if row else "col"),
     )
 
 
 @register.simple_block_tag(end_name="endtd")
 def td(content, numeric=False, classes="", **attrs):
-    return format_html(
-        '<td class="{}"{}>{}</td>',
-        _classes("govuk-table__cell", classes, numeric=numeric),
-        html_attrs(**attrs),
-        mark_safe(content),  # noqa: S308 - rendered template
-    )
+    return _element("td", _classes("govuk-table__cell", classes, numeric=numeric), attrs, content)
 
 
 # Summary list ------------------------------------------------------------------------------------
