@@ -79,15 +79,13 @@ def parent_copies(request, review_id: int):
     )
     child = review.child
     describe_access(request, "checked the parents' versions")
-    people = release.people_checked(review)
-    if request.method == "POST":
-        _confirm(request, people, lambda r: _copies(review, r))
-        return redirect("requests:parent-copies", review_id=review.pk)
-    shown = [(r, [_shown(r, what, copy) for what, copy in _copies(review, r)]) for r in people]
-    return render(
+    return _check_page(
         request,
-        "portal/staff_parent_copies.html",
-        {"review": review, "child": child, "people": shown},
+        release.people_checked(review),
+        lambda r: _copies(review, r),
+        review=review,
+        child=child,
+        done=redirect("requests:parent-copies", review_id=review.pk),
     )
 
 
@@ -96,13 +94,25 @@ def visit_answers_check(request, child_id: int):
     confidential from: of the child, whether or not the child has a review."""
     child = get_object_or_404(Child.objects.visible_to(request.user), pk=child_id)
     describe_access(request, "checked the parents' versions of visit answers")
-    people = release.people_checked_for(child)
+    return _check_page(
+        request,
+        release.people_checked_for(child),
+        lambda r: _answers(child, r),
+        review=None,
+        child=child,
+        done=redirect("requests:visit-answers-check", child_id=child.pk),
+    )
+
+
+def _check_page(request, people, copies_of, *, review, child, done):
+    """The check page of one review's copies or one child's visit answers: on a post, confirm the
+    versions shown and go to `done`; else show each person's versions with suspected fragments."""
     if request.method == "POST":
-        _confirm(request, people, lambda r: _answers(child, r))
-        return redirect("requests:visit-answers-check", child_id=child.pk)
-    shown = [(r, [_shown(r, what, copy) for what, copy in _answers(child, r)]) for r in people]
+        _confirm(request, people, copies_of)
+        return done
+    shown = [(r, [_shown(r, what, copy) for what, copy in copies_of(r)]) for r in people]
     return render(
         request,
         "portal/staff_parent_copies.html",
-        {"review": None, "child": child, "people": shown},
+        {"review": review, "child": child, "people": shown},
     )
