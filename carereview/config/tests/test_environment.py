@@ -1,15 +1,12 @@
 """The environment is parsed by environs (config.environment; issue 13, item 5): a missing or bad
 variable stops the settings with a message that names it, and the command line says so (exit 2)."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from marshmallow.validate import Range
 
 from carereview.config.environment import NOT_BLANK, Env, hosts, names_a_host, sealed
+from carereview.config.testing import run_cli
 
 
 def test_every_missing_or_bad_variable_is_named_at_once(monkeypatch):
@@ -57,18 +54,6 @@ PRODUCTION = {
 }
 
 
-def _cli(*args: str, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "carereview", *args],
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-
-
 SHOW = (
     "from django.conf import settings; "
     "print(settings.ALLOWED_HOSTS, settings.CAREREVIEW['TRUSTED_PROXY_COUNT'], "
@@ -89,14 +74,14 @@ SHOW = (
     ],
 )
 def test_a_bad_value_stops_the_command_line_naming_the_variable(variable, value, said):
-    result = _cli("shell", "-c", SHOW, **{**PRODUCTION, variable: value})
+    result = run_cli("shell", "-c", SHOW, **{**PRODUCTION, variable: value})
     assert result.returncode == 2, result.stdout + result.stderr
     assert said in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_production_reads_its_environment_typed():
-    result = _cli(
+    result = run_cli(
         "shell",
         "-c",
         SHOW,

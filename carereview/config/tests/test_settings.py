@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from carereview.accounts.models import Role
+from carereview.config.testing import run_cli
 
 
 def run(code: str, **env):
@@ -82,22 +83,6 @@ def test_demo_sets_up_and_prints_a_sign_in_for_each_role(tmp_path, settings, cap
     assert Child.objects.count() == 12
 
 
-def _cli(*args: str, **env):
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
-    }
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "carereview", *args],
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-
-
 SHOW = (
     "from django.conf import settings; "
     "print(settings.SETTINGS_MODULE, settings.DEBUG, settings.MAILERS['default']['BACKEND'], "
@@ -113,7 +98,7 @@ def test_the_command_line_with_only_a_database_refuses_instead_of_running_locall
     printed (and marked as sent): the command line defaults to production settings, which say
     what is missing."""
     db = tmp_path / "only-a-database.sqlite3"
-    result = _cli(*command, DATABASE_URL=f"sqlite:///{db}")
+    result = run_cli(*command, DATABASE_URL=f"sqlite:///{db}")
     assert result.returncode == 2, result.stdout + result.stderr
     assert "SECRET_KEY is not set" in result.stderr
     assert "carereview.config.settings.production" in result.stderr
@@ -122,7 +107,7 @@ def test_the_command_line_with_only_a_database_refuses_instead_of_running_locall
 
 
 def test_the_command_line_runs_production_settings_by_default(tmp_path):
-    result = _cli(
+    result = run_cli(
         "shell",
         "-c",
         SHOW,
@@ -140,7 +125,7 @@ def test_the_command_line_runs_production_settings_by_default(tmp_path):
 
 
 def test_an_explicit_settings_module_is_used(tmp_path):
-    result = _cli(
+    result = run_cli(
         "shell",
         "-c",
         SHOW,
